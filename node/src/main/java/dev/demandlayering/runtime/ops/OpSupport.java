@@ -1,0 +1,37 @@
+package dev.demandlayering.runtime.ops;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Which operators the runtime accepts, and which of those it executes after import-time rewriting. */
+public final class OpSupport {
+    private OpSupport() {
+    }
+
+    /** Ops the CPU backend executes (the normalised form every importer produces). */
+    public static final Set<String> EXECUTABLE = Set.of(
+            "Conv", "ConvTranspose", "BatchNormalization", "Gemm", "MatMul",
+            "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish",
+            "Add", "Sub", "Mul", "Div",
+            "Concat", "Split", "Slice", "Transpose", "Reshape", "Pad",
+            "MaxPool", "AveragePool", "GlobalAveragePool", "Resize", "Softmax");
+
+    /** Ops accepted at import: executable ones, ones rewritten into them, and shape arithmetic folded away. */
+    public static final Set<String> IMPORTABLE;
+
+    static {
+        Set<String> s = new TreeSet<>(EXECUTABLE);
+        s.addAll(List.of("Constant", "Shape", "Identity", "Dropout", "Flatten", "Squeeze", "Unsqueeze", "Upsample",
+                "Cast", "Gather", "ConstantOfShape", "Sum"));
+        IMPORTABLE = java.util.Collections.unmodifiableSet(s);
+    }
+
+    /** Ops that may be evaluated on integer constants during import (shape arithmetic). */
+    static final Set<String> INTEGER_FOLDABLE = Set.of("Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape",
+            "Flatten", "Slice", "Cast", "Add", "Sub", "Mul", "Div", "ConstantOfShape", "Identity", "Transpose", "Split");
+
+    public static String supportedList() {
+        return String.join(", ", IMPORTABLE);
+    }
+}
