@@ -21,6 +21,7 @@ final class CopyKernels implements Kernel {
 
     private static void concat(int axis, TensorView[] in, TensorView out) {
         int[] os = out.shape();
+        if (out.size() == 0) return;
         long outer = 1;
         for (int i = 0; i < axis; i++) outer *= os[i];
         int inner = (int) (Shapes.size(os) / outer / os[axis]);
@@ -35,6 +36,7 @@ final class CopyKernels implements Kernel {
 
     private static void split(int axis, TensorView in, TensorView[] out) {
         int[] is = in.shape();
+        if (in.size() == 0) return;
         long outer = 1;
         for (int i = 0; i < axis; i++) outer *= is[i];
         int inner = (int) (Shapes.size(is) / outer / is[axis]);

@@ -53,7 +53,8 @@ final class ResizeKernel implements Kernel {
             for (int o = 0; o < out; o++) {
                 double src = switch (coord) {
                     case "asymmetric" -> o / (double) scale;
-                    case "align_corners" -> out == 1 ? 0 : o * (in - 1) / (double) (out - 1);
+                    // ONNX uses the unrounded output length in * scale here
+                    case "align_corners" -> in * (double) scale <= 1 ? 0 : o * (in - 1) / (in * (double) scale - 1);
                     case "pytorch_half_pixel" -> out > 1 ? (o + 0.5) / scale - 0.5 : 0;
                     case "tf_half_pixel_for_nn" -> (o + 0.5) / scale;
                     default -> (o + 0.5) / scale - 0.5;

@@ -274,13 +274,14 @@ final class Canonicalizer {
             int full = strides[i] * (x[2 + i] - 1) + outPad[i] + eff;
             if (outShape != null || !autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
                 int target = outShape != null ? outShape[outShape.length - 2 + i] : x[2 + i] * strides[i];
-                int total = Math.max(0, full - target);
+                // may be negative: the output then extends past the last input pixel (implicit output padding)
+                int total = full - target;
                 if (autoPad.equals("SAME_UPPER")) {
-                    pads[i] = total / 2;
-                    pads[i + 2] = total - total / 2;
+                    pads[i] = Math.floorDiv(total, 2);
+                    pads[i + 2] = total - Math.floorDiv(total, 2);
                 } else {
-                    pads[i] = total - total / 2;
-                    pads[i + 2] = total / 2;
+                    pads[i] = total - Math.floorDiv(total, 2);
+                    pads[i + 2] = Math.floorDiv(total, 2);
                 }
             } else if (explicit != null) {
                 pads[i] = explicit[i];

@@ -1,0 +1,41 @@
+package dev.demandlayering.runtime;
+
+import dev.demandlayering.runtime.cpu.CpuKernels;
+import dev.demandlayering.runtime.graph.Graph;
+import dev.demandlayering.runtime.graph.ModelImportException;
+import dev.demandlayering.runtime.layers.LayerBuilder;
+import dev.demandlayering.runtime.onnx.OnnxModelReader;
+import dev.demandlayering.runtime.ops.GraphNormalizer;
+import dev.demandlayering.runtime.pack.PackWriter;
+import dev.demandlayering.runtime.tfjs.TfjsModelReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads a model file (ONNX, or a TF.js graph model's model.json), normalises it and groups it into layers. */
+public final class ModelImporter {
+    private ModelImporter() {
+    }
+
+    public static LayerBuilder.Result importModel(Path file) throws IOException {
+        return LayerBuilder.build(normalize(read(file), file.toString()));
+    }
+
+    public static Graph read(Path file) throws IOException {
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "model file not found");
+        String name = file.getFileName().toString().toLowerCase();
+        if (name.endsWith(".onnx")) return OnnxModelReader.read(file);
+        if (name.endsWith(".json")) return TfjsModelReader.read(file);
+        throw new ModelImportException(file + ": unknown model format; expected an .onnx file or a TF.js graph model .json");
+    }
+
+    public static Graph normalize(Graph g, String where) {
+        return GraphNormalizer.normalize(g, where, CpuKernels.EVALUATOR);
+    }
+
+    /** Imports {@code model} and writes its pack to {@code out}. */
+    public static void pack(Path model, Path out, boolean fp16) throws IOException {
+        PackWriter.write(importModel(model), out, fp16);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.demandlayering.runtime;
+
+import dev.demandlayering.runtime.exec.Backend;
+import dev.demandlayering.runtime.exec.Engine;
+import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.exec.FrameStats;
+import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.graph.Shapes;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.ArenaPlanner;
+import dev.demandlayering.runtime.plan.LayerCost;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runtime's front door: plans packs into one arena (profiling first when the trade-off needs layer
+ * costs) and runs frames. Knows nothing of ROS or of any particular backend.
+ */
+public final class Session implements AutoCloseable {
+    private final Engine engine;
+    private final Map<String, LayerCost> profile;
+
+    private Session(Engine engine, Map<String, LayerCost> profile) {
+        this.engine = engine;
+        this.profile = profile;
+    }
+
+    /** Arena and loader settings. {@code budget} 0 lets the planner size the arena. */
+    public record Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames) {
+        public static Options of(long budget, ResidencyMode mode) {
+            return new Options(budget, mode, true, Engine.Options.defaults(), 2);
+        }
+    }
+
+    public static Session open(List<PackFile> packs, Options opts, Backend backend) throws IOException {
+        List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
+        Map<String, LayerCost> costs = null;
+        if (opts.mode() == ResidencyMode.AUTO) {
+            ArenaPlan probe = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), ResidencyMode.NONE, true, null));
+            long fullyResident = probe.activationBytes() + models.stream().flatMap(m -> m.layers().stream())
+                    .mapToLong(ArenaPlanner::slotBytes).sum();
+            if (opts.budget() < fullyResident) costs = profile(packs, models, backend, opts);
+        }
+        ArenaPlan plan = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs));
+        return new Session(new Engine(packs, plan, backend, opts.io()), costs);
+    }
+
+    /**
+     * Measures each layer's load and compute time with a sequential run (load, then compute, no overlap) at
+     * the minimum arena, on zero inputs; the last of {@code profileFrames} frames counts.
+     */
+    static Map<String, LayerCost> profile(List<PackFile> packs, List<LayeredModel> models, Backend backend, Options opts) throws IOException {
+        ArenaPlan seq = ArenaPlanner.plan(models, new ArenaPlanner.Request(0, ResidencyMode.NONE, false, null));
+        Map<String, LayerCost> costs = new HashMap<>();
+        try (Engine e = new Engine(packs, seq, backend, opts.io())) {
+            FrameStats last = null;
+            for (int f = 0; f < Math.max(1, opts.profileFrames()); f++) last = e.run(zeroInputs(models)).stats();
+            for (LayerStats s : last.layers()) costs.put(ArenaPlanner.key(s.model(), s.layer()), new LayerCost(s.loadMs(), s.computeMs()));
+        }
+        return costs;
+    }
+
+    public static List<Map<String, float[]>> zeroInputs(List<LayeredModel> models) {
+        List<Map<String, float[]>> in = new ArrayList<>();
+        for (LayeredModel m : models) {
+            Map<String, float[]> one = new LinkedHashMap<>();
+            m.inputs().forEach((k, v) -> one.put(k, new float[(int) Shapes.size(v)]));
+            in.add(one);
+        }
+        return in;
+    }
+
+    public FrameResult run(List<Map<String, float[]>> inputs) {
+        return engine.run(inputs);
+    }
+
+    public ArenaPlan plan() {
+        return engine.plan();
+    }
+
+    /** The per-layer costs the trade-off planned with, or null when it did not need them. */
+    public Map<String, LayerCost> profile() {
+        return profile;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

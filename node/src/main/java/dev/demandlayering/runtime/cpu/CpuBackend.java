@@ -1,0 +1,83 @@
+package dev.demandlayering.runtime.cpu;
+
+import dev.demandlayering.runtime.exec.Arena;
+import dev.demandlayering.runtime.exec.Backend;
+import dev.demandlayering.runtime.exec.TensorRef;
+import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.graph.Shapes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** The pure-Java backend: an off-heap arena and the kernels in this package, using all cores. */
+public final class CpuBackend implements Backend {
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Arena allocateArena(long bytes) {
+        if (bytes > Integer.MAX_VALUE - 4096) {
+            throw new IllegalArgumentException("the CPU arena is limited to 2 GiB; asked for " + bytes + " bytes");
+        }
+        return new CpuArena((int) bytes);
+    }
+
+    @Override
+    public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs) {
+        CpuArena a = (CpuArena) arena;
+        TensorView[] in = new TensorView[inputs.length];
+        for (int i = 0; i < in.length; i++) in[i] = a.view(inputs[i]);
+        TensorView[] out = new TensorView[outputs.length];
+        for (int i = 0; i < out.length; i++) out[i] = a.view(outputs[i]);
+        CpuKernels.run(node, in, out);
+    }
+
+    /** A direct (off-heap) buffer aligned to 4096 bytes for O_DIRECT reads straight into weight slots. */
+    static final class CpuArena implements Arena {
+        private final ByteBuffer memory;
+
+        CpuArena(int bytes) {
+            memory = ByteBuffer.allocateDirect(bytes + 4096).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
+            memory.limit(bytes);
+        }
+
+        TensorView view(TensorRef r) {
+            int len = (int) (4 * Shapes.size(r.shape()));
+            return new TensorView(memory.slice((int) r.offset(), len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), r.shape());
+        }
+
+        @Override
+        public long size() {
+            return memory.limit();
+        }
+
+        @Override
+        public ByteBuffer weightStaging(long offset, long len) {
+            if (offset + len > memory.limit()) throw new IllegalArgumentException("weights [" + offset + ", " + (offset + len) + ") outside the arena");
+            return memory.slice((int) offset, (int) len);
+        }
+
+        @Override
+        public void commitWeights(long offset, long len) {
+            // kernels read the arena directly: nothing to copy
+        }
+
+        @Override
+        public void write(long offset, float[] data) {
+            memory.slice((int) offset, data.length * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(data);
+        }
+
+        @Override
+        public float[] read(long offset, int count) {
+            float[] f = new float[count];
+            memory.slice((int) offset, count * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+            return f;
+        }
+
+        @Override
+        public void close() {
+            // direct memory is freed with the buffer
+        }
+    }
+}

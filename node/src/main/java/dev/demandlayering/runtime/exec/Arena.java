@@ -1,0 +1,25 @@
+package dev.demandlayering.runtime.exec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The one block of backend memory that all models share, allocated once. Weight blobs arrive through
+ * {@link #weightStaging}: on the CPU that is the arena itself; a GPU backend returns pinned host memory and
+ * copies it in on {@link #commitWeights}.
+ */
+public interface Arena extends AutoCloseable {
+    long size();
+
+    /** Host memory the loader reads a blob into, destined for arena bytes [offset, offset+len); 4096-aligned. */
+    ByteBuffer weightStaging(long offset, long len);
+
+    /** Makes staged bytes visible to kernels at [offset, offset+len). */
+    void commitWeights(long offset, long len);
+
+    void write(long offset, float[] data);
+
+    float[] read(long offset, int count);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,217 @@
+package dev.demandlayering.runtime.exec;
+
+import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.graph.Shapes;
+import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.pack.BlobReader;
+import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.pack.PackFormatException;
+import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.ArenaPlanner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs planned models frame after frame in one arena: resident blobs are read once at start, streamed blobs
+ * arrive through the {@link WeightLoader} while earlier layers compute, and each layer starts only when its
+ * weights are in place. Frames are processed by the calling thread, one at a time.
+ */
+public final class Engine implements AutoCloseable {
+    private final ArenaPlan plan;
+    private final Backend backend;
+    private final Arena arena;
+    private final List<BlobReader> readers = new ArrayList<>();
+    private final WeightRing ring;
+    private final WeightLoader loader;
+    private boolean failed;
+
+    /** Loader options: O_DIRECT when possible, and whether to verify blob checksums on every load. */
+    public record Options(boolean directIo, boolean verifyChecksums) {
+        public static Options defaults() {
+            return new Options(true, true);
+        }
+    }
+
+    public Engine(List<PackFile> packs, ArenaPlan plan, Backend backend, Options options) throws IOException {
+        if (packs.size() != plan.models().size()) throw new IllegalArgumentException("plan has " + plan.models().size() + " models, got " + packs.size() + " packs");
+        this.plan = plan;
+        this.backend = backend;
+        this.arena = backend.allocateArena(plan.arenaBytes());
+        List<WeightLoader.Item> sequence = new ArrayList<>();
+        try {
+            for (int mi = 0; mi < packs.size(); mi++) {
+                BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums());
+                readers.add(reader);
+                ArenaPlan.ModelPlan mp = plan.models().get(mi);
+                for (Layer l : mp.model().layers()) {
+                    if (mp.isResident(l.index())) {
+                        long at = mp.residentOffsets()[l.index()];
+                        long slot = ArenaPlanner.slotBytes(l);
+                        reader.read(l, arena.weightStaging(at, slot));
+                        arena.commitWeights(at, slot);
+                    } else if (mp.isStreamed(l.index())) {
+                        sequence.add(new WeightLoader.Item(mi, l, reader));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        if (sequence.isEmpty()) {
+            ring = null;
+            loader = null;
+        } else {
+            ring = new WeightRing(plan.ringBytes());
+            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch());
+            loader.start();
+        }
+    }
+
+    public ArenaPlan plan() {
+        return plan;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Runs every model on its inputs (one map per model, tensor name to values). */
+    public FrameResult run(List<Map<String, float[]>> inputs) {
+        if (failed) throw new IllegalStateException("the engine stopped after an earlier error; create a new one");
+        if (inputs.size() != plan.models().size()) {
+            throw new IllegalArgumentException("expected inputs for " + plan.models().size() + " models, got " + inputs.size());
+        }
+        for (int mi = 0; mi < inputs.size(); mi++) validateInputs(plan.models().get(mi).model(), inputs.get(mi));
+        long frameStart = System.nanoTime();
+        List<LayerStats> stats = new ArrayList<>();
+        List<Map<String, float[]>> outputs = new ArrayList<>();
+        double[] modelMs = new double[inputs.size()];
+        long bytesRead = 0;
+        double stall = 0;
+        if (ring != null) ring.highWaterAndReset();
+        try {
+            for (int mi = 0; mi < inputs.size(); mi++) {
+                long modelStart = System.nanoTime();
+                ArenaPlan.ModelPlan mp = plan.models().get(mi);
+                for (Map.Entry<String, float[]> e : inputs.get(mi).entrySet()) arena.write(mp.tensorOffsets().get(e.getKey()), e.getValue());
+                for (Layer l : mp.model().layers()) {
+                    LayerStats s = runLayer(mi, mp, l);
+                    stats.add(s);
+                    bytesRead += s.bytesRead();
+                    stall += s.waitMs();
+                }
+                backend.synchronize();
+                Map<String, float[]> out = new LinkedHashMap<>();
+                for (String o : mp.model().outputs()) {
+                    out.put(o, arena.read(mp.tensorOffsets().get(o), (int) Shapes.size(mp.model().activationShapes().get(o))));
+                }
+                outputs.add(out);
+                modelMs[mi] = (System.nanoTime() - modelStart) / 1e6;
+            }
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+        double latency = (System.nanoTime() - frameStart) / 1e6;
+        long ringPeak = ring == null ? 0 : ring.highWaterAndReset();
+        long peak = plan.residentBytes() + plan.activationBytes() + ringPeak;
+        FrameStats fs = new FrameStats(plan.arenaBytes(), peak, plan.residentBytes(), plan.streamedWeightBytes(), plan.totalWeightBytes(),
+                bytesRead, latency, stall, modelMs, stats);
+        return new FrameResult(outputs, fs);
+    }
+
+    private LayerStats runLayer(int mi, ArenaPlan.ModelPlan mp, Layer l) {
+        long base;
+        double loadMs = 0, waitMs = 0;
+        long bytes = 0;
+        boolean streamed = mp.isStreamed(l.index());
+        if (streamed) {
+            long t0 = System.nanoTime();
+            WeightLoader.Loaded got;
+            try {
+                got = loader.next();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for weights of layer " + l.index(), e);
+            }
+            waitMs = (System.nanoTime() - t0) / 1e6;
+            if (got.error() != null) {
+                Throwable err = got.error();
+                if (err instanceof PackFormatException p) throw p;
+                if (err instanceof IOException io) throw new UncheckedIOException("reading weights of layer " + l.index() + " '" + l.name() + "'", io);
+                throw new IllegalStateException("loader failed on layer " + got.item().layer().index() + ": " + err, err);
+            }
+            if (got.item().model() != mi || got.item().layer().index() != l.index()) {
+                throw new IllegalStateException("loader out of step: expected model " + mi + " layer " + l.index() + ", got model "
+                        + got.item().model() + " layer " + got.item().layer().index());
+            }
+            base = plan.ringOffset() + got.ringOffset();
+            loadMs = got.loadMs();
+            bytes = got.bytes();
+        } else {
+            base = mp.residentOffsets()[l.index()];
+        }
+        Map<String, TensorRef> weights = new HashMap<>();
+        for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + w.offset(), w.shape()));
+        long c0 = System.nanoTime();
+        for (Node n : l.nodes()) {
+            TensorRef[] in = new TensorRef[n.inputs().size()];
+            for (int i = 0; i < in.length; i++) {
+                String name = n.inputs().get(i);
+                TensorRef w = weights.get(name);
+                in[i] = w != null ? w : new TensorRef(mp.tensorOffsets().get(name), mp.model().activationShapes().get(name));
+            }
+            TensorRef[] out = new TensorRef[n.outputs().size()];
+            for (int i = 0; i < out.length; i++) {
+                String name = n.outputs().get(i);
+                out[i] = new TensorRef(mp.tensorOffsets().get(name), mp.model().activationShapes().get(name));
+            }
+            backend.execute(n, arena, in, out);
+        }
+        if (streamed) {
+            backend.synchronize(); // the ring range may be reused as soon as it is released
+            ring.release();
+        }
+        double computeMs = (System.nanoTime() - c0) / 1e6;
+        return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, computeMs, bytes);
+    }
+
+    private static void validateInputs(LayeredModel m, Map<String, float[]> given) {
+        for (Map.Entry<String, int[]> e : m.inputs().entrySet()) {
+            float[] v = given.get(e.getKey());
+            if (v == null) {
+                throw new IllegalArgumentException("model '" + m.name() + "' needs input '" + e.getKey() + "' of shape "
+                        + Arrays.toString(e.getValue()) + "; given " + given.keySet());
+            }
+            long need = Shapes.size(e.getValue());
+            if (v.length != need) {
+                throw new IllegalArgumentException("input '" + e.getKey() + "' of model '" + m.name() + "' needs shape "
+                        + Arrays.toString(e.getValue()) + " (" + need + " values), got " + v.length + " values");
+            }
+        }
+        for (String k : given.keySet()) {
+            if (!m.inputs().containsKey(k)) throw new IllegalArgumentException("model '" + m.name() + "' has no input '" + k + "'; inputs are " + m.inputs().keySet());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (loader != null) loader.stop();
+        for (BlobReader r : readers) {
+            try {
+                r.close();
+            } catch (IOException ignored) {
+                // closing a read-only channel cannot lose data
+            }
+        }
+        arena.close();
+    }
+}

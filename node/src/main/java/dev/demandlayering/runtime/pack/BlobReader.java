@@ -1,0 +1,79 @@
+package dev.demandlayering.runtime.pack;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import dev.demandlayering.runtime.layers.Layer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads layer blobs from a pack into caller-provided (arena) memory, bypassing the page cache with O_DIRECT
+ * where the file system allows it, and verifies each blob's CRC32C. Not thread-safe: one per loader.
+ */
+public final class BlobReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
+    private static volatile boolean bufferedLogged;
+    private final PackFile pack;
+    private final FileChannel channel;
+    private final boolean direct;
+    private final boolean verify;
+
+    public BlobReader(PackFile pack, boolean tryDirect, boolean verify) throws IOException {
+        this.pack = pack;
+        this.verify = verify;
+        FileChannel ch = null;
+        if (tryDirect) {
+            try {
+                ch = FileChannel.open(pack.path(), StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+            } catch (IOException | UnsupportedOperationException e) {
+                if (!bufferedLogged) {
+                    bufferedLogged = true;
+                    LOG.info("O_DIRECT is not available for {} ({}); reading weights through the page cache", pack.path(), e.getMessage());
+                }
+            }
+        }
+        this.direct = ch != null;
+        this.channel = ch != null ? ch : FileChannel.open(pack.path(), StandardOpenOption.READ);
+    }
+
+    public boolean isDirect() {
+        return direct;
+    }
+
+    /**
+     * Reads layer {@code layer}'s float32 blob into {@code dst} at its position (4096-aligned address when
+     * direct; {@code dst} must have room for the padded length). Returns the payload bytes read.
+     */
+    public long read(Layer layer, ByteBuffer dst) throws IOException {
+        BlobInfo b = pack.blob(layer.index());
+        ByteBuffer target = dst.duplicate();
+        target.limit(target.position() + (int) (direct ? b.paddedLength() : b.length()));
+        try {
+            PackFile.readFully(channel, target, b.offset());
+        } catch (java.io.EOFException e) {
+            throw new PackFormatException(pack.path() + ": layer " + layer.index() + " '" + layer.name() + "': truncated blob ("
+                    + e.getMessage() + ")");
+        }
+        if (verify) {
+            ByteBuffer payload = dst.duplicate();
+            payload.limit(payload.position() + (int) b.length());
+            CRC32C crc = new CRC32C();
+            crc.update(payload);
+            if ((int) crc.getValue() != b.crc32c()) {
+                throw new PackFormatException(pack.path() + ": layer " + layer.index() + " '" + layer.name()
+                        + "': weight checksum mismatch (expected crc32c " + Integer.toUnsignedString(b.crc32c(), 16) + ", read "
+                        + Long.toHexString(crc.getValue()) + "); the pack is corrupt, re-create it with 'dlayer pack'");
+            }
+        }
+        return b.length();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

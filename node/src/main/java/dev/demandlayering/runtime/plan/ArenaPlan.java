@@ -1,0 +1,50 @@
+package dev.demandlayering.runtime.plan;
+
+import dev.demandlayering.runtime.layers.LayeredModel;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where everything lives in the one arena: [resident weights | activations | weight ring]. The activation
+ * and ring regions are shared by all models, which run one after another on each frame.
+ *
+ * @param minimumBytes the smallest arena any plan of these models could use (all streamed, ring = largest blob)
+ * @param prefetch whether the loader runs ahead of compute (false = sequential: load, then compute)
+ */
+public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffset, long activationBytes, long ringOffset,
+                        long ringBytes, List<ModelPlan> models, long minimumBytes, boolean prefetch, double predictedFrameMs) {
+
+    /**
+     * One model's placement.
+     *
+     * @param tensorOffsets absolute arena offset of every activation tensor
+     * @param residentOffsets absolute arena offset of each layer's blob, or -1 when streamed (or weightless)
+     */
+    public record ModelPlan(LayeredModel model, Map<String, Long> tensorOffsets, long[] residentOffsets) {
+        public boolean isResident(int layer) {
+            return residentOffsets[layer] >= 0;
+        }
+
+        public boolean isStreamed(int layer) {
+            return residentOffsets[layer] < 0 && model.layers().get(layer).hasWeights();
+        }
+    }
+
+    public long totalWeightBytes() {
+        return models.stream().mapToLong(m -> m.model().totalWeightBytes()).sum();
+    }
+
+    public long streamedWeightBytes() {
+        long s = 0;
+        for (ModelPlan m : models) {
+            for (int i = 0; i < m.residentOffsets().length; i++) if (m.isStreamed(i)) s += m.model().layers().get(i).weightBytes();
+        }
+        return s;
+    }
+
+    public int residentLayerCount() {
+        int c = 0;
+        for (ModelPlan m : models) for (long o : m.residentOffsets()) if (o >= 0) c++;
+        return c;
+    }
+}

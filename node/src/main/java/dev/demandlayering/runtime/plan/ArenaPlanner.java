@@ -1,0 +1,132 @@
+package dev.demandlayering.runtime.plan;
+
+import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.LayerBuilder;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plans one arena for a list of models run in order each frame. The arena is [resident | activations | ring]:
+ * the activation region is the largest single model's liveness plan (models never overlap in time), the ring
+ * holds streamed blobs (padded to the 4096-byte direct-I/O block), and resident blobs are placed once.
+ * See docs/planner.md for the trade-off algorithm.
+ */
+public final class ArenaPlanner {
+    public static final long BLOCK = 4096;
+
+    private ArenaPlanner() {
+    }
+
+    /** Planner inputs beyond the models. {@code budget} 0 means "no budget given". */
+    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
+        public static Request of(long budget, ResidencyMode mode) {
+            return new Request(budget, mode, true, null);
+        }
+    }
+
+    /** Key of a layer in cost maps: "model/layerIndex". */
+    public static String key(int model, int layer) {
+        return model + "/" + layer;
+    }
+
+    public static long slotBytes(Layer l) {
+        return LayerBuilder.align(l.weightBytes(), BLOCK);
+    }
+
+    public static ArenaPlan plan(List<LayeredModel> models, Request req) {
+        List<ActivationPlanner.Placement> acts = new ArrayList<>();
+        long actBytes = 0;
+        for (LayeredModel m : models) {
+            ActivationPlanner.Placement p = ActivationPlanner.place(m);
+            acts.add(p);
+            actBytes = Math.max(actBytes, p.bytes());
+        }
+        actBytes = LayerBuilder.align(actBytes, BLOCK);
+        List<Step> steps = new ArrayList<>();
+        long maxSlot = 0, allWeights = 0;
+        for (int mi = 0; mi < models.size(); mi++) {
+            for (Layer l : models.get(mi).layers()) {
+                long slot = slotBytes(l);
+                maxSlot = Math.max(maxSlot, slot);
+                allWeights += slot;
+                LayerCost c = req.costs() == null ? null : req.costs().get(key(mi, l.index()));
+                steps.add(new Step(mi, l.index(), slot, slot, c != null ? c : new LayerCost(0, 0)));
+            }
+        }
+        long minimum = actBytes + maxSlot;
+        long fullyResident = actBytes + allWeights;
+        boolean[] resident = new boolean[steps.size()];
+        long ring;
+        double predicted = Double.NaN;
+        switch (req.mode()) {
+            case ALL -> {
+                if (req.budget() > 0 && req.budget() < fullyResident) {
+                    throw new BudgetTooSmallException("arena budget " + req.budget() + " bytes cannot hold all weights resident: that needs "
+                            + fullyResident + " bytes (" + allWeights + " weights + " + actBytes + " activations)", fullyResident);
+                }
+                java.util.Arrays.fill(resident, true);
+                ring = 0;
+            }
+            case NONE -> {
+                checkMinimum(req.budget(), minimum, actBytes, maxSlot);
+                ring = req.budget() > 0 ? (req.budget() - actBytes) / BLOCK * BLOCK : 2 * maxSlot;
+            }
+            default -> {
+                if (req.budget() <= 0) throw new IllegalArgumentException("the trade-off (resident auto) needs an arena budget");
+                checkMinimum(req.budget(), minimum, actBytes, maxSlot);
+                if (req.budget() >= fullyResident) {
+                    java.util.Arrays.fill(resident, true);
+                    ring = 0;
+                } else {
+                    if (req.costs() == null) throw new IllegalArgumentException("the trade-off needs per-layer costs (profile first)");
+                    ResidencySelector.Choice c = ResidencySelector.choose(steps, req.budget() - actBytes, maxSlot, req.prefetch());
+                    resident = c.resident();
+                    ring = c.ringBytes();
+                    predicted = c.predictedMs();
+                }
+            }
+        }
+        if (req.costs() != null && Double.isNaN(predicted)) predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch());
+        return assemble(models, acts, steps, resident, actBytes, ring, minimum, req, predicted);
+    }
+
+    private static void checkMinimum(long budget, long minimum, long act, long maxSlot) {
+        if (budget > 0 && budget < minimum) {
+            throw new BudgetTooSmallException("arena budget " + budget + " bytes is below the minimum of " + minimum + " bytes ("
+                    + maxSlot + " for the largest layer's weights + " + act + " for activations)", minimum);
+        }
+    }
+
+    private static ArenaPlan assemble(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, List<Step> steps,
+                                      boolean[] resident, long actBytes, long ring, long minimum, Request req, double predicted) {
+        long residentBytes = 0;
+        Map<String, Long> residentAt = new HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            if (resident[i] && s.slotBytes() > 0) {
+                residentAt.put(key(s.model(), s.layer()), residentBytes);
+                residentBytes += s.slotBytes();
+            }
+        }
+        long actOffset = residentBytes;
+        long ringOffset = actOffset + actBytes;
+        long arena = req.budget() > 0 && req.mode() != ResidencyMode.ALL ? req.budget() : ringOffset + ring;
+        if (req.mode() == ResidencyMode.ALL && req.budget() > 0) arena = Math.max(req.budget(), ringOffset);
+        List<ArenaPlan.ModelPlan> plans = new ArrayList<>();
+        for (int mi = 0; mi < models.size(); mi++) {
+            LayeredModel m = models.get(mi);
+            Map<String, Long> offsets = new HashMap<>();
+            acts.get(mi).offsets().forEach((k, v) -> offsets.put(k, actOffset + v));
+            long[] res = new long[m.layers().size()];
+            for (int l = 0; l < res.length; l++) {
+                Long at = residentAt.get(key(mi, l));
+                res[l] = at == null ? -1 : at;
+            }
+            plans.add(new ArenaPlan.ModelPlan(m, offsets, res));
+        }
+        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, ringOffset, ring, plans, minimum, req.prefetch(), predicted);
+    }
+}

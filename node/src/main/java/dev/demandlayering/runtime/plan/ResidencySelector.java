@@ -1,0 +1,58 @@
+package dev.demandlayering.runtime.plan;
+
+import java.util.List;
+
+/**
+ * The memory-delay trade-off. For each candidate ring size (1, 1.5, 2, 3, 4 and 8 times the largest blob, as
+ * the budget allows) it fills the rest of the budget greedily: at each round, the streamed layer whose
+ * residency lowers the simulated frame latency most per byte becomes resident, until none helps or none
+ * fits. The ring size and resident set with the lowest predicted latency win (ties: less memory).
+ */
+final class ResidencySelector {
+    private ResidencySelector() {
+    }
+
+    record Choice(boolean[] resident, long ringBytes, double predictedMs) {
+    }
+
+    static Choice choose(List<Step> steps, long weightBudget, long maxSlot, boolean prefetch) {
+        Choice best = null;
+        double[] factors = {1, 1.5, 2, 3, 4, 8};
+        for (double f : factors) {
+            long ring = ArenaPlanner.BLOCK * (long) Math.ceil(maxSlot * f / ArenaPlanner.BLOCK);
+            if (ring > weightBudget) break;
+            Choice c = fill(steps, weightBudget - ring, ring, prefetch);
+            if (best == null || c.predictedMs() < best.predictedMs() - 1e-9) best = c;
+        }
+        return best;
+    }
+
+    private static Choice fill(List<Step> steps, long room, long ring, boolean prefetch) {
+        int n = steps.size();
+        boolean[] res = new boolean[n];
+        double current = PipelineSimulator.frameMs(steps, res, ring, prefetch);
+        while (true) {
+            int pick = -1;
+            double bestGain = 0;
+            double bestLatency = current;
+            for (int i = 0; i < n; i++) {
+                Step s = steps.get(i);
+                if (res[i] || s.slotBytes() == 0 || s.slotBytes() > room) continue;
+                res[i] = true;
+                double lat = PipelineSimulator.frameMs(steps, res, ring, prefetch);
+                res[i] = false;
+                double gain = (current - lat) / s.slotBytes();
+                if (gain > bestGain) {
+                    bestGain = gain;
+                    pick = i;
+                    bestLatency = lat;
+                }
+            }
+            if (pick < 0) break;
+            res[pick] = true;
+            room -= steps.get(pick).slotBytes();
+            current = bestLatency;
+        }
+        return new Choice(res, ring, current);
+    }
+}
