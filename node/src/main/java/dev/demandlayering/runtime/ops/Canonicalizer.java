@@ -71,6 +71,7 @@ final class Canonicalizer {
             case "Squeeze" -> {
                 int[] x = shapes.shape(n.input(0));
                 int[] axes = opset >= 13 ? intsOrNull(n, 1, consts, required, "axes") : a.getInts("axes", null);
+                if (axes != null && axes.length == 0) axes = null; // no axes: squeeze every dimension of size 1
                 List<Integer> dims = new ArrayList<>();
                 boolean[] drop = new boolean[x.length];
                 if (axes == null) {
@@ -341,6 +342,7 @@ final class Canonicalizer {
                 if (sc != null && sc.size() > 0) scales = sc.floats();
                 ConstTensor sz = n.input(3).isEmpty() ? null : required.get(n, 3, "sizes");
                 if (sz != null && sz.size() > 0) sizes = sz.ints();
+                if (sizes != null && sizes.length == 2 && x.length == 4) sizes = new int[] {x[0], x[1], sizes[0], sizes[1]}; // spatial sizes only
                 coord = a.getString("coordinate_transformation_mode", "half_pixel");
                 nearestMode = a.getString("nearest_mode", "round_prefer_floor");
             }

@@ -77,6 +77,28 @@ final class IntegerFolder {
                 }
                 return new ConstTensor[] {ConstTensor.ofLongs(os, o)};
             }
+            case "SparseToDense" -> {
+                // TF SparseToDense(indices, output_shape, values, default): scatter values into a filled tensor
+                int[] shape = in[1].ints();
+                int size = (int) Shapes.size(shape);
+                long[] idx = in[0].longs();
+                int rank = shape.length;
+                int count = rank == 0 ? 0 : idx.length / Math.max(1, rank);
+                int[] strides = Shapes.strides(shape);
+                boolean asFloat = in[2].type() == dev.demandlayering.runtime.graph.DataType.FLOAT;
+                float[] f = new float[size];
+                long[] l = new long[size];
+                java.util.Arrays.fill(f, in[3].floats()[0]);
+                java.util.Arrays.fill(l, in[3].longs()[0]);
+                for (int k = 0; k < count; k++) {
+                    int off = 0;
+                    for (int d = 0; d < rank; d++) off += (int) idx[k * rank + d] * strides[d];
+                    int vi = in[2].size() == 1 ? 0 : k;
+                    f[off] = in[2].floats()[vi];
+                    l[off] = in[2].longs()[vi];
+                }
+                return new ConstTensor[] {asFloat ? ConstTensor.ofFloats(shape, f) : ConstTensor.ofLongs(shape, l)};
+            }
             case "ConstantOfShape" -> {
                 int[] shape = in[0].ints();
                 ConstTensor v = n.attributes().getTensor("value");

@@ -23,13 +23,13 @@ public final class OpSupport {
     static {
         Set<String> s = new TreeSet<>(EXECUTABLE);
         s.addAll(List.of("Constant", "Shape", "Identity", "Dropout", "Flatten", "Squeeze", "Unsqueeze", "Upsample",
-                "Cast", "Gather", "ConstantOfShape", "Sum"));
+                "Cast", "Gather", "ConstantOfShape", "Sum", "SparseToDense"));
         IMPORTABLE = java.util.Collections.unmodifiableSet(s);
     }
 
     /** Ops that may be evaluated on integer constants during import (shape arithmetic). */
     static final Set<String> INTEGER_FOLDABLE = Set.of("Shape", "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape",
-            "Flatten", "Slice", "Cast", "Add", "Sub", "Mul", "Div", "ConstantOfShape", "Identity", "Transpose", "Split");
+            "Flatten", "Slice", "Cast", "Add", "Sub", "Mul", "Div", "ConstantOfShape", "Identity", "Transpose", "Split", "SparseToDense");
 
     public static String supportedList() {
         return String.join(", ", IMPORTABLE);

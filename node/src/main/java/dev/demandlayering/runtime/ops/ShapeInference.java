@@ -113,6 +113,9 @@ public final class ShapeInference {
                 for (int i = axis + 1; i < x.length; i++) o[j++] = x[i];
                 return new int[][] {o};
             }
+            case "SparseToDense" -> {
+                return new int[][] {new int[0]}; // resolved by the folder from output_shape
+            }
             case "ConstantOfShape" -> {
                 return new int[][] {new int[0]}; // resolved by the folder from the value
             }

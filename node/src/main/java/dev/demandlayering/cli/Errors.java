@@ -1,0 +1,15 @@
+package dev.demandlayering.cli;
+
+import java.nio.file.NoSuchFileException;
+
+/** One-line descriptions of failures for the command line. */
+final class Errors {
+    private Errors() {
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof NoSuchFileException n) return (n.getReason() != null ? n.getReason() : "file not found") + ": " + n.getFile();
+        String m = e.getMessage();
+        return m != null ? m : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.demandlayering.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.runtime.Session;
+import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.exec.Engine;
+import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.exec.FrameStats;
+import dev.demandlayering.runtime.graph.ConstTensor;
+import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.runtime.io.Npy;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.onnx.TensorProtos;
+import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run one model with demand layering and write its outputs as .npy.",
+                "With no model and no input it runs the shipped NanoDet detector on a real photo (models/fetch.sh fetches both).",
+                "The last line printed is a JSON object with the frame's memory and time figures."})
+final class RunCommand implements Callable<Integer> {
+    static final class Source {
+        @Option(names = "--pack", paramLabel = "PACK", description = "a pack written by 'dlayer pack'")
+        Path pack;
+
+        @Option(names = "--model", paramLabel = "MODEL", description = "an .onnx or TF.js model.json, packed on the fly")
+        Path model;
+
+        @Option(names = "--manifest", paramLabel = "NAME", description = "a shipped model by manifest name (models/NAME.yaml); default nanodet")
+        String manifest;
+    }
+
+    @ArgGroup(exclusive = true)
+    Source source = new Source();
+
+    @Option(names = "--input", paramLabel = "[NAME=]FILE", description = "input tensor as .npy (float32) or ONNX TensorProto .pb; repeat per input")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "an image for the model's single image input (resized and normalised per the manifest)")
+    Path image;
+
+    @Option(names = "--budget", paramLabel = "SIZE", converter = ByteSize.class, description = "arena size, e.g. 16MiB (default: the planner's minimum)")
+    long budget;
+
+    @Option(names = "--resident", paramLabel = "MODE", description = "none (stream every layer), auto (memory-delay trade-off within the budget), all (fully resident baseline); default ${DEFAULT-VALUE}")
+    String resident = "auto";
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "where OUTPUT_NAME.npy files go; default ${DEFAULT-VALUE}")
+    Path outputDir = Path.of("out");
+
+    @Option(names = "--repeat", paramLabel = "N", description = "frames to run (figures are from the last; latency also as median); default ${DEFAULT-VALUE}")
+    int repeat = 1;
+
+    @Option(names = "--sequential", description = "load each layer only when it is needed (no overlap): the paper's baseline")
+    boolean sequential;
+
+    @Option(names = "--no-direct-io", description = "read weights through the page cache instead of O_DIRECT")
+    boolean noDirect;
+
+    @Option(names = "--fp16", description = "when packing on the fly, also store float16 blobs")
+    boolean fp16;
+
+    @Override
+    public Integer call() throws Exception {
+        ResidencyMode mode = parseMode(resident);
+        if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+        if (source.pack == null && source.model == null && source.manifest == null) source.manifest = "nanodet";
+        if (source.manifest != null && inputs.isEmpty() && image == null) image = ModelCatalog.fromEnvironment().data("messi5.jpg");
+        ModelSource src = ModelSource.resolve(source.pack, source.model, source.manifest, fp16);
+        LayeredModel model = src.pack().model();
+        Map<String, float[]> feeds = feeds(src, model);
+        if (mode == ResidencyMode.AUTO && budget == 0) {
+            mode = ResidencyMode.NONE; // no budget to trade: the minimum-memory plan
+            System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
+        }
+        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true), 2);
+        try (Session session = Session.open(List.of(src.pack()), opts, new CpuBackend())) {
+            FrameResult last = null;
+            double[] lat = new double[repeat];
+            for (int i = 0; i < repeat; i++) {
+                last = session.run(List.of(feeds));
+                lat[i] = last.stats().latencyMs();
+            }
+            Files.createDirectories(outputDir);
+            for (Map.Entry<String, float[]> e : last.outputs().get(0).entrySet()) {
+                Path f = outputDir.resolve(e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy");
+                Npy.write(f, model.activationShapes().get(e.getKey()), e.getValue());
+            }
+            System.out.println(json(session.plan(), last.stats(), lat, model));
+        }
+        return 0;
+    }
+
+    static ResidencyMode parseMode(String s) {
+        try {
+            return ResidencyMode.valueOf(s.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--resident must be none, auto or all, got '" + s + "'");
+        }
+    }
+
+    private Map<String, float[]> feeds(ModelSource src, LayeredModel model) throws IOException {
+        Map<String, float[]> feeds = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(model.inputs().keySet());
+        if (image != null) {
+            if (names.size() != 1) throw new IllegalArgumentException("--image needs a model with one input; this one has " + names);
+            int[] shape = model.inputs().get(names.get(0));
+            feeds.put(names.get(0), ImagePreprocessor.toTensor(ImagePreprocessor.load(image), shape, src.imageSpec(shape)));
+        }
+        int next = 0;
+        for (String spec : inputs) {
+            int eq = spec.indexOf('=');
+            String name = eq > 0 ? spec.substring(0, eq) : (next < names.size() ? names.get(next++) : null);
+            Path file = Path.of(eq > 0 ? spec.substring(eq + 1) : spec);
+            if (name == null || !model.inputs().containsKey(name)) {
+                throw new IllegalArgumentException("--input " + spec + ": the model's inputs are " + names);
+            }
+            int[] shape;
+            float[] data;
+            if (file.toString().endsWith(".pb")) {
+                ConstTensor t = TensorProtos.readFile(file).tensor();
+                shape = t.shape();
+                data = t.floats();
+            } else {
+                if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "input file not found");
+                Npy.Array a = Npy.read(file);
+                shape = a.shape();
+                data = a.data();
+            }
+            int[] want = model.inputs().get(name);
+            if (!Arrays.equals(shape, want)) {
+                throw new IllegalArgumentException("--input " + file + ": input '" + name + "' needs shape " + Arrays.toString(want) + ", file has "
+                        + Arrays.toString(shape));
+            }
+            feeds.put(name, data);
+        }
+        if (feeds.size() != names.size()) throw new IllegalArgumentException("the model needs inputs " + names + "; given " + feeds.keySet()
+                + " (use --input NAME=FILE or --image)");
+        return feeds;
+    }
+
+    static String json(ArenaPlan plan, FrameStats s, double[] latencies, LayeredModel model) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("model", model.name());
+        o.put("backend", "cpu");
+        o.put("arena_bytes", s.arenaBytes());
+        o.put("peak_bytes", s.peakBytes());
+        o.put("minimum_bytes", plan.minimumBytes());
+        o.put("resident_weight_bytes", s.residentWeightBytes());
+        o.put("streamed_weight_bytes", s.streamedWeightBytes());
+        o.put("model_weight_bytes", s.modelWeightBytes());
+        o.put("layers", model.layers().size());
+        o.put("resident_layers", plan.residentLayerCount());
+        o.put("latency_ms", round(s.latencyMs()));
+        double[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        o.put("median_latency_ms", round(sorted[sorted.length / 2]));
+        o.put("stall_ms", round(s.stallMs()));
+        o.put("compute_ms", round(s.computeMs()));
+        o.put("bytes_read", s.bytesRead());
+        if (!Double.isNaN(plan.predictedFrameMs())) o.put("predicted_latency_ms", round(plan.predictedFrameMs()));
+        o.put("frames", latencies.length);
+        return o.toString();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}
