@@ -71,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-direct-io", description = "read weights through the page cache instead of O_DIRECT")
     boolean noDirect;
 
+    @Option(names = "--disk-bandwidth", paramLabel = "SIZE", converter = ByteSize.class, description = "cap weight reads at SIZE per second, e.g. 500MiB, to emulate a slower disk")
+    long diskBandwidth;
+
     @Option(names = "--fp16", description = "when packing on the fly, also store float16 blobs")
     boolean fp16;
 
@@ -87,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
             mode = ResidencyMode.NONE; // no budget to trade: the minimum-memory plan
             System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
         }
-        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true), 2);
+        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true, diskBandwidth), 2);
         try (Session session = Session.open(List.of(src.pack()), opts, new CpuBackend())) {
             FrameResult last = null;
             double[] lat = new double[repeat];

@@ -38,7 +38,7 @@ public final class CpuBackend implements Backend {
         private final ByteBuffer memory;
 
         CpuArena(int bytes) {
-            memory = ByteBuffer.allocateDirect(bytes + 4096).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
+            memory = ByteBuffer.allocateDirect(bytes + 8192).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
             memory.limit(bytes);
         }
 

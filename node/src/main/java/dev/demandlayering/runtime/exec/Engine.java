@@ -32,10 +32,13 @@ public final class Engine implements AutoCloseable {
     private final WeightLoader loader;
     private boolean failed;
 
-    /** Loader options: O_DIRECT when possible, and whether to verify blob checksums on every load. */
-    public record Options(boolean directIo, boolean verifyChecksums) {
+    /**
+     * Loader options: O_DIRECT when possible, whether to verify blob checksums on every load, and an optional
+     * read bandwidth cap in bytes per second (0: none) to emulate a slower disk.
+     */
+    public record Options(boolean directIo, boolean verifyChecksums, long diskBytesPerSecond) {
         public static Options defaults() {
-            return new Options(true, true);
+            return new Options(true, true, 0);
         }
     }
 
@@ -47,7 +50,7 @@ public final class Engine implements AutoCloseable {
         List<WeightLoader.Item> sequence = new ArrayList<>();
         try {
             for (int mi = 0; mi < packs.size(); mi++) {
-                BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums());
+                BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums(), options.diskBytesPerSecond());
                 readers.add(reader);
                 ArenaPlan.ModelPlan mp = plan.models().get(mi);
                 for (Layer l : mp.model().layers()) {

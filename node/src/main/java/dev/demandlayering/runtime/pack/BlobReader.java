@@ -21,10 +21,20 @@ public final class BlobReader implements AutoCloseable {
     private final FileChannel channel;
     private final boolean direct;
     private final boolean verify;
+    private final long bytesPerSecond;
 
     public BlobReader(PackFile pack, boolean tryDirect, boolean verify) throws IOException {
+        this(pack, tryDirect, verify, 0);
+    }
+
+    /**
+     * @param bytesPerSecond when positive, reads take at least bytes / bytesPerSecond: emulates a slower disk
+     *     (e.g. an embedded board's SSD) on a fast development machine
+     */
+    public BlobReader(PackFile pack, boolean tryDirect, boolean verify, long bytesPerSecond) throws IOException {
         this.pack = pack;
         this.verify = verify;
+        this.bytesPerSecond = bytesPerSecond;
         FileChannel ch = null;
         if (tryDirect) {
             try {
@@ -50,6 +60,7 @@ public final class BlobReader implements AutoCloseable {
      */
     public long read(Layer layer, ByteBuffer dst) throws IOException {
         BlobInfo b = pack.blob(layer.index());
+        long start = System.nanoTime();
         ByteBuffer target = dst.duplicate();
         target.limit(target.position() + (int) (direct ? b.paddedLength() : b.length()));
         try {
@@ -69,7 +80,22 @@ public final class BlobReader implements AutoCloseable {
                         + Long.toHexString(crc.getValue()) + "); the pack is corrupt, re-create it with 'dlayer pack'");
             }
         }
+        throttle(start, b.length());
         return b.length();
+    }
+
+    private void throttle(long startNs, long bytes) throws IOException {
+        if (bytesPerSecond <= 0) return;
+        long dueNs = startNs + (long) (bytes * 1e9 / bytesPerSecond);
+        long left;
+        while ((left = dueNs - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while throttling a read");
+            }
+        }
     }
 
     @Override
