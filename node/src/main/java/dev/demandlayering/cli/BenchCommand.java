@@ -1,12 +1,149 @@
 package dev.demandlayering.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.runtime.ModelImporter;
+import dev.demandlayering.runtime.Session;
+import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.exec.Engine;
+import dev.demandlayering.runtime.exec.FrameStats;
+import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.ArenaPlanner;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark fully resident vs demand layering on the shipped models.")
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fully resident vs demand layering on the shipped models, alone and sharing one arena.",
+                "Prints a Markdown table and writes it (and the raw figures as JSON) to --output."})
 final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--models", split = ",", paramLabel = "NAME", description = "manifest names; default ${DEFAULT-VALUE}")
+    List<String> models = List.of("nanodet", "selfie");
+
+    @Option(names = "--frames", paramLabel = "N", description = "measured frames per configuration (median reported); default ${DEFAULT-VALUE}")
+    int frames = 5;
+
+    @Option(names = "--image", paramLabel = "IMAGE", description = "input photo; default: messi5.jpg from the fetched sample data")
+    Path image;
+
+    @Option(names = "--disk-bandwidth", paramLabel = "SIZE", converter = ByteSize.class, description = "cap weight reads at SIZE per second to emulate a slower disk")
+    long diskBandwidth;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Markdown report; a .json with the same figures goes beside it; default ${DEFAULT-VALUE}")
+    Path output = Path.of("out/bench-cpu.md");
+
+    /** One measured configuration. */
+    record Row(String set, String config, long arenaBytes, long peakBytes, long residentBytes, double medianMs, double stallMs, long bytesRead,
+               double predictedMs) {
+    }
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("bench is not implemented yet");
+    public Integer call() throws Exception {
+        if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
+        ModelCatalog cat = ModelCatalog.fromEnvironment();
+        BufferedImage img = ImagePreprocessor.load(image != null ? image : cat.data("messi5.jpg"));
+        Path packDir = Files.createTempDirectory("dlayer-bench");
+        List<PackFile> packs = new ArrayList<>();
+        List<Map<String, float[]>> inputs = new ArrayList<>();
+        for (String name : models) {
+            ModelManifest m = cat.manifest(name);
+            Path p = packDir.resolve(name + ".dlp");
+            ModelImporter.pack(cat.modelFile(m), p, false);
+            packs.add(PackFile.open(p));
+            inputs.add(Map.of(m.inputName(), ImagePreprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
+        if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
+        String md = markdown(rows);
+        System.out.print(md);
+        if (output.getParent() != null) Files.createDirectories(output.getParent());
+        Files.writeString(output, md);
+        Files.writeString(Path.of(output.toString().replaceFirst("\\.md$", "") + ".json"), json(rows));
+        return 0;
+    }
+
+    private List<Row> measureSet(String set, List<PackFile> packs, List<Map<String, float[]>> inputs) throws Exception {
+        List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
+        ArenaPlan min = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.NONE));
+        ArenaPlan all = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.ALL));
+        List<Row> rows = new ArrayList<>();
+        rows.add(measure(set, "fully resident", packs, inputs, 0, ResidencyMode.ALL, true));
+        rows.add(measure(set, "sequential (no overlap), minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, false));
+        rows.add(measure(set, "demand layering, minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, true));
+        for (double f : new double[] {0.25, 0.5, 0.75}) {
+            long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
+            rows.add(measure(set, String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), packs, inputs, budget, ResidencyMode.AUTO, true));
+        }
+        return rows;
+    }
+
+    private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
+                        boolean prefetch) throws Exception {
+        Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2);
+        try (Session s = Session.open(packs, o, new CpuBackend())) {
+            s.run(inputs); // warm-up: JIT, first reads
+            double[] lat = new double[frames];
+            FrameStats last = null;
+            for (int i = 0; i < frames; i++) {
+                last = s.run(inputs).stats();
+                lat[i] = last.latencyMs();
+            }
+            Arrays.sort(lat);
+            System.err.printf("bench: %s / %s: %.1f ms%n", set, config, lat[frames / 2]);
+            return new Row(set, config, last.arenaBytes(), last.peakBytes(), last.residentWeightBytes(), lat[frames / 2], last.stallMs(),
+                    last.bytesRead(), s.plan().predictedFrameMs());
+        }
+    }
+
+    static String markdown(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Backend: cpu (").append(Runtime.getRuntime().availableProcessors()).append(" cores), Java ")
+                .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.arch")).append("\n\n");
+        sb.append("| model set | configuration | arena | peak used | memory vs resident | resident weights | median latency | overhead | stall | read per frame |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, Row> base = new LinkedHashMap<>();
+        for (Row r : rows) base.putIfAbsent(r.set(), r);
+        for (Row r : rows) {
+            Row b = base.get(r.set());
+            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s |%n", r.set(), r.config(), ByteSize.human(r.arenaBytes()),
+                    ByteSize.human(r.peakBytes()), r == b ? "100%" : String.format("-%.1f%%", 100.0 * (b.peakBytes() - r.peakBytes()) / b.peakBytes()),
+                    ByteSize.human(r.residentBytes()), r.medianMs(), r == b ? "baseline" : String.format("%+.1f%%", 100 * (r.medianMs() / b.medianMs() - 1)),
+                    r.stallMs(), ByteSize.human(r.bytesRead())));
+        }
+        return sb.toString();
+    }
+
+    private static String json(List<Row> rows) {
+        ObjectMapper om = new ObjectMapper();
+        ArrayNode a = om.createArrayNode();
+        for (Row r : rows) {
+            ObjectNode o = a.addObject();
+            o.put("set", r.set());
+            o.put("config", r.config());
+            o.put("arena_bytes", r.arenaBytes());
+            o.put("peak_bytes", r.peakBytes());
+            o.put("resident_weight_bytes", r.residentBytes());
+            o.put("median_latency_ms", r.medianMs());
+            o.put("stall_ms", r.stallMs());
+            o.put("bytes_read", r.bytesRead());
+            if (!Double.isNaN(r.predictedMs())) o.put("predicted_latency_ms", r.predictedMs());
+        }
+        return a.toPrettyString();
     }
 }

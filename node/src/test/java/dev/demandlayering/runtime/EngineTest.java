@@ -78,25 +78,36 @@ class EngineTest {
         ArenaPlan plan = ArenaPlanner.plan(List.of(p.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE));
         ArenaPlan.ModelPlan mp = plan.models().get(0);
         List<Node> nodes = p.model().layers().stream().flatMap(l -> l.nodes().stream()).toList();
-        // independent liveness: tensor t is live at node i if written at or before i and read at or after i
+        java.util.function.ToLongFunction<String> size = t -> 4L * dev.demandlayering.runtime.graph.Shapes.size(p.model().activationShapes().get(t));
         for (int i = 0; i < nodes.size(); i++) {
+            // independent liveness: after node i, every value that a later node or the caller still needs
             java.util.Set<String> live = new java.util.HashSet<>(p.model().inputs().keySet());
             for (int j = 0; j <= i; j++) live.addAll(nodes.get(j).outputs());
             final int step = i;
-            live.removeIf(t -> !p.model().outputs().contains(t) && !nodes.get(step).outputs().contains(t)
-                    && nodes.subList(step, nodes.size()).stream().noneMatch(n -> n.inputs().contains(t)));
-            List<String> ts = List.copyOf(live);
-            for (int a = 0; a < ts.size(); a++) {
-                for (int b = a + 1; b < ts.size(); b++) {
-                    long oa = mp.tensorOffsets().get(ts.get(a)), ob = mp.tensorOffsets().get(ts.get(b));
-                    long la = 4L * dev.demandlayering.runtime.graph.Shapes.size(p.model().activationShapes().get(ts.get(a)));
-                    long lb = 4L * dev.demandlayering.runtime.graph.Shapes.size(p.model().activationShapes().get(ts.get(b)));
-                    assertTrue(oa + la <= ob || ob + lb <= oa, ts.get(a) + " and " + ts.get(b) + " overlap at node " + i);
+            live.removeIf(t -> !p.model().outputs().contains(t) && nodes.subList(step + 1, nodes.size()).stream().noneMatch(n -> n.inputs().contains(t)));
+            assertDisjoint(List.copyOf(live), mp, size, "after node " + i);
+            // during node i: its inputs and outputs are distinct unless the op works in place on a dying input
+            Node n = nodes.get(i);
+            for (String in : n.inputs()) {
+                if (!mp.tensorOffsets().containsKey(in)) continue; // a weight
+                for (String out : n.outputs()) {
+                    boolean inPlace = mp.tensorOffsets().get(in).equals(mp.tensorOffsets().get(out)) && size.applyAsLong(in) == size.applyAsLong(out)
+                            && !live.contains(in);
+                    if (!inPlace) assertDisjoint(List.of(in, out), mp, size, n.describe());
                 }
             }
-            for (String t : ts) {
-                long end = mp.tensorOffsets().get(t) + 4L * dev.demandlayering.runtime.graph.Shapes.size(p.model().activationShapes().get(t));
+            for (String t : live) {
+                long end = mp.tensorOffsets().get(t) + size.applyAsLong(t);
                 assertTrue(mp.tensorOffsets().get(t) >= plan.activationOffset() && end <= plan.activationOffset() + plan.activationBytes());
+            }
+        }
+    }
+
+    private static void assertDisjoint(List<String> ts, ArenaPlan.ModelPlan mp, java.util.function.ToLongFunction<String> size, String where) {
+        for (int a = 0; a < ts.size(); a++) {
+            for (int b = a + 1; b < ts.size(); b++) {
+                long oa = mp.tensorOffsets().get(ts.get(a)), ob = mp.tensorOffsets().get(ts.get(b));
+                assertTrue(oa + size.applyAsLong(ts.get(a)) <= ob || ob + size.applyAsLong(ts.get(b)) <= oa, ts.get(a) + " and " + ts.get(b) + " overlap " + where);
             }
         }
     }

@@ -73,6 +73,8 @@ public final class GraphNormalizer {
             out.outputs().add(o);
         }
         new BatchNormFolder(out).run();
+        new TransposeOptimizer(out, evaluator).run();
+        new PadFolder(out).run();
         dropUnusedConstants();
         for (Map.Entry<String, ConstTensor> c : out.constants().entrySet()) {
             if (c.getValue().type() != DataType.FLOAT) {

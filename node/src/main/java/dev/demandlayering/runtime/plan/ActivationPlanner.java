@@ -2,7 +2,6 @@ package dev.demandlayering.runtime.plan;
 
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
-import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +13,8 @@ import java.util.Map;
 /**
  * Places a model's activation tensors in one region by liveness: a tensor lives from the node that writes
  * it to the last node that reads it (graph inputs from the start, outputs to the end), and tensors whose
- * lives overlap never share bytes. Greedy by size, largest first, each at the lowest offset that fits
+ * lives overlap never share bytes, except that an element-wise op may write its output over an input of
+ * the same size that it is the last reader of (in place). Greedy by size, largest first, each at the lowest offset that fits
  * between the tensors it overlaps (the classic offset-assignment heuristic).
  */
 public final class ActivationPlanner {
@@ -27,27 +27,45 @@ public final class ActivationPlanner {
     public record Placement(Map<String, Long> offsets, long bytes) {
     }
 
+    /** Ops whose kernels read each element before writing the same position: the output may reuse the input. */
+    static final java.util.Set<String> IN_PLACE = java.util.Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh",
+            "Swish", "Add", "Sub", "Mul", "Div", "Reshape");
+
     public static Placement place(LayeredModel m) {
+        List<Node> nodes = m.layers().stream().flatMap(l -> l.nodes().stream()).toList();
         Map<String, int[]> life = new LinkedHashMap<>(); // {first, last}
-        int step = 0;
         for (String in : m.inputs().keySet()) life.put(in, new int[] {0, 0});
-        for (Layer l : m.layers()) {
-            for (Node n : l.nodes()) {
-                for (String in : n.inputs()) {
-                    int[] r = life.get(in);
-                    if (r != null) r[1] = Math.max(r[1], step);
-                }
-                for (String o : n.outputs()) life.put(o, new int[] {step, step});
-                step++;
+        for (int step = 0; step < nodes.size(); step++) {
+            Node n = nodes.get(step);
+            for (String in : n.inputs()) {
+                int[] r = life.get(in);
+                if (r != null) r[1] = Math.max(r[1], step);
+            }
+            for (String o : n.outputs()) life.put(o, new int[] {step, step});
+        }
+        for (String o : m.outputs()) life.get(o)[1] = nodes.size();
+        // in-place: an element-wise output takes over an equally sized input that dies at that node
+        Map<String, String> root = new HashMap<>();
+        for (int step = 0; step < nodes.size(); step++) {
+            Node n = nodes.get(step);
+            if (!IN_PLACE.contains(n.opType())) continue;
+            String o = n.outputs().get(0);
+            long outBytes = bytes(m, o);
+            for (String in : n.inputs()) {
+                int[] r = life.get(in);
+                if (r == null || r[1] != step || m.inputs().containsKey(in) || bytes(m, in) != outBytes || m.outputs().contains(in)) continue;
+                String g = root.getOrDefault(in, in);
+                root.put(o, g);
+                life.get(g)[1] = life.get(o)[1];
+                life.remove(o);
+                break;
             }
         }
-        for (String o : m.outputs()) life.get(o)[1] = step;
         record T(String name, long size, int first, int last) {
         }
         List<T> tensors = new ArrayList<>();
         for (Map.Entry<String, int[]> e : life.entrySet()) {
-            long bytes = align(4L * Shapes.size(m.activationShapes().get(e.getKey())));
-            tensors.add(new T(e.getKey(), bytes, e.getValue()[0], e.getValue()[1]));
+            tensors.add(new T(e.getKey(), align(bytes(m, e.getKey())), e.getValue()[0], e.getValue()[1]));
         }
         tensors.sort(Comparator.comparingLong(T::size).reversed().thenComparingInt(T::first));
         Map<String, Long> offsets = new HashMap<>();
@@ -68,7 +86,12 @@ public final class ActivationPlanner {
             placed.add(t);
             regionEnd = Math.max(regionEnd, off + t.size);
         }
+        for (Map.Entry<String, String> e : root.entrySet()) offsets.put(e.getKey(), offsets.get(e.getValue()));
         return new Placement(offsets, regionEnd);
+    }
+
+    private static long bytes(LayeredModel m, String tensor) {
+        return 4L * Shapes.size(m.activationShapes().get(tensor));
     }
 
     static long align(long v) {

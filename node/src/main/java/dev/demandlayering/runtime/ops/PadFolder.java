@@ -1,0 +1,40 @@
+package dev.demandlayering.runtime.ops;
+
+import dev.demandlayering.runtime.graph.Graph;
+import dev.demandlayering.runtime.graph.Node;
+import java.util.List;
+
+/**
+ * Folds a zero constant Pad of the spatial axes into the Conv that reads it (the Conv pads instead), so the
+ * padded copy of the activation is never materialised: less arena memory and one copy less per layer.
+ */
+final class PadFolder {
+    private final Graph g;
+
+    PadFolder(Graph g) {
+        this.g = g;
+    }
+
+    void run() {
+        for (int i = 0; i < g.nodes().size(); i++) {
+            Node pad = g.nodes().get(i);
+            if (!pad.opType().equals("Pad") || !pad.attributes().getString("mode", "constant").equals("constant")
+                    || pad.attributes().getFloat("value", 0f) != 0f) continue;
+            long[] p = pad.attributes().getLongs("pads", null);
+            if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0) continue;
+            if (p[2] < 0 || p[3] < 0 || p[6] < 0 || p[7] < 0) continue;
+            String out = pad.outputs().get(0);
+            List<Node> readers = g.nodes().stream().filter(n -> n.inputs().contains(out)).toList();
+            if (readers.size() != 1 || g.outputs().contains(out)) continue;
+            Node conv = readers.get(0);
+            if (!conv.opType().equals("Conv") || !conv.input(0).equals(out)) continue;
+            int[] cp = conv.attributes().getInts("pads", null);
+            int[] merged = {cp[0] + (int) p[2], cp[1] + (int) p[3], cp[2] + (int) p[6], cp[3] + (int) p[7]};
+            conv.attributes().put("pads", merged);
+            conv.inputs().set(0, pad.input(0));
+            g.nodes().remove(i);
+            g.shapes().remove(out);
+            i--;
+        }
+    }
+}
