@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need when it is missing (Debian's ONNX
-# conformance cases, the real models and images, the TensorFlow.js oracle), then runs the Maven test suite.
+# conformance cases, OpenCV and python3-onnx for the ONNX oracle, the real models and images, the TensorFlow.js
+# oracle), then runs the Maven test suite.
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
-if [ ! -d /usr/share/libonnx-testdata/data/node ] || ! command -v npm >/dev/null; then
+missing=()
+[ -d /usr/share/libonnx-testdata/data/node ] || missing+=(libonnx-testdata)
+command -v npm >/dev/null || missing+=(npm)
+/usr/bin/python3 -c "import cv2, onnx" 2>/dev/null || missing+=(python3-opencv python3-onnx)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libonnx-testdata npm >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: install libonnx-testdata and npm (sudo apt-get install libonnx-testdata npm) for the full suite" >&2
+    echo "test.sh: some tests will skip: install ${missing[*]} (sudo apt-get install ...)" >&2
   fi
 fi
 if [ ! -s .cache/data/messi5.jpg ] && [ "$(id -u)" = 0 ]; then apt-get update -qq; fi

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The dlayer command line: pack models, run them with demand layering, benchmark, inspect packs. */
 @Command(name = "dlayer", mixinStandardHelpOptions = true, version = "dlayer 0.1.0",
         description = "Demand Layering: run DNNs in a memory arena smaller than their weights by streaming layers from disk.",
-        subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class})
+        subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
