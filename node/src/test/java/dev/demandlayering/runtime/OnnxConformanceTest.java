@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ONNX's own operator conformance cases (Debian libonnx-testdata): every case whose operators are all
+ * ONNX's own operator conformance cases (Debian libonnx-testdata: node/, pytorch-converted/, pytorch-operator/):
+ * every case whose operators are all
  * supported runs through import, pack, plan and the streaming engine, and must match the expected outputs.
  * Cases that use a variant we do not support must be refused at import with a clear error instead; they
  * are listed in {@link #REFUSED} with the reason.
@@ -54,6 +55,10 @@ class OnnxConformanceTest {
             Map.entry("test_resize_upsample_sizes_cubic", "cubic Resize"),
             Map.entry("test_resize_tf_crop_and_resize", "tf_crop_and_resize coordinates"),
             Map.entry("test_identity_opt", "optional types"),
+            Map.entry("test_AvgPool3d", "3-D pooling"),
+            Map.entry("test_MaxPool3d", "3-D pooling"),
+            Map.entry("test_Conv3d", "3-D convolution"),
+            Map.entry("test_Conv1d", "1-D convolution"),
             Map.entry("test_identity_sequence", "sequence types"));
 
     /** Cases whose data are integer tensors flowing through float kernels: outside a float32 runtime. */
@@ -82,8 +87,15 @@ class OnnxConformanceTest {
         Assumptions.assumeTrue(Files.isDirectory(ROOT), "ONNX conformance data not installed at " + ROOT
                 + " (apt-get install libonnx-testdata)");
         List<DynamicTest> tests = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(ROOT)) {
-            for (Path dir : dirs.sorted().toList()) {
+        List<Path> all = new ArrayList<>();
+        for (Path root : List.of(ROOT, ROOT.resolveSibling("pytorch-converted"), ROOT.resolveSibling("pytorch-operator"))) {
+            if (!Files.isDirectory(root)) continue;
+            try (Stream<Path> dirs = Files.list(root)) {
+                all.addAll(dirs.sorted().toList());
+            }
+        }
+        {
+            for (Path dir : all) {
                 Path model = dir.resolve("model.onnx");
                 if (!Files.exists(model)) continue;
                 Graph g;
