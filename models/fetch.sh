@@ -29,8 +29,12 @@ done | sha256sum --quiet -c - || { echo "fetch.sh: model files in $models do not
 if [ ! -s "$data/messi5.jpg" ]; then
   echo "fetch.sh: downloading Debian opencv-doc for sample images" >&2
   tmp="$(mktemp -d)"
-  (cd "$tmp" && apt-get download opencv-doc >/dev/null 2>&1) || {
-    echo "fetch.sh: 'apt-get download opencv-doc' failed; run 'apt-get update' first" >&2; exit 1; }
+  if ! (cd "$tmp" && apt-get download opencv-doc >/dev/null 2>&1); then
+    # a fresh machine may have no package lists yet
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null; fi
+    (cd "$tmp" && apt-get download opencv-doc >/dev/null 2>&1) || {
+      echo "fetch.sh: 'apt-get download opencv-doc' failed; run 'sudo apt-get update' first" >&2; exit 1; }
+  fi
   dpkg -x "$tmp"/opencv-doc_*.deb "$tmp/x"
   src="$tmp/x/usr/share/doc/opencv-doc/examples/data"
   for f in messi5.jpg basketball1.png basketball2.png fruits.jpg building.jpg vtest.avi; do

@@ -2,7 +2,6 @@ package dev.demandlayering.runtime.ops;
 
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.ConstTensor;
-import dev.demandlayering.runtime.graph.ModelImportException;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
 import java.util.ArrayList;
@@ -421,9 +420,5 @@ final class Canonicalizer {
         }
         return new Node("Slice", n.name(), List.of(n.input(0)), List.of(n.outputs().get(0)),
                 new Attributes().put("starts", st).put("steps", sp).put("sizes", size));
-    }
-
-    static ModelImportException fail(Node n, String msg) {
-        return new ModelImportException(n.describe() + ": " + msg);
     }
 }

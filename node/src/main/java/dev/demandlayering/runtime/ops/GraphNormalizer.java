@@ -6,7 +6,6 @@ import dev.demandlayering.runtime.graph.DataType;
 import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.graph.ModelImportException;
 import dev.demandlayering.runtime.graph.Node;
-import dev.demandlayering.runtime.graph.Shapes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -260,13 +259,5 @@ public final class GraphNormalizer {
 
     interface RequiredConst {
         ConstTensor get(Node n, int input, String what);
-    }
-
-    static int[] shapeOfSize(long n) {
-        return new int[] {(int) n};
-    }
-
-    static long elements(int[] s) {
-        return Shapes.size(s);
     }
 }

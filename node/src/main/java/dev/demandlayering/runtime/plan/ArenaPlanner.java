@@ -53,7 +53,7 @@ public final class ArenaPlanner {
                 maxSlot = Math.max(maxSlot, slot);
                 allWeights += slot;
                 LayerCost c = req.costs() == null ? null : req.costs().get(key(mi, l.index()));
-                steps.add(new Step(mi, l.index(), slot, slot, c != null ? c : new LayerCost(0, 0)));
+                steps.add(new Step(mi, l.index(), slot, c != null ? c : new LayerCost(0, 0)));
             }
         }
         long minimum = actBytes + maxSlot;
