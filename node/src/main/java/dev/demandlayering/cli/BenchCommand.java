@@ -99,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
                         boolean prefetch) throws Exception {
-        Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2);
+        Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null);
         try (Session s = Session.open(packs, o, new CpuBackend())) {
             for (int i = 0; i < WARMUP_FRAMES; i++) s.run(inputs); // JIT, first reads, the loader's first lap
             double[] lat = new double[frames];

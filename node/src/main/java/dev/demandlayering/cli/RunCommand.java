@@ -74,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk-bandwidth", paramLabel = "SIZE", converter = ByteSize.class, description = "cap weight reads at SIZE per second, e.g. 500MiB, to emulate a slower disk")
     long diskBandwidth;
 
+    @Option(names = "--costs", paramLabel = "FILE", description = "per-layer load/compute times (JSON, as --save-costs writes) for the trade-off instead of profiling")
+    Path costsIn;
+
+    @Option(names = "--save-costs", paramLabel = "FILE", description = "write the per-layer times the trade-off used (JSON)")
+    Path costsOut;
+
     @Option(names = "--fp16", description = "when packing on the fly, also store float16 blobs")
     boolean fp16;
 
@@ -90,8 +96,13 @@ final class RunCommand implements Callable<Integer> {
             mode = ResidencyMode.NONE; // no budget to trade: the minimum-memory plan
             System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
         }
-        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true, diskBandwidth), 2);
+        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true, diskBandwidth), 2,
+                costsIn == null ? null : CostsFile.read(costsIn));
         try (Session session = Session.open(List.of(src.pack()), opts, new CpuBackend())) {
+            if (costsOut != null) {
+                if (session.profile() == null) throw new IllegalArgumentException("--save-costs: this plan used no per-layer costs (they are measured for --resident auto with a --budget below fully resident)");
+                CostsFile.write(costsOut, session.profile());
+            }
             FrameResult last = null;
             double[] lat = new double[repeat];
             for (int i = 0; i < repeat; i++) {

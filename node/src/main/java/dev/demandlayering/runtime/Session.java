@@ -32,10 +32,14 @@ public final class Session implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** Arena and loader settings. {@code budget} 0 lets the planner size the arena. */
-    public record Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames) {
+    /**
+     * Arena and loader settings. {@code budget} 0 lets the planner size the arena. {@code costs}, when not
+     * null, are per-layer times ("model/layer" keys) the trade-off uses instead of profiling.
+     */
+    public record Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames,
+                          Map<String, LayerCost> costs) {
         public static Options of(long budget, ResidencyMode mode) {
-            return new Options(budget, mode, true, Engine.Options.defaults(), 2);
+            return new Options(budget, mode, true, Engine.Options.defaults(), 2, null);
         }
     }
 
@@ -46,7 +50,7 @@ public final class Session implements AutoCloseable {
             ArenaPlan probe = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), ResidencyMode.NONE, true, null));
             long fullyResident = probe.activationBytes() + models.stream().flatMap(m -> m.layers().stream())
                     .mapToLong(ArenaPlanner::slotBytes).sum();
-            if (opts.budget() < fullyResident) costs = profile(packs, models, backend, opts);
+            if (opts.budget() < fullyResident) costs = opts.costs() != null ? opts.costs() : profile(packs, models, backend, opts);
         }
         ArenaPlan plan = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs));
         return new Session(new Engine(packs, plan, backend, opts.io()), costs);
@@ -85,7 +89,7 @@ public final class Session implements AutoCloseable {
         return engine.plan();
     }
 
-    /** The per-layer costs the trade-off planned with, or null when it did not need them. */
+    /** The per-layer costs the trade-off planned with (measured or supplied), or null when it did not need them. */
     public Map<String, LayerCost> profile() {
         return profile;
     }

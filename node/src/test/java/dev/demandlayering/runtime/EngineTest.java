@@ -11,8 +11,6 @@ import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.TensorRef;
-import dev.demandlayering.runtime.graph.Attributes;
-import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlan;
@@ -23,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,20 +148,6 @@ class EngineTest {
         }
     }
 
-    /** Eight equal 3x3 conv layers: loads and computes of similar length, the case overlap helps most. */
-    private static Graph chain(int layers, int channels, int size) {
-        Random r = new Random(3);
-        Graph g = new Graph("chain");
-        g.inputs().put("x", new int[] {1, channels, size, size});
-        String prev = "x";
-        for (int i = 0; i < layers; i++) {
-            TestGraphs.conv(g, r, "c" + i, prev, "o" + i, channels, channels, 3, 1, 1, 1);
-            prev = "o" + i;
-        }
-        g.outputs().add(prev);
-        return g;
-    }
-
     /** A backend whose kernels take at least {@code millis} per weighted layer: compute time under control. */
     private static Backend slowed(int millis) {
         CpuBackend cpu = new CpuBackend();
@@ -188,7 +171,7 @@ class EngineTest {
     @Test
     void pipelineOverlapsLoadWithCompute() throws IOException {
         int layers = 8;
-        PackFile p = Pipelines.pack(chain(layers, 96, 8), tmp);
+        PackFile p = Pipelines.pack(TestGraphs.chain(layers, 96, 8), tmp);
         long blob = p.model().layers().get(0).weightBytes(); // 96*96*9*4 + bias ~ 332 KB
         int millis = 25;
         long bandwidth = blob * 1000 / millis; // each load also takes ~25 ms
@@ -204,7 +187,7 @@ class EngineTest {
     }
 
     private static double frame(PackFile p, long budget, boolean prefetch, long bandwidth, int millis, Map<String, float[]> in) throws IOException {
-        Session.Options o = new Session.Options(budget, ResidencyMode.NONE, prefetch, new Engine.Options(true, true, bandwidth), 1);
+        Session.Options o = new Session.Options(budget, ResidencyMode.NONE, prefetch, new Engine.Options(true, true, bandwidth), 1, null);
         try (Session s = Session.open(List.of(p), o, slowed(millis))) {
             s.run(List.of(in));
             // idle between frames lets the loader fill the ring: measure the steady state with fresh frames

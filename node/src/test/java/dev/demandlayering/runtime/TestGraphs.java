@@ -44,6 +44,20 @@ final class TestGraphs {
         return g;
     }
 
+    /** {@code layers} equal 3x3 convolutions, channels in = out: layers of identical weight size. */
+    static Graph chain(int layers, int channels, int size) {
+        Random r = new Random(3);
+        Graph g = new Graph("chain");
+        g.inputs().put("x", new int[] {1, channels, size, size});
+        String prev = "x";
+        for (int i = 0; i < layers; i++) {
+            conv(g, r, "c" + i, prev, "o" + i, channels, channels, 3, 1, 1, 1);
+            prev = "o" + i;
+        }
+        g.outputs().add(prev);
+        return g;
+    }
+
     static void conv(Graph g, Random r, String name, String in, String out, int cout, int cinPerGroup, int k, int stride, int pad, int group) {
         g.constants().put(name + "W", random(r, new int[] {cout, cinPerGroup, k, k}));
         g.constants().put(name + "B", random(r, new int[] {cout}));
