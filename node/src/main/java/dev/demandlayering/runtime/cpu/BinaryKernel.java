@@ -22,14 +22,16 @@ final class BinaryKernel implements Kernel {
         };
         int[] aMap = full(in[0].shape(), os) ? null : dev.demandlayering.runtime.ops.Broadcast.indexMap(in[0].shape(), os);
         int[] bMap = full(in[1].shape(), os) ? null : dev.demandlayering.runtime.ops.Broadcast.indexMap(in[1].shape(), os);
+        // a broadcast operand is smaller than the output: gather it from a heap copy
+        float[] aSmall = aMap == null ? null : heap(in[0]), bSmall = bMap == null ? null : heap(in[1]);
         int chunks = (n + CHUNK - 1) / CHUNK;
         Parallel.forEach(chunks, c -> {
             int off = c * CHUNK;
             int len = Math.min(CHUNK, n - off);
             Scratch s = Scratch.get();
             float[] x = s.floats(0, len), y = s.floats(1, len);
-            gather(in[0], aMap, off, len, x);
-            gather(in[1], bMap, off, len, y);
+            gather(in[0], aMap, aSmall, off, len, x);
+            gather(in[1], bMap, bSmall, off, len, y);
             switch (op) {
                 case 0 -> { for (int i = 0; i < len; i++) x[i] = x[i] + y[i]; }
                 case 1 -> { for (int i = 0; i < len; i++) x[i] = x[i] - y[i]; }
@@ -40,12 +42,18 @@ final class BinaryKernel implements Kernel {
         });
     }
 
-    private static void gather(TensorView t, int[] map, int off, int len, float[] dst) {
+    private static void gather(TensorView t, int[] map, float[] small, int off, int len, float[] dst) {
         if (map == null) {
             t.data().get(off, dst, 0, len);
         } else {
-            for (int i = 0; i < len; i++) dst[i] = t.data().get(map[off + i]);
+            for (int i = 0; i < len; i++) dst[i] = small[map[off + i]];
         }
+    }
+
+    private static float[] heap(TensorView t) {
+        float[] f = new float[t.size()];
+        t.data().get(0, f, 0, f.length);
+        return f;
     }
 
     /** True when the operand, left-padded with ones, equals the output shape (no broadcast needed). */

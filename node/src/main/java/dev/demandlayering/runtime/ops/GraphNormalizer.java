@@ -74,6 +74,7 @@ public final class GraphNormalizer {
         new BatchNormFolder(out).run();
         new TransposeOptimizer(out, evaluator).run();
         new PadFolder(out).run();
+        new ConvBiasFolder(out).run();
         dropUnusedConstants();
         for (Map.Entry<String, ConstTensor> c : out.constants().entrySet()) {
             if (c.getValue().type() != DataType.FLOAT) {

@@ -72,7 +72,7 @@ public final class ArenaPlanner {
             }
             case NONE -> {
                 checkMinimum(req.budget(), minimum, actBytes, maxSlot);
-                ring = req.budget() > 0 ? (req.budget() - actBytes) / BLOCK * BLOCK : 2 * maxSlot;
+                ring = req.budget() > 0 ? (req.budget() - actBytes) / BLOCK * BLOCK : maxSlot;
             }
             default -> {
                 if (req.budget() <= 0) throw new IllegalArgumentException("the trade-off (resident auto) needs an arena budget");
