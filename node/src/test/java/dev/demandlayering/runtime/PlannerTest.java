@@ -38,10 +38,14 @@ class PlannerTest {
         Map<String, LayerCost> c = costs(8, 4, 10, -1, 0);
         assertEquals(8 * (4 + 10), plan(m, 0, ResidencyMode.NONE, false, c).predictedFrameMs(), 1e-9, "sequential: load + compute per layer");
         assertEquals(8 * 10, plan(m, 0, ResidencyMode.ALL, true, c).predictedFrameMs(), 1e-9, "resident: compute only");
-        // pipelined with a double-buffered ring and the loader running into the next frame: compute-bound
-        assertEquals(8 * 10, plan(m, 0, ResidencyMode.NONE, true, c).predictedFrameMs(), 1e-9);
+        // equal blobs and a one-blob ring (the minimum): each load waits for the previous layer to free the ring
+        ArenaPlan min = plan(m, 0, ResidencyMode.NONE, true, c);
+        assertEquals(8 * (4 + 10), min.predictedFrameMs(), 1e-9);
+        // a double-buffered ring, the loader running into the next frame: compute-bound
+        long twoBlobs = min.minimumBytes() + ArenaPlanner.slotBytes(m.layers().get(0));
+        assertEquals(8 * 10, plan(m, twoBlobs, ResidencyMode.NONE, true, c).predictedFrameMs(), 1e-9);
         // load-bound: the loader is the bottleneck in steady state
-        assertEquals(8 * 30, plan(m, 0, ResidencyMode.NONE, true, costs(8, 30, 10, -1, 0)).predictedFrameMs(), 1e-9);
+        assertEquals(8 * 30, plan(m, twoBlobs, ResidencyMode.NONE, true, costs(8, 30, 10, -1, 0)).predictedFrameMs(), 1e-9);
     }
 
     @Test
