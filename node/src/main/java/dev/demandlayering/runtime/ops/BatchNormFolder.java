@@ -22,9 +22,8 @@ final class BatchNormFolder {
         for (int i = 0; i < nodes.size(); i++) {
             Node bn = nodes.get(i);
             if (!bn.opType().equals("BatchNormalization")) continue;
-            Node conv = producer(bn.input(0));
-            if (conv == null || !conv.opType().equals("Conv") || readers(conv.outputs().get(0)) != 1
-                    || g.outputs().contains(conv.outputs().get(0))) continue;
+            Node conv = GraphQueries.producer(g, bn.input(0));
+            if (conv == null || !conv.opType().equals("Conv") || !GraphQueries.onlyReadOnce(g, conv.outputs().get(0))) continue;
             ConstTensor w = g.constants().get(conv.input(1));
             ConstTensor bias = conv.input(2).isEmpty() ? null : g.constants().get(conv.input(2));
             ConstTensor gamma = g.constants().get(bn.input(1)), beta = g.constants().get(bn.input(2));
@@ -61,14 +60,4 @@ final class BatchNormFolder {
         return n;
     }
 
-    private Node producer(String tensor) {
-        for (Node n : g.nodes()) if (n.outputs().contains(tensor)) return n;
-        return null;
-    }
-
-    private int readers(String tensor) {
-        int c = 0;
-        for (Node n : g.nodes()) for (String s : n.inputs()) if (s.equals(tensor)) c++;
-        return c;
-    }
 }

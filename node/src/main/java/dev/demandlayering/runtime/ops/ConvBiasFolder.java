@@ -25,8 +25,8 @@ final class ConvBiasFolder {
             for (int side = 0; side < 2; side++) {
                 String convOut = add.input(side);
                 ConstTensor c = g.constants().get(add.input(1 - side));
-                Node conv = producer(convOut);
-                if (c == null || conv == null || !conv.opType().equals("Conv") || g.outputs().contains(convOut) || readers(convOut) != 1) continue;
+                Node conv = GraphQueries.producer(g, convOut);
+                if (c == null || conv == null || !conv.opType().equals("Conv") || !GraphQueries.onlyReadOnce(g, convOut)) continue;
                 int channels = g.shape(convOut)[1];
                 if (!perChannel(c.shape(), channels)) continue;
                 float[] bias = new float[channels];
@@ -55,14 +55,4 @@ final class ConvBiasFolder {
         return p[0] == 1 && p[1] == channels && p[2] == 1 && p[3] == 1;
     }
 
-    private Node producer(String tensor) {
-        for (Node n : g.nodes()) if (n.outputs().contains(tensor)) return n;
-        return null;
-    }
-
-    private int readers(String tensor) {
-        int c = 0;
-        for (Node n : g.nodes()) for (String s : n.inputs()) if (s.equals(tensor)) c++;
-        return c;
-    }
 }

@@ -2,7 +2,6 @@ package dev.demandlayering.runtime.ops;
 
 import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.graph.Node;
-import java.util.List;
 
 /**
  * Folds a zero constant Pad of the spatial axes into the Conv that reads it (the Conv pads instead), so the
@@ -24,9 +23,8 @@ final class PadFolder {
             if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0) continue;
             if (p[2] < 0 || p[3] < 0 || p[6] < 0 || p[7] < 0) continue;
             String out = pad.outputs().get(0);
-            List<Node> readers = g.nodes().stream().filter(n -> n.inputs().contains(out)).toList();
-            if (readers.size() != 1 || g.outputs().contains(out)) continue;
-            Node conv = readers.get(0);
+            if (!GraphQueries.onlyReadOnce(g, out)) continue;
+            Node conv = g.nodes().stream().filter(n -> n.inputs().contains(out)).findFirst().orElseThrow();
             if (!conv.opType().equals("Conv") || !conv.input(0).equals(out)) continue;
             int[] cp = conv.attributes().getInts("pads", null);
             int[] merged = {cp[0] + (int) p[2], cp[1] + (int) p[3], cp[2] + (int) p[6], cp[3] + (int) p[7]};

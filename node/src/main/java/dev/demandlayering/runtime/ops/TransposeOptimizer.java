@@ -136,7 +136,7 @@ final class TransposeOptimizer {
             otherIn = name(other + "/permuted");
             g.constants().put(otherIn, moved);
         } else {
-            otherT = producer(other);
+            otherT = GraphQueries.producer(g, other);
             if (otherT == null || !otherT.opType().equals("Transpose") || !Arrays.equals(otherT.attributes().getInts("perm", null), perm)
                     || readers.getOrDefault(other, List.of()).size() != 1 || g.outputs().contains(other) || other.equals(tOut)) {
                 return false;
@@ -162,7 +162,7 @@ final class TransposeOptimizer {
     private boolean sinkConcat(Node c, int[] perm, Map<String, List<Node>> readers) {
         List<Node> ts = new ArrayList<>();
         for (String in : c.inputs()) {
-            Node p = producer(in);
+            Node p = GraphQueries.producer(g, in);
             if (p == null || !p.opType().equals("Transpose") || !Arrays.equals(p.attributes().getInts("perm", null), perm)
                     || readers.getOrDefault(in, List.of()).size() != 1 || g.outputs().contains(in)) {
                 return false;
@@ -210,10 +210,6 @@ final class TransposeOptimizer {
         g.nodes().addAll(at, with);
     }
 
-    private Node producer(String tensor) {
-        for (Node n : g.nodes()) if (n.outputs().contains(tensor)) return n;
-        return null;
-    }
 
     private String name(String base) {
         return base + "/t" + (fresh++);
