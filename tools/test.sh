@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need when it is missing (Debian's ONNX
-# conformance cases, OpenCV and python3-onnx for the ONNX oracle, the real models and images, the TensorFlow.js
-# oracle), then runs the Maven test suite.
+# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, the real models
+# and images, the TensorFlow.js oracle), then runs the Maven test suite.
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
@@ -9,6 +9,7 @@ missing=()
 [ -d /usr/share/libonnx-testdata/data/node ] || missing+=(libonnx-testdata)
 command -v npm >/dev/null || missing+=(npm)
 /usr/bin/python3 -c "import cv2, onnx" 2>/dev/null || missing+=(python3-opencv python3-onnx)
+[ -f /usr/include/dds/dds.h ] && command -v idlc >/dev/null || missing+=(cyclonedds-dev cyclonedds-tools)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

@@ -1,0 +1,39 @@
+package dev.demandlayering.ros;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Builds the C test programs in node/src/test/c against Debian's CycloneDDS (cyclonedds-dev, idlc from
+ * cyclonedds-tools): a real, non-Java DDS implementation, the one rmw_cyclonedds_cpp uses.
+ */
+final class CycloneDdsPeer {
+    static final Path SOURCES = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize().resolve("node/src/test/c");
+
+    private CycloneDdsPeer() {
+    }
+
+    /** Compiles {@code program}.c with the generated message types into {@code dir}; skips the test if the toolchain is absent. */
+    static Path build(String program, Path dir) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.exists(Path.of("/usr/include/dds/dds.h")) && Files.isExecutable(Path.of("/usr/bin/idlc")),
+                "CycloneDDS not installed (apt-get install cyclonedds-dev cyclonedds-tools)");
+        run(dir, "idlc", "-x", "final", SOURCES.resolve("ros_msgs.idl").toString());
+        Path exe = dir.resolve(program);
+        run(dir, "cc", "-O1", "-o", exe.toString(), SOURCES.resolve(program + ".c").toString(), "ros_msgs.c", "-I.", "-lddsc");
+        return exe;
+    }
+
+    static List<String> run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+        }
+        return new ArrayList<>(List.of(out.split("\n")));
+    }
+}
