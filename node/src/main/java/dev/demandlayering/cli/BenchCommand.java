@@ -10,13 +10,12 @@ import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
-import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.ResidencyMode;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
         ModelCatalog cat = ModelCatalog.fromEnvironment();
-        BufferedImage img = ImagePreprocessor.load(image != null ? image : cat.data("messi5.jpg"));
+        var img = Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
         Path packDir = Files.createTempDirectory("dlayer-bench");
         List<PackFile> packs = new ArrayList<>();
         List<Map<String, float[]>> inputs = new ArrayList<>();
@@ -67,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
             Path p = packDir.resolve(name + ".dlp");
             ModelImporter.pack(cat.modelFile(m), p, false);
             packs.add(PackFile.open(p));
-            inputs.add(Map.of(m.inputName(), ImagePreprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
+            inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
         }
         // the JIT compiles the kernels during the first frames: warm them up before anything is measured
         measure("warm-up", "warm-up", packs, inputs, 0, ResidencyMode.ALL, true);

@@ -3,7 +3,7 @@ package dev.demandlayering.cli;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.ModelImporter;
-import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.pack.PackFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,9 +29,9 @@ record ModelSource(PackFile pack, ModelManifest manifest) {
     }
 
     /** Preprocessing for --image: the manifest's, else RGB in [0, 1] in the layout the input shape implies. */
-    ImagePreprocessor.Spec imageSpec(int[] shape) {
+    Preprocessor.Spec imageSpec(int[] shape) {
         if (manifest != null) return manifest.preprocessing();
         boolean nchw = shape.length == 4 && shape[1] == 3;
-        return ImagePreprocessor.Spec.unitRgb(nchw ? "NCHW" : "NHWC");
+        return Preprocessor.Spec.unitRgb(nchw ? "NCHW" : "NHWC");
     }
 }

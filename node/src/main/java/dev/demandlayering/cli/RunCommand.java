@@ -3,13 +3,19 @@ package dev.demandlayering.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.perception.Detection;
+import dev.demandlayering.perception.Heads;
+import dev.demandlayering.perception.Nms;
+import dev.demandlayering.perception.RgbImage;
+import dev.demandlayering.perception.SegmentationMask;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.graph.ConstTensor;
-import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.onnx.TensorProtos;
@@ -83,6 +89,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "when packing on the fly, also store float16 blobs")
     boolean fp16;
 
+    @Option(names = "--score-threshold", paramLabel = "S", description = "detection models: minimum class score; default ${DEFAULT-VALUE}")
+    double scoreThreshold = 0.35;
+
+    private RgbImage photo;
+
     @Override
     public Integer call() throws Exception {
         ResidencyMode mode = parseMode(resident);
@@ -114,7 +125,9 @@ final class RunCommand implements Callable<Integer> {
                 Path f = outputDir.resolve(e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy");
                 Npy.write(f, model.activationShapes().get(e.getKey()), e.getValue());
             }
-            System.out.println(json(session.plan(), last.stats(), lat, model));
+            ObjectNode summary = json(session.plan(), last.stats(), lat, model);
+            if (src.manifest() != null && photo != null) describe(src.manifest(), last.outputs().get(0), summary);
+            System.out.println(summary);
         }
         return 0;
     }
@@ -133,7 +146,8 @@ final class RunCommand implements Callable<Integer> {
         if (image != null) {
             if (names.size() != 1) throw new IllegalArgumentException("--image needs a model with one input; this one has " + names);
             int[] shape = model.inputs().get(names.get(0));
-            feeds.put(names.get(0), ImagePreprocessor.toTensor(ImagePreprocessor.load(image), shape, src.imageSpec(shape)));
+            photo = Preprocessor.load(image);
+            feeds.put(names.get(0), Preprocessor.toTensor(photo, shape, src.imageSpec(shape)));
         }
         int next = 0;
         for (String spec : inputs) {
@@ -167,7 +181,33 @@ final class RunCommand implements Callable<Integer> {
         return feeds;
     }
 
-    static String json(ArenaPlan plan, FrameStats s, double[] latencies, LayeredModel model) {
+    /** What the shipped model saw: detections (also printed one per line) or a mask written as PNG. */
+    private void describe(ModelManifest m, Map<String, float[]> outputs, ObjectNode summary) throws IOException {
+        if (m.task().equals("detection")) {
+            List<Detection> dets = Nms.apply(Heads.detection(m).candidates(outputs, photo.width(), photo.height(), scoreThreshold), 0.5, 100);
+            var arr = summary.putArray("detections");
+            for (Detection d : dets) {
+                System.out.printf("%-14s %.3f  box (%.0f, %.0f)-(%.0f, %.0f)%n", d.className(), d.score(), d.x1(), d.y1(), d.x2(), d.y2());
+                arr.addObject().put("class", d.className()).put("score", round(d.score()))
+                        .putPOJO("box", new double[] {round(d.x1()), round(d.y1()), round(d.x2()), round(d.y2())});
+            }
+        } else if (m.task().equals("segmentation")) {
+            int[] shape = m.inputShape();
+            boolean nchw = m.preprocessing().layout().equals("NCHW");
+            SegmentationMask mask = SegmentationMask.fromProbability(outputs.get(Heads.maskOutput(m)), nchw ? shape[3] : shape[2],
+                    nchw ? shape[2] : shape[1], photo.width(), photo.height(), 0.5f);
+            Path png = outputDir.resolve("mask.png");
+            var img = new java.awt.image.BufferedImage(mask.width(), mask.height(), java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            byte[] scaled = new byte[mask.classIds().length];
+            for (int i = 0; i < scaled.length; i++) scaled[i] = (byte) (mask.classIds()[i] == 0 ? 0 : 255);
+            img.getRaster().setDataElements(0, 0, mask.width(), mask.height(), scaled);
+            javax.imageio.ImageIO.write(img, "png", png.toFile());
+            System.out.printf("mask: %.1f%% %s -> %s%n", 100 * mask.coverage(1), m.classes().get(1), png);
+            summary.put("mask_coverage", round(mask.coverage(1)));
+        }
+    }
+
+    static ObjectNode json(ArenaPlan plan, FrameStats s, double[] latencies, LayeredModel model) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("model", model.name());
         o.put("backend", "cpu");
@@ -188,7 +228,7 @@ final class RunCommand implements Callable<Integer> {
         o.put("bytes_read", s.bytesRead());
         if (!Double.isNaN(plan.predictedFrameMs())) o.put("predicted_latency_ms", round(plan.predictedFrameMs()));
         o.put("frames", latencies.length);
-        return o.toString();
+        return o;
     }
 
     private static double round(double v) {

@@ -1,6 +1,6 @@
 package dev.demandlayering.models;
 
-import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.perception.Preprocessor;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * with the file and the field.
  */
 public record ModelManifest(Path source, String name, String task, String format, String file, String inputName, int[] inputShape,
-                            ImagePreprocessor.Spec preprocessing, Map<String, Object> outputs, List<String> classes) {
+                            Preprocessor.Spec preprocessing, Map<String, Object> outputs, List<String> classes) {
 
     public static ModelManifest read(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "model manifest not found");
@@ -46,7 +46,7 @@ public record ModelManifest(Path source, String name, String task, String format
         List<String> classes = f.list(root, "classes").stream().map(String::valueOf).toList();
         return new ModelManifest(file, f.string(root, "name", "name"), f.string(root, "task", "task"), f.string(root, "format", "format"),
                 f.string(root, "file", "file"), f.string(input, "name", "input.name"), dims,
-                new ImagePreprocessor.Spec(layout, mean, std, color.equals("BGR")), outputs, classes);
+                new Preprocessor.Spec(layout, mean, std, color.equals("BGR")), outputs, classes);
     }
 
     /** Typed field access with errors that name the manifest and the field. */

@@ -7,7 +7,7 @@ import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.graph.Graph;
-import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.onnx.OnnxModelReader;
 import dev.demandlayering.runtime.onnx.OnnxModelWriter;
@@ -39,7 +39,7 @@ class OnnxExportTest {
         ModelManifest m = cat.manifest(name);
         Path modelFile = cat.home().resolve(".cache/models").resolve(m.file());
         Assumptions.assumeTrue(Files.exists(modelFile) && Files.exists(cat.data("messi5.jpg")), "models not fetched: run models/fetch.sh");
-        float[] input = ImagePreprocessor.toTensor(ImagePreprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing());
+        float[] input = Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing());
         Map<String, float[]> feeds = Map.of(m.inputName(), input);
 
         Graph normalized = ModelImporter.normalize(ModelImporter.read(modelFile), name);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.exec.FrameResult;
-import dev.demandlayering.runtime.io.ImagePreprocessor;
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
@@ -50,7 +50,7 @@ class RealModelsTest {
         Path packFile = tmp.resolve(name + ".dlp");
         ModelImporter.pack(modelFile, packFile, false);
         PackFile pack = PackFile.open(packFile);
-        float[] input = ImagePreprocessor.toTensor(ImagePreprocessor.load(image), m.inputShape(), m.preprocessing());
+        float[] input = Preprocessor.toTensor(Preprocessor.load(image), m.inputShape(), m.preprocessing());
         Map<String, float[]> feeds = Map.of(m.inputName(), input);
         FrameResult all = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.ALL), feeds);
         long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)).minimumBytes();

@@ -1,4 +1,4 @@
-package dev.demandlayering.runtime.io;
+package dev.demandlayering.perception;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -11,8 +11,8 @@ import javax.imageio.ImageIO;
  * Turns an image file into a model input tensor: bilinear resize (stretch) to the input size, RGB order,
  * scale to [0, 1] then (x - mean) / std, in NCHW or NHWC layout as the model's manifest says.
  */
-public final class ImagePreprocessor {
-    private ImagePreprocessor() {
+public final class Preprocessor {
+    private Preprocessor() {
     }
 
     /** How a model wants its pixels. */
@@ -22,23 +22,22 @@ public final class ImagePreprocessor {
         }
     }
 
-    public static BufferedImage load(Path file) throws IOException {
+    public static RgbImage load(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "image not found");
         BufferedImage img = ImageIO.read(file.toFile());
         if (img == null) throw new IOException(file + ": not a readable image (PNG, JPEG, BMP or GIF expected)");
-        return img;
+        return RgbImage.of(img);
     }
 
     /** @param shape the model input shape, [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC) */
-    public static float[] toTensor(BufferedImage img, int[] shape, Spec spec) {
+    public static float[] toTensor(RgbImage img, int[] shape, Spec spec) {
         boolean nchw = spec.layout().equalsIgnoreCase("NCHW");
         if (shape.length != 4 || (nchw ? shape[1] : shape[3]) != 3) {
             throw new IllegalArgumentException("image input must have shape [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC), model says "
                     + java.util.Arrays.toString(shape) + " with layout " + spec.layout());
         }
         int h = nchw ? shape[2] : shape[1], w = nchw ? shape[3] : shape[2];
-        int ih = img.getHeight(), iw = img.getWidth();
-        int[] argb = img.getRGB(0, 0, iw, ih, null, 0, iw);
+        int ih = img.height(), iw = img.width();
         float[] out = new float[3 * h * w];
         for (int y = 0; y < h; y++) {
             // half-pixel centres, like TF's resize_bilinear(half_pixel_centers) and OpenCV's resize
@@ -50,9 +49,8 @@ public final class ImagePreprocessor {
                 int x0 = (int) sx, x1 = Math.min(iw - 1, x0 + 1);
                 double fx = sx - x0;
                 for (int c = 0; c < 3; c++) {
-                    int shift = 16 - 8 * c; // R, G, B
-                    double top = ch(argb[y0 * iw + x0], shift) * (1 - fx) + ch(argb[y0 * iw + x1], shift) * fx;
-                    double bot = ch(argb[y1 * iw + x0], shift) * (1 - fx) + ch(argb[y1 * iw + x1], shift) * fx;
+                    double top = img.at(x0, y0, c) * (1 - fx) + img.at(x1, y0, c) * fx;
+                    double bot = img.at(x0, y1, c) * (1 - fx) + img.at(x1, y1, c) * fx;
                     float v = (float) ((top * (1 - fy) + bot * fy) / 255.0);
                     int oc = spec.bgr() ? 2 - c : c;
                     v = (v - spec.mean()[oc]) / spec.std()[oc];
@@ -61,9 +59,5 @@ public final class ImagePreprocessor {
             }
         }
         return out;
-    }
-
-    private static int ch(int argb, int shift) {
-        return (argb >> shift) & 0xff;
     }
 }

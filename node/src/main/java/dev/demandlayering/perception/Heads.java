@@ -1,0 +1,48 @@
+package dev.demandlayering.perception;
+
+import dev.demandlayering.models.ModelManifest;
+import java.util.List;
+import java.util.Map;
+
+/** Builds a model's output head from its manifest's {@code outputs} section, with a clear error per missing field. */
+public final class Heads {
+    private Heads() {
+    }
+
+    public static NanoDetDecoder detection(ModelManifest m) {
+        Map<String, Object> o = m.outputs();
+        String layout = String.valueOf(o.get("layout"));
+        if (!layout.equals("nanodet-gfl")) {
+            throw new IllegalArgumentException(m.source() + ": detection output layout '" + layout + "' is not supported (nanodet-gfl)");
+        }
+        int[] shape = m.inputShape();
+        boolean nchw = m.preprocessing().layout().equals("NCHW");
+        int h = nchw ? shape[2] : shape[1], w = nchw ? shape[3] : shape[2];
+        int[] strides = ints(m, o, "strides");
+        return new NanoDetDecoder(w, h, strides, ((Number) field(m, o, "reg_bins")).intValue(), strings(m, o, "scores"), strings(m, o, "boxes"),
+                m.classes());
+    }
+
+    /** The name of the probability output of a sigmoid-mask segmenter. */
+    public static String maskOutput(ModelManifest m) {
+        Map<String, Object> o = m.outputs();
+        if (!"sigmoid-mask".equals(String.valueOf(o.get("layout")))) {
+            throw new IllegalArgumentException(m.source() + ": segmentation output layout '" + o.get("layout") + "' is not supported (sigmoid-mask)");
+        }
+        return String.valueOf(field(m, o, "mask"));
+    }
+
+    private static Object field(ModelManifest m, Map<String, Object> o, String key) {
+        Object v = o.get(key);
+        if (v == null) throw new IllegalArgumentException(m.source() + ": outputs." + key + " is missing");
+        return v;
+    }
+
+    private static int[] ints(ModelManifest m, Map<String, Object> o, String key) {
+        return ((List<?>) field(m, o, key)).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
+    }
+
+    private static List<String> strings(ModelManifest m, Map<String, Object> o, String key) {
+        return ((List<?>) field(m, o, key)).stream().map(String::valueOf).toList();
+    }
+}
