@@ -19,7 +19,7 @@ class DdsInteropTest {
     static Path peer;
     /** Large images need big datagrams and socket buffers on the CycloneDDS side too (see docs/ros.md). */
     static final String CYCLONE_LARGE_DATA = "<CycloneDDS><Domain><General><MaxMessageSize>65500B</MaxMessageSize>"
-            + "<FragmentSize>60000B</FragmentSize></General><Internal><SocketReceiveBufferSize min=\\\"32MB\\\"/></Internal></Domain></CycloneDDS>";
+            + "<FragmentSize>60000B</FragmentSize></General><Internal><SocketReceiveBufferSize min=\\\"1MB\\\" max=\\\"32MB\\\"/></Internal></Domain></CycloneDDS>";
 
     @BeforeAll
     static void build() throws Exception {
