@@ -1,8 +1,9 @@
 package dev.demandlayering.cli;
 
+import dev.demandlayering.runtime.io.ByteSizes;
 import picocli.CommandLine;
 
-/** Parses byte sizes: 1048576, 512KiB, 16MiB, 1.5GiB (also KB/MB/GB as powers of 1000). */
+/** Picocli converter for byte sizes: 1048576, 512KiB, 16MiB, 1.5GiB (also KB/MB/GB as powers of 1000). */
 final class ByteSize implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
@@ -10,30 +11,14 @@ final class ByteSize implements CommandLine.ITypeConverter<Long> {
     }
 
     static long parse(String value) {
-        String v = value.trim();
-        String[][] units = {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"KB", "1000"}, {"MB", "1000000"},
-                {"GB", "1000000000"}, {"B", "1"}};
-        long mult = 1;
-        for (String[] u : units) {
-            if (v.endsWith(u[0])) {
-                mult = Long.parseLong(u[1]);
-                v = v.substring(0, v.length() - u[0].length()).trim();
-                break;
-            }
-        }
         try {
-            double d = Double.parseDouble(v);
-            if (d < 0) throw new NumberFormatException();
-            return (long) Math.floor(d * mult);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a byte size (examples: 1048576, 512KiB, 16MiB, 1.5GiB)");
+            return ByteSizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
     }
 
     static String human(long bytes) {
-        if (bytes >= 1L << 30) return String.format("%.2f GiB", bytes / (double) (1L << 30));
-        if (bytes >= 1L << 20) return String.format("%.2f MiB", bytes / (double) (1L << 20));
-        if (bytes >= 1L << 10) return String.format("%.1f KiB", bytes / 1024.0);
-        return bytes + " B";
+        return ByteSizes.human(bytes);
     }
 }

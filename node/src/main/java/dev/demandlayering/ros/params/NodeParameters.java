@@ -1,0 +1,63 @@
+package dev.demandlayering.ros.params;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The perception node's parameters: the schema (documented in docs/parameters.md, generated from it) and
+ * how they are gathered: defaults, then each --params-file in order, then -p overrides.
+ */
+public final class NodeParameters {
+    public static final String DEFAULT_NODE_NAME = "demand_layering";
+
+    private NodeParameters() {
+    }
+
+    public static final ParameterSchema SCHEMA = new ParameterSchema()
+            .add("models", ParameterSchema.Type.STRING_ARRAY, List.of("nanodet"),
+                    "Models to run on every frame, in order, by manifest name (models/NAME.yaml); they share one arena.",
+                    "1 to 8 manifest names", v -> !((List<?>) v).isEmpty() && ((List<?>) v).size() <= 8)
+            .add("arena_size", ParameterSchema.Type.BYTE_SIZE, 0L,
+                    "Bytes of the one memory arena all models share; 0 = the planner's minimum. A size below the minimum stops the node with the minimum stated.",
+                    ">= 0", v -> (Long) v >= 0)
+            .add("residency", ParameterSchema.Type.STRING, "auto",
+                    "Which layers stay resident: auto (memory-delay trade-off within arena_size), none (stream all), all (fully resident).",
+                    "auto, none, all", v -> Set.of("auto", "none", "all").contains(v))
+            .add("backend", ParameterSchema.Type.STRING, "auto",
+                    "Compute backend: auto picks cuda when a GPU is usable, else cpu (and logs why).", "auto, cpu, cuda",
+                    v -> Set.of("auto", "cpu", "cuda").contains(v))
+            .add("image_topics", ParameterSchema.Type.STRING_ARRAY, List.of("image_raw"),
+                    "Camera topics (sensor_msgs/Image; a name ending in /compressed is a sensor_msgs/CompressedImage, jpeg or png).",
+                    "1 or more topic names", v -> !((List<?>) v).isEmpty())
+            .add("qos.reliability", ParameterSchema.Type.STRING, "best_effort",
+                    "Reliability of the camera subscriptions (sensor-data QoS by default).", "best_effort, reliable",
+                    v -> Set.of("best_effort", "reliable").contains(v))
+            .add("qos.depth", ParameterSchema.Type.INTEGER, 1L, "History depth of the camera subscriptions.", "1 to 100",
+                    v -> (Long) v >= 1 && (Long) v <= 100)
+            .add("score_threshold", ParameterSchema.Type.DOUBLE, 0.35, "Detection heads: minimum class score.", "0 to 1",
+                    v -> (Double) v >= 0 && (Double) v <= 1)
+            .add("nms_iou", ParameterSchema.Type.DOUBLE, 0.5, "Detection heads: IoU above which a lower-scoring box of the same class is dropped.",
+                    "0 to 1", v -> (Double) v >= 0 && (Double) v <= 1)
+            .add("max_detections", ParameterSchema.Type.INTEGER, 100L, "Detection heads: most detections published per frame.", "1 to 10000",
+                    v -> (Long) v >= 1 && (Long) v <= 10000)
+            .add("mask_threshold", ParameterSchema.Type.DOUBLE, 0.5, "Segmentation heads: probability at which a pixel takes the class.", "0 to 1",
+                    v -> (Double) v >= 0 && (Double) v <= 1)
+            .add("publish_overlay", ParameterSchema.Type.BOOL, false, "Segmentation heads: also publish a colourised overlay image for viewers.")
+            .add("deadline_ms", ParameterSchema.Type.DOUBLE, 100.0,
+                    "End-to-end budget per frame (from the image stamp); a frame over it makes the diagnostics WARN.", "> 0", v -> (Double) v > 0)
+            .add("log_every_n_frames", ParameterSchema.Type.INTEGER, 30L, "A one-line summary of the frame figures every N frames; 0 = never.",
+                    ">= 0", v -> (Long) v >= 0)
+            .add("use_sim_time", ParameterSchema.Type.BOOL, false, "Standard ROS parameter; accepted for launch files that set it on every node.");
+
+    /** Defaults, parameter files in order, then -p overrides; validated against {@link #SCHEMA}. */
+    public static Map<String, Object> gather(RosArgs args) throws IOException {
+        Map<String, Object> given = new LinkedHashMap<>();
+        for (Path f : args.paramsFiles()) given.putAll(ParameterFile.load(f, args.nodeName(), args.fullyQualifiedName()));
+        given.putAll(args.params());
+        return SCHEMA.resolve(given);
+    }
+}

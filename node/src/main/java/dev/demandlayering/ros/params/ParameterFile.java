@@ -1,0 +1,58 @@
+package dev.demandlayering.ros.params;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * A ROS 2 parameter file: top-level keys are node names ({@code /**} for every node, {@code /ns/node},
+ * {@code node}, {@code /**}{@code /node}), each with a {@code ros__parameters} mapping; nested mappings
+ * become dotted names. Sections that match the node apply in file order, later ones winning.
+ */
+public final class ParameterFile {
+    private ParameterFile() {
+    }
+
+    public static Map<String, Object> load(Path file, String nodeName, String fullyQualifiedName) throws IOException {
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "parameter file not found");
+        Object doc;
+        try (Reader r = Files.newBufferedReader(file)) {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
+        }
+        if (!(doc instanceof Map<?, ?> root)) throw new IOException(file + ": expected node names at the top level (node_name: ros__parameters: ...)");
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : root.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (!(e.getValue() instanceof Map<?, ?> section) || !section.containsKey("ros__parameters")) {
+                throw new IOException(file + ": section '" + key + "' has no 'ros__parameters' mapping");
+            }
+            if (!matches(key, nodeName, fullyQualifiedName)) continue;
+            Object params = section.get("ros__parameters");
+            if (!(params instanceof Map<?, ?> p)) throw new IOException(file + ": '" + key + ".ros__parameters' must be a mapping");
+            flatten("", p, out);
+        }
+        return out;
+    }
+
+    static boolean matches(String key, String nodeName, String fqn) {
+        String k = key.startsWith("/") ? key : "/" + key;
+        return k.equals("/**") || k.equals(fqn) || k.equals("/" + nodeName) && fqn.equals("/" + nodeName) || k.equals("/**/" + nodeName);
+    }
+
+    private static void flatten(String prefix, Map<?, ?> m, Map<String, Object> out) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            String name = prefix + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> nested) flatten(name + ".", nested, out);
+            else out.put(name, e.getValue());
+        }
+    }
+}
