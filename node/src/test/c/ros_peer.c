@@ -1,6 +1,8 @@
 /* A ROS 2-style DDS peer built on CycloneDDS (what rmw_cyclonedds_cpp uses), for interoperability tests.
  *   ros_peer sub-image TOPIC COUNT SECONDS      print "IMAGE sec nanosec frame_id width height encoding bytes sum" per image
  *   ros_peer pub-image TOPIC COUNT WIDTH HEIGHT  publish COUNT rgb8 images (pixel = (x + y + i) mod 256) at 10 Hz
+ *   ros_peer pub-image-file TOPIC FILE WIDTH HEIGHT COUNT PERIOD_MS   publish raw rgb8 pixels from FILE, best effort, stamped now
+ *   ros_peer sub-outputs DET_TOPIC MASK_TOPIC DIAG_TOPIC COUNT SECONDS  print the node's detections, masks and diagnostics
  * TOPIC is the DDS topic name (rt/...). Domain: ROS_DOMAIN_ID, default 0. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +82,92 @@ static int pub_image(const char *topic, int count, int width, int height) {
   return 0;
 }
 
+static int pub_image_file(const char *topic, const char *file, int width, int height, int count, int period_ms) {
+  uint32_t size = (uint32_t) width * height * 3;
+  uint8_t *px = malloc(size);
+  FILE *f = fopen(file, "rb");
+  if (!f || fread(px, 1, size, f) != size) { fprintf(stderr, "ros_peer: cannot read %u bytes from %s\n", size, file); return 2; }
+  fclose(f);
+  dds_entity_t pp = participant();
+  dds_entity_t tp = dds_create_topic(pp, &sensor_msgs_msg_dds__Image__desc, topic, NULL, NULL);
+  dds_qos_t *q = dds_create_qos();
+  dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
+  dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
+  dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
+  for (int i = 0; i < count; i++) {
+    dds_time_t now = dds_time();
+    sensor_msgs_msg_dds__Image_ m = {
+      .header = {.stamp = {.sec = (int32_t) (now / DDS_NSECS_IN_SEC), .nanosec = (uint32_t) (now % DDS_NSECS_IN_SEC)}, .frame_id = "peer_camera"},
+      .height = height, .width = width, .encoding = "rgb8", .is_bigendian = 0, .step = width * 3,
+      .data = {._maximum = size, ._length = size, ._buffer = px, ._release = false}};
+    dds_write(wr, &m);
+    dds_sleepfor(DDS_MSECS(period_ms));
+  }
+  free(px);
+  dds_delete(pp);
+  return 0;
+}
+
+/* Subscribes to the node's outputs and prints them until each kind arrived COUNT times or SECONDS pass. */
+static int sub_outputs(const char *det_topic, const char *mask_topic, const char *diag_topic, int count, int seconds) {
+  dds_entity_t pp = participant();
+  dds_qos_t *q = reliable_qos();
+  dds_entity_t rd_det = dds_create_reader(pp, dds_create_topic(pp, &vision_msgs_msg_dds__Detection2DArray__desc, det_topic, NULL, NULL), q, NULL);
+  dds_entity_t rd_mask = dds_create_reader(pp, dds_create_topic(pp, &sensor_msgs_msg_dds__Image__desc, mask_topic, NULL, NULL), q, NULL);
+  dds_entity_t rd_diag = dds_create_reader(pp, dds_create_topic(pp, &diagnostic_msgs_msg_dds__DiagnosticArray__desc, diag_topic, NULL, NULL), q, NULL);
+  printf("READY\n");
+  fflush(stdout);
+  int n_det = 0, n_mask = 0, n_diag = 0;
+  dds_time_t until = dds_time() + DDS_SECS(seconds);
+  while ((n_det < count || n_mask < count || n_diag < count) && dds_time() < until) {
+    void *s[1] = {NULL};
+    dds_sample_info_t info[1];
+    int k;
+    if ((k = dds_take(rd_det, s, info, 1, 1)) > 0 && info[0].valid_data) {
+      vision_msgs_msg_dds__Detection2DArray_ *m = s[0];
+      printf("DETECTIONS %s %u", m->header.frame_id, m->detections._length);
+      for (uint32_t i = 0; i < m->detections._length; i++) {
+        vision_msgs_msg_dds__Detection2D_ *d = &m->detections._buffer[i];
+        printf(" %s %.3f %.1f %.1f %.1f %.1f", d->results._length ? d->results._buffer[0].hypothesis.class_id : "?",
+               d->results._length ? d->results._buffer[0].hypothesis.score : 0.0, d->bbox.center.position.x, d->bbox.center.position.y,
+               d->bbox.size_x, d->bbox.size_y);
+      }
+      printf("\n");
+      n_det++;
+    }
+    if (k > 0) dds_return_loan(rd_det, s, k);
+    s[0] = NULL;
+    if ((k = dds_take(rd_mask, s, info, 1, 1)) > 0 && info[0].valid_data) {
+      sensor_msgs_msg_dds__Image_ *m = s[0];
+      uint32_t ones = 0, other = 0;
+      for (uint32_t i = 0; i < m->data._length; i++) { if (m->data._buffer[i] == 1) ones++; else if (m->data._buffer[i] != 0) other++; }
+      printf("MASK %s %u %u %s %u %u %u\n", m->header.frame_id, m->width, m->height, m->encoding, m->data._length, ones, other);
+      n_mask++;
+    }
+    if (k > 0) dds_return_loan(rd_mask, s, k);
+    s[0] = NULL;
+    if ((k = dds_take(rd_diag, s, info, 1, 1)) > 0 && info[0].valid_data) {
+      diagnostic_msgs_msg_dds__DiagnosticArray_ *m = s[0];
+      for (uint32_t i = 0; i < m->status._length; i++) {
+        diagnostic_msgs_msg_dds__DiagnosticStatus_ *st = &m->status._buffer[i];
+        printf("DIAG %d [%s]", st->level, st->name);
+        for (uint32_t j = 0; j < st->values._length; j++) printf(" %s=%s", st->values._buffer[j].key, st->values._buffer[j].value);
+        printf("\n");
+      }
+      n_diag++;
+    }
+    if (k > 0) dds_return_loan(rd_diag, s, k);
+    fflush(stdout);
+    dds_sleepfor(DDS_MSECS(5));
+  }
+  dds_delete(pp);
+  return (n_det >= count && n_mask >= count && n_diag >= count) ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 8 && strcmp(argv[1], "pub-image-file") == 0)
+    return pub_image_file(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
+  if (argc >= 7 && strcmp(argv[1], "sub-outputs") == 0) return sub_outputs(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
   if (argc >= 5 && strcmp(argv[1], "sub-image") == 0) return sub_image(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc >= 6 && strcmp(argv[1], "pub-image") == 0) return pub_image(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
   fprintf(stderr, "usage: ros_peer sub-image TOPIC COUNT SECONDS | pub-image TOPIC COUNT WIDTH HEIGHT\n");

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** The dlayer command line: pack models, run them with demand layering, benchmark, inspect packs. */
 @Command(name = "dlayer", mixinStandardHelpOptions = true, version = "dlayer 0.1.0",
-        description = "Demand Layering: run DNNs in a memory arena smaller than their weights by streaming layers from disk.",
+        description = {"Demand Layering: run DNNs in a memory arena smaller than their weights by streaming layers from disk.",
+                "Also: dlayer node --ros-args [--params-file FILE] [-p name:=value] [-r from:=to]  (the ROS 2 perception node)"},
         subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -17,6 +18,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("node")) {
+            // ROS arguments (--ros-args -p a:=b -r x:=y) are not picocli's: the node reads them itself
+            System.exit(NodeCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -13,10 +13,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A ROS 2 parameter file: top-level keys are node names ({@code /**} for every node, {@code /ns/node},
- * {@code node}, {@code /**}{@code /node}), each with a {@code ros__parameters} mapping; nested mappings
- * become dotted names. Sections that match the node apply in file order, later ones winning.
+ * {@code node} for a node in the root namespace, {@code /**}{@code /node}), each with a {@code ros__parameters}
+ * mapping; nested mappings become dotted names. Sections that match the node apply in file order, later ones
+ * winning; a file with no section for the node is logged, since the node then runs on defaults.
  */
 public final class ParameterFile {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterFile.class);
     private ParameterFile() {
     }
 
@@ -30,15 +32,21 @@ public final class ParameterFile {
         }
         if (!(doc instanceof Map<?, ?> root)) throw new IOException(file + ": expected node names at the top level (node_name: ros__parameters: ...)");
         Map<String, Object> out = new LinkedHashMap<>();
+        boolean any = false;
         for (Map.Entry<?, ?> e : root.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!(e.getValue() instanceof Map<?, ?> section) || !section.containsKey("ros__parameters")) {
                 throw new IOException(file + ": section '" + key + "' has no 'ros__parameters' mapping");
             }
             if (!matches(key, nodeName, fullyQualifiedName)) continue;
+            any = true;
             Object params = section.get("ros__parameters");
             if (!(params instanceof Map<?, ?> p)) throw new IOException(file + ": '" + key + ".ros__parameters' must be a mapping");
             flatten("", p, out);
+        }
+        if (!any) {
+            LOG.warn("{}: no section applies to node {} (sections: {}); use /**, {} or /**/{}", file, fullyQualifiedName, root.keySet(),
+                    fullyQualifiedName, nodeName);
         }
         return out;
     }

@@ -1,0 +1,24 @@
+package dev.demandlayering.cli;
+
+import dev.demandlayering.ros.node.PerceptionNode;
+import dev.demandlayering.ros.params.ParameterException;
+
+/** {@code dlayer node --ros-args ...}: starts the ROS 2 perception node; start-up errors print one line each and exit 2. */
+final class NodeCommand {
+    private NodeCommand() {
+    }
+
+    static int run(String[] args) {
+        try {
+            PerceptionNode.main(args);
+            return 0;
+        } catch (ParameterException e) {
+            for (String p : e.problems()) System.err.println("dlayer node: " + p);
+            return 2;
+        } catch (Exception e) {
+            System.err.println("dlayer node: " + Errors.describe(e));
+            if (System.getenv("DLAYER_DEBUG") != null) e.printStackTrace();
+            return 2;
+        }
+    }
+}

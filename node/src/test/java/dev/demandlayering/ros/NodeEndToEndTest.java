@@ -1,0 +1,82 @@
+package dev.demandlayering.ros;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.perception.RgbImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node as a user starts it (dlayer node --ros-args --params-file ...), with a CycloneDDS peer that
+ * publishes a real photo as sensor_msgs/Image and checks what comes back: a person box on the player,
+ * a person mask of the photo's size, diagnostics consistent with the arena. All inside a private
+ * network namespace.
+ */
+class NodeEndToEndTest {
+    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void detectorAndSegmenterOverRealDds() throws Exception {
+        NetNamespace.assumeAvailable();
+        Path photo = REPO.resolve(".cache/data/messi5.jpg");
+        Assumptions.assumeTrue(Files.exists(photo) && Files.exists(REPO.resolve(".cache/models/nanodet.bin")), "models/images not fetched (models/fetch.sh)");
+        Path peer = CycloneDdsPeer.build("ros_peer", tmp);
+        RgbImage img = Preprocessor.load(photo);
+        Path raw = Files.write(tmp.resolve("messi5.rgb"), img.rgb());
+        Path params = Files.writeString(tmp.resolve("node.yaml"), """
+                /robot/perception:
+                  ros__parameters:
+                    models: [nanodet, selfie]
+                    arena_size: 32MiB
+                    residency: auto
+                    image_topics: [camera/image_raw]
+                    deadline_ms: 60000.0
+                    log_every_n_frames: 1
+                """);
+        String node = "java -Ddlayer.home=" + REPO + " -cp \"" + System.getProperty("java.class.path") + "\" dev.demandlayering.cli.Main node --ros-args"
+                + " --params-file " + params + " -r __node:=perception -r __ns:=/robot";
+        String script = "export ROS_DOMAIN_ID=23\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\n"
+                + node + " > node.log 2>&1 &\nNODE=$!\n"
+                + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 > outputs.log &\nSUB=$!\n"
+                + "sleep 2\n"
+                + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 240 500 &\nPUB=$!\n"
+                + "wait $SUB || true\nkill $PUB $NODE 2>/dev/null || true\nwait 2>/dev/null || true\n"
+                + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\n";
+        String out = NetNamespace.run(script, tmp, 240);
+        List<String> lines = out.lines().toList();
+        List<String> dets = lines.stream().filter(l -> l.startsWith("DETECTIONS ")).toList();
+        List<String> masks = lines.stream().filter(l -> l.startsWith("MASK ")).toList();
+        List<String> arena = lines.stream().filter(l -> l.startsWith("DIAG ") && l.contains("[perception: arena]")).toList();
+        assertTrue(dets.size() >= 2 && masks.size() >= 2 && arena.size() >= 2, out);
+
+        // DETECTIONS frame n class score cx cy sx sy ...: the player's box, in the photo's pixels
+        String[] d = dets.get(0).split(" ");
+        assertEquals("peer_camera", d[1]);
+        assertTrue(Integer.parseInt(d[2]) >= 1, dets.get(0));
+        assertEquals("person", d[3]);
+        double cx = Double.parseDouble(d[5]), cy = Double.parseDouble(d[6]), sx = Double.parseDouble(d[7]), sy = Double.parseDouble(d[8]);
+        assertTrue(Math.abs(cx - 260) < 30 && Math.abs(cy - 205) < 30 && sx > 300 && sy > 200, dets.get(0));
+
+        // MASK frame width height encoding bytes ones other: class ids 0/1 at the photo's size
+        String[] m = masks.get(0).split(" ");
+        assertEquals(List.of("peer_camera", "548", "342", "mono8", String.valueOf(548 * 342)), List.of(m[1], m[2], m[3], m[4], m[5]));
+        double cover = Integer.parseInt(m[6]) / (double) (548 * 342);
+        assertTrue(cover > 0.08 && cover < 0.6 && m[7].equals("0"), masks.get(0));
+
+        String diag = arena.get(0);
+        assertTrue(diag.contains("arena_bytes=" + (32L << 20)), diag);
+        long peak = Long.parseLong(diag.replaceAll(".* peak_bytes=(\\d+).*", "$1"));
+        assertTrue(peak > 0 && peak <= 32L << 20, diag);
+        assertTrue(diag.contains("backend=cpu") && diag.contains("dropped_frames=") && diag.contains("end_to_end_ms="), diag);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("DIAG 0 [perception: nanodet]") && l.contains("latency_ms=")), out);
+    }
+}
