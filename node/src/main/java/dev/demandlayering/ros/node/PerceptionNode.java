@@ -56,10 +56,14 @@ public final class PerceptionNode implements AutoCloseable {
     private final Thread worker;
     private long frames, invalid, late;
 
-    public PerceptionNode(RosArgs args, Map<String, Object> params, ModelCatalog catalog, RosTransport transport) throws IOException {
+    /**
+     * Plans and opens the models first, so a bad model, manifest or arena size stops the node before it
+     * joins the DDS domain; {@code transport} is created only then.
+     */
+    public PerceptionNode(RosArgs args, Map<String, Object> params, ModelCatalog catalog, java.util.function.Supplier<RosTransport> transport)
+            throws IOException {
         this.args = args;
         this.params = params;
-        this.transport = transport;
         List<PackFile> packs = new ArrayList<>();
         Path packDir = Files.createDirectories(catalog.packDir());
         @SuppressWarnings("unchecked")
@@ -80,8 +84,14 @@ public final class PerceptionNode implements AutoCloseable {
         session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null), backend.backend());
         LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", session.plan().arenaBytes(), models,
                 session.plan().minimumBytes(), session.plan().residentLayerCount());
-        for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, transport, args::resolveTopic, params));
-        diagnostics = transport.advertise("/diagnostics", DiagnosticMsgs.DiagnosticArray.TYPE, Qos.RELIABLE, 1 << 20);
+        try {
+            this.transport = transport.get();
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, this.transport, args::resolveTopic, params));
+        diagnostics = this.transport.advertise("/diagnostics", DiagnosticMsgs.DiagnosticArray.TYPE, Qos.RELIABLE, 1 << 20);
         Qos qos = new Qos(params.get("qos.reliability").equals("reliable"), (int) (long) (Long) params.get("qos.depth"));
         @SuppressWarnings("unchecked")
         List<String> topics = (List<String>) params.get("image_topics");
@@ -200,15 +210,14 @@ public final class PerceptionNode implements AutoCloseable {
     public static void main(String[] argv) throws Exception {
         RosArgs args = RosArgs.parse(argv, NodeParameters.DEFAULT_NODE_NAME);
         Map<String, Object> params = NodeParameters.gather(args);
-        int domain = Integer.parseInt(System.getenv().getOrDefault("ROS_DOMAIN_ID", "0").trim());
-        RosTransport transport = new FastDdsTransport(domain, args.nodeName());
-        PerceptionNode node;
+        String domainText = System.getenv().getOrDefault("ROS_DOMAIN_ID", "0").trim();
+        int domain;
         try {
-            node = new PerceptionNode(args, params, ModelCatalog.fromEnvironment(), transport);
-        } catch (IOException | RuntimeException e) {
-            transport.close();
-            throw e;
+            domain = domainText.isEmpty() ? 0 : Integer.parseInt(domainText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ROS_DOMAIN_ID must be an integer 0..232, got '" + domainText + "'");
         }
+        PerceptionNode node = new PerceptionNode(args, params, ModelCatalog.fromEnvironment(), () -> new FastDdsTransport(domain, args.nodeName()));
         LOG.info("node {} running", args.fullyQualifiedName());
         Runtime.getRuntime().addShutdownHook(new Thread(node::close));
         node.worker.join();

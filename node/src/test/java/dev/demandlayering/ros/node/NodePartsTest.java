@@ -1,0 +1,75 @@
+package dev.demandlayering.ros.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.perception.RgbImage;
+import dev.demandlayering.ros.msg.SensorMsgs;
+import dev.demandlayering.ros.msg.StdMsgs;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class NodePartsTest {
+    private static final StdMsgs.Header H = new StdMsgs.Header(new StdMsgs.Time(1, 2), "cam");
+
+    @Test
+    void rgbBgrAndMonoWithRowPaddingDecodeToTheSamePixels() {
+        // 2x2 image, rows padded to 8 bytes
+        byte[] rgb = {10, 20, 30, 40, 50, 60, 0, 0, 70, 80, 90, 100, 110, 120, 0, 0};
+        byte[] bgr = {30, 20, 10, 60, 50, 40, 0, 0, 90, 80, 70, 120, 110, 100, 0, 0};
+        RgbImage a = ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "rgb8", 0, 8, rgb));
+        RgbImage b = ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "bgr8", 0, 8, bgr));
+        assertArrayEquals(new byte[] {10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120}, a.rgb());
+        assertArrayEquals(a.rgb(), b.rgb());
+        RgbImage mono = ImageDecoder.decode(new SensorMsgs.Image(H, 1, 2, "mono8", 0, 2, new byte[] {7, 9}));
+        assertArrayEquals(new byte[] {7, 7, 7, 9, 9, 9}, mono.rgb());
+    }
+
+    @Test
+    void unsupportedEncodingsAndShortDataAreRefusedWithTheReason() {
+        IllegalArgumentException enc = assertThrows(IllegalArgumentException.class,
+                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "yuv422", 0, 4, new byte[8])));
+        assertTrue(enc.getMessage().contains("encoding 'yuv422' is not supported (rgb8, bgr8, mono8)"), enc.getMessage());
+        IllegalArgumentException shortData = assertThrows(IllegalArgumentException.class,
+                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 4, 4, "rgb8", 0, 12, new byte[40])));
+        assertTrue(shortData.getMessage().contains("needs 48 bytes, message has 40"), shortData.getMessage());
+        IllegalArgumentException step = assertThrows(IllegalArgumentException.class,
+                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 4, 4, "rgb8", 0, 5, new byte[48])));
+        assertTrue(step.getMessage().contains("step 5 is shorter than a row of 12 bytes"), step.getMessage());
+        IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class,
+                () -> ImageDecoder.decode(new SensorMsgs.CompressedImage(H, "jpeg", new byte[] {1, 2, 3})));
+        assertTrue(garbage.getMessage().contains("does not decode"), garbage.getMessage());
+    }
+
+    @Test
+    void compressedPngDecodes() throws Exception {
+        BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(2, 1, 0x112233);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        RgbImage d = ImageDecoder.decode(new SensorMsgs.CompressedImage(H, "png", png.toByteArray()));
+        assertEquals(3, d.width());
+        assertEquals(0x11, d.at(2, 1, 0));
+        assertEquals(0x33, d.at(2, 1, 2));
+    }
+
+    @Test
+    void newestFrameWinsAndDropsAreCounted() throws Exception {
+        LatestFrame<String> box = new LatestFrame<>();
+        box.offer("a");
+        box.offer("b");
+        box.offer("c");
+        assertEquals("c", box.take());
+        assertEquals(2, box.dropped());
+        box.offer("d");
+        assertEquals("d", box.take());
+        assertEquals(2, box.dropped());
+        box.close();
+        assertNull(box.take());
+    }
+}

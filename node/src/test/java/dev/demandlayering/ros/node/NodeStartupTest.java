@@ -1,0 +1,65 @@
+package dev.demandlayering.ros.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.cli.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Start-up errors of {@code dlayer node}: each stops the node before it joins the DDS domain, with a line that
+ * names what is wrong. Runs the node's entry point in a child JVM, as a user would.
+ */
+class NodeStartupTest {
+    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+
+    record Result(int code, String err) {
+    }
+
+    static Result node(String... rosArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Ddlayer.home=" + REPO,
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node", "--ros-args"));
+        cmd.addAll(List.of(rosArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        return new Result(p.waitFor(), out);
+    }
+
+    @Test
+    void unknownAndMistypedParametersAreEachNamed() throws Exception {
+        Result r = node("-p", "arena_sise:=1", "-p", "qos.depth:=deep", "-p", "backend:=tpu");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("dlayer node: unknown parameter 'arena_sise'"), r.err());
+        assertTrue(r.err().contains("dlayer node: parameter 'qos.depth': value \"deep\" has type string, expected integer"), r.err());
+        assertTrue(r.err().contains("dlayer node: parameter 'backend': value \"tpu\" is not allowed; expected auto, cpu, cuda"), r.err());
+        assertTrue(!r.err().contains("DDS participant"), "must fail before joining DDS: " + r.err());
+    }
+
+    @Test
+    void arenaBelowTheMinimumStatesTheMinimum() throws Exception {
+        Assumptions.assumeTrue(Files.exists(REPO.resolve(".cache/models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        Result r = node("-p", "models:=[nanodet, selfie]", "-p", "arena_size:=4MiB");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().matches("(?s).*dlayer node: arena budget 4194304 bytes is below the minimum of \\d+ bytes.*"), r.err());
+        assertTrue(!r.err().contains("DDS participant"), r.err());
+    }
+
+    @Test
+    void missingModelIsNamed() throws Exception {
+        Result r = node("-p", "models:=[nosuchmodel]");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("model manifest not found") && r.err().contains("nosuchmodel.yaml"), r.err());
+    }
+
+    @Test
+    void missingParamsFileIsNamed() throws Exception {
+        Result r = node("--params-file", "/nonexistent/params.yaml");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("parameter file not found: /nonexistent/params.yaml"), r.err());
+    }
+}
