@@ -1,0 +1,79 @@
+package dev.demandlayering.ros.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The ROS packaging, checked with what runs here (no ROS 2 installs from the registries): the XML launch
+ * file and package.xml parse and say the right things; the Python launch file runs against stand-in
+ * launch modules and starts `dlayer node` with the parameter file and the camera remap.
+ */
+class LaunchFilesTest {
+    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+
+    private static Document xml(Path p) throws Exception {
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(p.toFile());
+    }
+
+    @Test
+    void xmlLaunchStartsTheNodeWithParamsAndRemap() throws Exception {
+        Document d = xml(REPO.resolve("launch/perception.launch.xml"));
+        Element node = (Element) d.getElementsByTagName("node").item(0);
+        assertEquals("demand_layering", node.getAttribute("pkg"));
+        assertEquals("dlayer", node.getAttribute("exec"));
+        assertEquals("node", node.getAttribute("args"));
+        assertEquals("$(var params_file)", ((Element) node.getElementsByTagName("param").item(0)).getAttribute("from"));
+        Element remap = (Element) node.getElementsByTagName("remap").item(0);
+        assertEquals("image_raw", remap.getAttribute("from"));
+        assertEquals("$(var image_topic)", remap.getAttribute("to"));
+        assertEquals(4, d.getElementsByTagName("arg").getLength());
+    }
+
+    @Test
+    void pythonLaunchStartsTheSameNode() throws Exception {
+        Path stub = Path.of(LaunchFilesTest.class.getResource("/launch_stubs/check_launch.py").toURI());
+        Process p = new ProcessBuilder("python3", stub.toString(), REPO.resolve("launch/perception.launch.py").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        JsonNode ld = new ObjectMapper().readTree(out);
+        JsonNode actions = ld.get("args").get(0);
+        JsonNode node = null;
+        int declared = 0;
+        for (JsonNode a : actions) {
+            if (a.get("kind").asText().equals("Node")) node = a.get("kwargs");
+            if (a.get("kind").asText().equals("DeclareLaunchArgument")) declared++;
+        }
+        assertEquals(4, declared);
+        assertEquals("demand_layering", node.get("package").asText());
+        assertEquals("dlayer", node.get("executable").asText());
+        assertEquals("node", node.get("arguments").get(0).asText());
+        assertEquals("params_file", node.get("parameters").get(0).get("args").get(0).asText());
+        assertEquals("image_raw", node.get("remappings").get(0).get(0).asText());
+        assertEquals("image_topic", node.get("remappings").get(0).get(1).get("args").get(0).asText());
+    }
+
+    @Test
+    void packageManifestAndInstallRules() throws Exception {
+        Document d = xml(REPO.resolve("package.xml"));
+        assertEquals("3", d.getDocumentElement().getAttribute("format"));
+        assertEquals("demand_layering", d.getElementsByTagName("name").item(0).getTextContent());
+        assertEquals("ament_cmake", d.getElementsByTagName("build_type").item(0).getTextContent());
+        String cmake = Files.readString(REPO.resolve("CMakeLists.txt"));
+        for (String needed : new String[] {"project(demand_layering", "install(DIRECTORY launch params", "models/nanodet.yaml", "ros/dlayer DESTINATION lib/${PROJECT_NAME}",
+                "mvn -q -B -DskipTests package", "ament_package()"}) {
+            assertTrue(cmake.contains(needed), "CMakeLists.txt lacks " + needed);
+        }
+        assertTrue(Files.isExecutable(REPO.resolve("ros/dlayer")));
+    }
+}
