@@ -2,6 +2,7 @@
  *   ros_peer sub-image TOPIC COUNT SECONDS      print "IMAGE sec nanosec frame_id width height encoding bytes sum" per image
  *   ros_peer pub-image TOPIC COUNT WIDTH HEIGHT  publish COUNT rgb8 images (pixel = (x + y + i) mod 256) at 10 Hz
  *   ros_peer pub-image-file TOPIC FILE WIDTH HEIGHT COUNT PERIOD_MS   publish raw rgb8 pixels from FILE, best effort, stamped now
+ *   ros_peer pub-bad-images TOPIC COUNT   publish malformed images (unsupported encoding, short data)
  *   ros_peer sub-outputs DET_TOPIC MASK_TOPIC DIAG_TOPIC COUNT SECONDS  print the node's detections, masks and diagnostics
  * TOPIC is the DDS topic name (rt/...). Domain: ROS_DOMAIN_ID, default 0. */
 #include <stdio.h>
@@ -164,7 +165,28 @@ static int sub_outputs(const char *det_topic, const char *mask_topic, const char
   return (n_det >= count && n_mask >= count && n_diag >= count) ? 0 : 1;
 }
 
+/* Publishes COUNT malformed images (an unsupported encoding, then data shorter than the size says). */
+static int pub_bad_images(const char *topic, int count) {
+  dds_entity_t pp = participant();
+  dds_entity_t tp = dds_create_topic(pp, &sensor_msgs_msg_dds__Image__desc, topic, NULL, NULL);
+  dds_qos_t *q = dds_create_qos();
+  dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
+  dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
+  uint8_t px[64] = {0};
+  for (int i = 0; i < count; i++) {
+    sensor_msgs_msg_dds__Image_ m = {
+      .header = {.stamp = {.sec = 1, .nanosec = 0}, .frame_id = "bad_camera"},
+      .height = 4, .width = 4, .encoding = (i % 2 == 0) ? "yuv422" : "rgb8", .is_bigendian = 0, .step = 12,
+      .data = {._maximum = 64, ._length = (i % 2 == 0) ? 32 : 20, ._buffer = px, ._release = false}};
+    dds_write(wr, &m);
+    dds_sleepfor(DDS_MSECS(300));
+  }
+  dds_delete(pp);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc >= 4 && strcmp(argv[1], "pub-bad-images") == 0) return pub_bad_images(argv[2], atoi(argv[3]));
   if (argc >= 8 && strcmp(argv[1], "pub-image-file") == 0)
     return pub_image_file(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
   if (argc >= 7 && strcmp(argv[1], "sub-outputs") == 0) return sub_outputs(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));

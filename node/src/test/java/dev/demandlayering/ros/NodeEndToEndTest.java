@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The node as a user starts it (dlayer node --ros-args --params-file ...), with a CycloneDDS peer that
  * publishes a real photo as sensor_msgs/Image and checks what comes back: a person box on the player,
- * a person mask of the photo's size, diagnostics consistent with the arena. All inside a private
- * network namespace.
+ * a person mask of the photo's size, diagnostics consistent with the arena; malformed frames sent first
+ * are skipped and counted. All inside a private network namespace.
  */
 class NodeEndToEndTest {
     static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
@@ -48,6 +48,7 @@ class NodeEndToEndTest {
                 + node + " > node.log 2>&1 &\nNODE=$!\n"
                 + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 > outputs.log &\nSUB=$!\n"
                 + "sleep 2\n"
+                + peer + " pub-bad-images rt/robot/camera/image_raw 4\n"
                 + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 240 500 &\nPUB=$!\n"
                 + "wait $SUB || true\nkill $PUB $NODE 2>/dev/null || true\nwait 2>/dev/null || true\n"
                 + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\n";
@@ -78,5 +79,9 @@ class NodeEndToEndTest {
         assertTrue(peak > 0 && peak <= 32L << 20, diag);
         assertTrue(diag.contains("backend=cpu") && diag.contains("dropped_frames=") && diag.contains("end_to_end_ms="), diag);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("DIAG 0 [perception: nanodet]") && l.contains("latency_ms=")), out);
+        // the malformed frames sent first were logged and skipped, and the node went on
+        assertTrue(diag.matches(".* invalid_frames=[1-9]\\d*.*"), diag);
+        assertTrue(out.contains("frame skipped: encoding 'yuv422' is not supported"), out);
+        assertTrue(out.contains("frame skipped: rgb8 image 4x4 with step 12 needs 48 bytes, message has 20"), out);
     }
 }
