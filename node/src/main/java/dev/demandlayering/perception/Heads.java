@@ -9,18 +9,23 @@ public final class Heads {
     private Heads() {
     }
 
-    public static NanoDetDecoder detection(ModelManifest m) {
+    /** The decoder for the manifest's {@code outputs.layout}: nanodet-gfl, yolov5, yolov8 or ssd. */
+    public static DetectionDecoder detection(ModelManifest m) {
         Map<String, Object> o = m.outputs();
         String layout = String.valueOf(o.get("layout"));
-        if (!layout.equals("nanodet-gfl")) {
-            throw new IllegalArgumentException(m.source() + ": detection output layout '" + layout + "' is not supported (nanodet-gfl)");
-        }
         int[] shape = m.inputShape();
         boolean nchw = m.preprocessing().layout().equals("NCHW");
         int h = nchw ? shape[2] : shape[1], w = nchw ? shape[3] : shape[2];
-        int[] strides = ints(m, o, "strides");
-        return new NanoDetDecoder(w, h, strides, ((Number) field(m, o, "reg_bins")).intValue(), strings(m, o, "scores"), strings(m, o, "boxes"),
-                m.classes());
+        return switch (layout) {
+            case "nanodet-gfl" -> new NanoDetDecoder(w, h, ints(m, o, "strides"), ((Number) field(m, o, "reg_bins")).intValue(),
+                    strings(m, o, "scores"), strings(m, o, "boxes"), m.classes());
+            case "yolov5", "yolov8" -> new YoloDecoder(layout, w, h, ((Number) field(m, o, "anchors")).intValue(), String.valueOf(field(m, o, "output")),
+                    m.classes());
+            case "ssd" -> new SsdDecoder(((Number) field(m, o, "anchors")).intValue(), String.valueOf(field(m, o, "boxes")),
+                    String.valueOf(field(m, o, "scores")), m.classes());
+            default -> throw new IllegalArgumentException(m.source() + ": detection output layout '" + layout
+                    + "' is not supported (nanodet-gfl, yolov5, yolov8, ssd)");
+        };
     }
 
     /** The name of the probability output of a sigmoid-mask segmenter. */

@@ -10,7 +10,7 @@ import java.util.Map;
  * expectation (softmax-weighted) times the stride is the side's distance from the cell centre. Boxes are
  * found in the network input's pixels and scaled back to the source image (the input was stretched).
  */
-public final class NanoDetDecoder {
+public final class NanoDetDecoder implements DetectionDecoder {
     private final int inputWidth, inputHeight, bins;
     private final int[] strides;
     private final List<String> scoreOutputs, boxOutputs, classes;
@@ -31,6 +31,7 @@ public final class NanoDetDecoder {
     }
 
     /** All cells whose best class scores at least {@code threshold}, before NMS. */
+    @Override
     public List<Detection> candidates(Map<String, float[]> outputs, int sourceWidth, int sourceHeight, double threshold) {
         List<Detection> out = new ArrayList<>();
         double sx = sourceWidth / (double) inputWidth, sy = sourceHeight / (double) inputHeight;
@@ -38,8 +39,8 @@ public final class NanoDetDecoder {
         for (int s = 0; s < strides.length; s++) {
             int stride = strides[s];
             int gw = (inputWidth + stride - 1) / stride, gh = (inputHeight + stride - 1) / stride;
-            float[] scores = require(outputs, scoreOutputs.get(s), gw * gh * nc);
-            float[] boxes = require(outputs, boxOutputs.get(s), gw * gh * 4 * bins);
+            float[] scores = DetectionDecoder.require(outputs, scoreOutputs.get(s), gw * gh * nc);
+            float[] boxes = DetectionDecoder.require(outputs, boxOutputs.get(s), gw * gh * 4 * bins);
             for (int cell = 0; cell < gw * gh; cell++) {
                 double cx = (cell % gw + 0.5) * stride, cy = (cell / gw + 0.5) * stride;
                 double[] dist = null;
@@ -71,12 +72,5 @@ public final class NanoDetDecoder {
             d[side] = expect / sum * stride;
         }
         return d;
-    }
-
-    private static float[] require(Map<String, float[]> outputs, String name, int size) {
-        float[] v = outputs.get(name);
-        if (v == null) throw new IllegalArgumentException("the model has no output '" + name + "'; it has " + outputs.keySet());
-        if (v.length != size) throw new IllegalArgumentException("output '" + name + "' has " + v.length + " values, the decoder expects " + size);
-        return v;
     }
 }

@@ -3,7 +3,7 @@ package dev.demandlayering.ros.node;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.perception.Detection;
 import dev.demandlayering.perception.Heads;
-import dev.demandlayering.perception.NanoDetDecoder;
+import dev.demandlayering.perception.DetectionDecoder;
 import dev.demandlayering.perception.Nms;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class ModelOutputs {
     private final ModelManifest manifest;
-    private final NanoDetDecoder detector;
+    private final DetectionDecoder detector;
     private final String maskOutput;
     private final RosTransport.Publisher main, overlay;
     private final double scoreThreshold, nmsIou, maskThreshold;
