@@ -1,16 +1,11 @@
 package dev.demandlayering.models;
 
 import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.runtime.io.YamlFiles;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A model's manifest (models/NAME.yaml): where the model comes from, its input and preprocessing, its output
@@ -21,14 +16,7 @@ public record ModelManifest(Path source, String name, String task, String format
                             Preprocessor.Spec preprocessing, Map<String, Object> outputs, List<String> classes) {
 
     public static ModelManifest read(Path file) throws IOException {
-        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "model manifest not found");
-        Object doc;
-        try (Reader r = Files.newBufferedReader(file)) {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-        } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
-        }
-        if (!(doc instanceof Map<?, ?> root)) throw new IOException(file + ": expected a mapping at the top level");
+        Map<?, ?> root = YamlFiles.readMapping(file, "model manifest", "a mapping");
         Fields f = new Fields(file);
         Map<?, ?> input = f.map(root, "input");
         List<?> shape = f.list(input, "input.shape");

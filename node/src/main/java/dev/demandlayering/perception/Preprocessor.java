@@ -40,14 +40,13 @@ public final class Preprocessor {
         int ih = img.height(), iw = img.width();
         float[] out = new float[3 * h * w];
         for (int y = 0; y < h; y++) {
-            // half-pixel centres, like TF's resize_bilinear(half_pixel_centers) and OpenCV's resize
-            double sy = Math.max(0, Math.min(ih - 1, (y + 0.5) * ih / h - 0.5));
-            int y0 = (int) sy, y1 = Math.min(ih - 1, y0 + 1);
-            double fy = sy - y0;
+            HalfPixel py = HalfPixel.of(y, h, ih);
+            int y0 = py.i0(), y1 = py.i1();
+            double fy = py.f();
             for (int x = 0; x < w; x++) {
-                double sx = Math.max(0, Math.min(iw - 1, (x + 0.5) * iw / w - 0.5));
-                int x0 = (int) sx, x1 = Math.min(iw - 1, x0 + 1);
-                double fx = sx - x0;
+                HalfPixel px = HalfPixel.of(x, w, iw);
+                int x0 = px.i0(), x1 = px.i1();
+                double fx = px.f();
                 for (int c = 0; c < 3; c++) {
                     double top = img.at(x0, y0, c) * (1 - fx) + img.at(x1, y0, c) * fx;
                     double bot = img.at(x0, y1, c) * (1 - fx) + img.at(x1, y1, c) * fx;

@@ -11,13 +11,13 @@ public record SegmentationMask(int width, int height, byte[] classIds) {
         }
         byte[] ids = new byte[width * height];
         for (int y = 0; y < height; y++) {
-            double sy = Math.max(0, Math.min(mapHeight - 1, (y + 0.5) * mapHeight / height - 0.5));
-            int y0 = (int) sy, y1 = Math.min(mapHeight - 1, y0 + 1);
-            double fy = sy - y0;
+            HalfPixel py = HalfPixel.of(y, height, mapHeight);
+            int y0 = py.i0(), y1 = py.i1();
+            double fy = py.f();
             for (int x = 0; x < width; x++) {
-                double sx = Math.max(0, Math.min(mapWidth - 1, (x + 0.5) * mapWidth / width - 0.5));
-                int x0 = (int) sx, x1 = Math.min(mapWidth - 1, x0 + 1);
-                double fx = sx - x0;
+                HalfPixel px = HalfPixel.of(x, width, mapWidth);
+                int x0 = px.i0(), x1 = px.i1();
+                double fx = px.f();
                 double p = (prob[y0 * mapWidth + x0] * (1 - fx) + prob[y0 * mapWidth + x1] * fx) * (1 - fy)
                         + (prob[y1 * mapWidth + x0] * (1 - fx) + prob[y1 * mapWidth + x1] * fx) * fy;
                 ids[y * width + x] = (byte) (p >= threshold ? 1 : 0);

@@ -1,15 +1,10 @@
 package dev.demandlayering.ros.params;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.demandlayering.runtime.io.YamlFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A ROS 2 parameter file: top-level keys are node names ({@code /**} for every node, {@code /ns/node},
@@ -23,14 +18,7 @@ public final class ParameterFile {
     }
 
     public static Map<String, Object> load(Path file, String nodeName, String fullyQualifiedName) throws IOException {
-        if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "parameter file not found");
-        Object doc;
-        try (Reader r = Files.newBufferedReader(file)) {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-        } catch (org.yaml.snakeyaml.error.YAMLException e) {
-            throw new IOException(file + ": not valid YAML: " + e.getMessage(), e);
-        }
-        if (!(doc instanceof Map<?, ?> root)) throw new IOException(file + ": expected node names at the top level (node_name: ros__parameters: ...)");
+        Map<?, ?> root = YamlFiles.readMapping(file, "parameter file", "node names (node_name: ros__parameters: ...)");
         Map<String, Object> out = new LinkedHashMap<>();
         boolean any = false;
         for (Map.Entry<?, ?> e : root.entrySet()) {
