@@ -23,4 +23,5 @@ models/fetch.sh >/dev/null
 if [ ! -d tools/tfjs-oracle/node_modules/@tensorflow/tfjs ]; then
   (cd tools/tfjs-oracle && npm ci --no-audit --no-fund --silent)
 fi
+tools/lint-docker.sh
 mvn -B -ntp test "$@"
