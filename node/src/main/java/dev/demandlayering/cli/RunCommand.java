@@ -184,7 +184,8 @@ final class RunCommand implements Callable<Integer> {
     /** What the shipped model saw: detections (also printed one per line) or a mask written as PNG. */
     private void describe(ModelManifest m, Map<String, float[]> outputs, ObjectNode summary) throws IOException {
         if (m.task().equals("detection")) {
-            List<Detection> dets = Nms.apply(Heads.detection(m).candidates(outputs, photo.width(), photo.height(), scoreThreshold), 0.5, 100);
+            List<Detection> dets = Nms.apply(Heads.detection(m).candidates(outputs, m.preprocessing().geometry(photo, m.inputShape()), scoreThreshold),
+                    0.5, 100);
             var arr = summary.putArray("detections");
             for (Detection d : dets) {
                 System.out.printf("%-14s %.3f  box (%.0f, %.0f)-(%.0f, %.0f)%n", d.className(), d.score(), d.x1(), d.y1(), d.x2(), d.y2());
@@ -192,10 +193,7 @@ final class RunCommand implements Callable<Integer> {
                         .putPOJO("box", new double[] {round(d.x1()), round(d.y1()), round(d.x2()), round(d.y2())});
             }
         } else if (m.task().equals("segmentation")) {
-            int[] shape = m.inputShape();
-            boolean nchw = m.preprocessing().layout().equals("NCHW");
-            SegmentationMask mask = SegmentationMask.fromProbability(outputs.get(Heads.maskOutput(m)), nchw ? shape[3] : shape[2],
-                    nchw ? shape[2] : shape[1], photo.width(), photo.height(), 0.5f);
+            SegmentationMask mask = Heads.mask(m, outputs, photo, 0.5f);
             Path png = outputDir.resolve("mask.png");
             var img = new java.awt.image.BufferedImage(mask.width(), mask.height(), java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
             byte[] scaled = new byte[mask.classIds().length];

@@ -28,13 +28,17 @@ public record ModelManifest(Path source, String name, String task, String format
         float[] mean = f.floats(f.list(input, "input.mean"), "input.mean", 3);
         float[] std = f.floats(f.list(input, "input.std"), "input.std", 3);
         String color = f.string(input, "color", "input.color");
+        String resize = input.containsKey("resize") ? String.valueOf(input.get("resize")) : "stretch";
+        if (!resize.equals("stretch") && !resize.equals("letterbox")) {
+            throw new IOException(file + ": input.resize must be stretch or letterbox, got " + resize);
+        }
         if (!color.equals("RGB") && !color.equals("BGR")) throw new IOException(file + ": input.color must be RGB or BGR, got " + color);
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) f.map(root, "outputs");
         List<String> classes = f.list(root, "classes").stream().map(String::valueOf).toList();
         return new ModelManifest(file, f.string(root, "name", "name"), f.string(root, "task", "task"), f.string(root, "format", "format"),
                 f.string(root, "file", "file"), f.string(input, "name", "input.name"), dims,
-                new Preprocessor.Spec(layout, mean, std, color.equals("BGR")), outputs, classes);
+                new Preprocessor.Spec(layout, mean, std, color.equals("BGR"), resize.equals("letterbox")), outputs, classes);
     }
 
     /** Typed field access with errors that name the manifest and the field. */

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /** Turns a detector's raw outputs into candidate boxes in source-image pixels (before NMS). */
 public interface DetectionDecoder {
-    List<Detection> candidates(Map<String, float[]> outputs, int sourceWidth, int sourceHeight, double threshold);
+    /** @param geometry where the source image sat in the model input (stretched or letterboxed) */
+    List<Detection> candidates(Map<String, float[]> outputs, ImageGeometry geometry, double threshold);
 
     static float[] require(Map<String, float[]> outputs, String name, int size) {
         float[] v = outputs.get(name);

@@ -37,6 +37,12 @@ public final class Heads {
         return String.valueOf(field(m, o, "mask"));
     }
 
+    /** A sigmoid-mask segmenter's outputs as a class-id mask at {@code img}'s resolution. */
+    public static SegmentationMask mask(ModelManifest m, Map<String, float[]> outputs, RgbImage img, float threshold) {
+        int[] hw = m.preprocessing().inputSize(m.inputShape());
+        return SegmentationMask.fromProbability(outputs.get(maskOutput(m)), hw[1], hw[0], m.preprocessing().geometry(img, m.inputShape()), threshold);
+    }
+
     private static Object field(ModelManifest m, Map<String, Object> o, String key) {
         Object v = o.get(key);
         if (v == null) throw new IllegalArgumentException(m.source() + ": outputs." + key + " is missing");

@@ -8,7 +8,7 @@ import java.util.Map;
  * Decodes NanoDet's generalized-focal-loss head: per stride, a grid of cells with one sigmoid score per
  * class and, per box side (left, top, right, bottom), a distribution over {@code bins} distances whose
  * expectation (softmax-weighted) times the stride is the side's distance from the cell centre. Boxes are
- * found in the network input's pixels and scaled back to the source image (the input was stretched).
+ * found in the network input's pixels and mapped back to the source image.
  */
 public final class NanoDetDecoder implements DetectionDecoder {
     private final int inputWidth, inputHeight, bins;
@@ -32,9 +32,8 @@ public final class NanoDetDecoder implements DetectionDecoder {
 
     /** All cells whose best class scores at least {@code threshold}, before NMS. */
     @Override
-    public List<Detection> candidates(Map<String, float[]> outputs, int sourceWidth, int sourceHeight, double threshold) {
+    public List<Detection> candidates(Map<String, float[]> outputs, ImageGeometry g, double threshold) {
         List<Detection> out = new ArrayList<>();
-        double sx = sourceWidth / (double) inputWidth, sy = sourceHeight / (double) inputHeight;
         int nc = classes.size();
         for (int s = 0; s < strides.length; s++) {
             int stride = strides[s];
@@ -48,9 +47,8 @@ public final class NanoDetDecoder implements DetectionDecoder {
                     float score = scores[cell * nc + c];
                     if (score < threshold) continue;
                     if (dist == null) dist = distances(boxes, cell * 4 * bins, stride);
-                    double x1 = Math.max(0, cx - dist[0]), y1 = Math.max(0, cy - dist[1]);
-                    double x2 = Math.min(inputWidth, cx + dist[2]), y2 = Math.min(inputHeight, cy + dist[3]);
-                    out.add(new Detection(x1 * sx, y1 * sy, x2 * sx, y2 * sy, c, classes.get(c), score));
+                    out.add(new Detection(g.toSourceX(cx - dist[0]), g.toSourceY(cy - dist[1]), g.toSourceX(cx + dist[2]), g.toSourceY(cy + dist[3]),
+                            c, classes.get(c), score));
                 }
             }
         }

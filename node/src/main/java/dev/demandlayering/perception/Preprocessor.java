@@ -8,19 +8,33 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Turns an image file into a model input tensor: bilinear resize (stretch) to the input size, RGB order,
- * scale to [0, 1] then (x - mean) / std, in NCHW or NHWC layout as the model's manifest says.
+ * Turns an image into a model input tensor: bilinear resize to the input size (stretched, or letterboxed:
+ * aspect kept, centred, padded with grey 114), RGB or BGR order, scale to [0, 1] then (x - mean) / std, in
+ * NCHW or NHWC layout, as the model's manifest says.
  */
 public final class Preprocessor {
     private Preprocessor() {
     }
 
     /** How a model wants its pixels. */
-    public record Spec(String layout, float[] mean, float[] std, boolean bgr) {
+    public record Spec(String layout, float[] mean, float[] std, boolean bgr, boolean letterbox) {
         public static Spec unitRgb(String layout) {
-            return new Spec(layout, new float[] {0, 0, 0}, new float[] {1, 1, 1}, false);
+            return new Spec(layout, new float[] {0, 0, 0}, new float[] {1, 1, 1}, false, false);
+        }
+
+        /** Input height and width from a model input shape in this layout. */
+        public int[] inputSize(int[] shape) {
+            boolean nchw = layout.equalsIgnoreCase("NCHW");
+            return new int[] {nchw ? shape[2] : shape[1], nchw ? shape[3] : shape[2]};
+        }
+
+        public ImageGeometry geometry(RgbImage img, int[] shape) {
+            int[] hw = inputSize(shape);
+            return ImageGeometry.of(img.width(), img.height(), hw[1], hw[0], letterbox);
         }
     }
+
+    private static final int PAD = 114; // the grey YOLO exports pad letterboxes with
 
     public static RgbImage load(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "image not found");
@@ -37,20 +51,30 @@ public final class Preprocessor {
                     + java.util.Arrays.toString(shape) + " with layout " + spec.layout());
         }
         int h = nchw ? shape[2] : shape[1], w = nchw ? shape[3] : shape[2];
+        ImageGeometry g = spec.geometry(img, shape);
         int ih = img.height(), iw = img.width();
         float[] out = new float[3 * h * w];
         for (int y = 0; y < h; y++) {
-            HalfPixel py = HalfPixel.of(y, h, ih);
-            int y0 = py.i0(), y1 = py.i1();
-            double fy = py.f();
+            // half-pixel centres, like TF's resize_bilinear(half_pixel_centers) and OpenCV's resize
+            double sy = (y + 0.5 - g.padY()) / g.scaleY() - 0.5;
+            boolean padRow = y + 0.5 < g.padY() || y + 0.5 > g.padY() + ih * g.scaleY();
+            int y0 = (int) Math.floor(Math.max(0, Math.min(ih - 1, sy))), y1 = Math.min(ih - 1, y0 + 1);
+            double fy = Math.max(0, Math.min(ih - 1, sy)) - y0;
             for (int x = 0; x < w; x++) {
-                HalfPixel px = HalfPixel.of(x, w, iw);
-                int x0 = px.i0(), x1 = px.i1();
-                double fx = px.f();
+                double sx = (x + 0.5 - g.padX()) / g.scaleX() - 0.5;
+                boolean pad = padRow || x + 0.5 < g.padX() || x + 0.5 > g.padX() + iw * g.scaleX();
+                int x0 = (int) Math.floor(Math.max(0, Math.min(iw - 1, sx))), x1 = Math.min(iw - 1, x0 + 1);
+                double fx = Math.max(0, Math.min(iw - 1, sx)) - x0;
                 for (int c = 0; c < 3; c++) {
-                    double top = img.at(x0, y0, c) * (1 - fx) + img.at(x1, y0, c) * fx;
-                    double bot = img.at(x0, y1, c) * (1 - fx) + img.at(x1, y1, c) * fx;
-                    float v = (float) ((top * (1 - fy) + bot * fy) / 255.0);
+                    double value;
+                    if (pad) {
+                        value = PAD;
+                    } else {
+                        double top = img.at(x0, y0, c) * (1 - fx) + img.at(x1, y0, c) * fx;
+                        double bot = img.at(x0, y1, c) * (1 - fx) + img.at(x1, y1, c) * fx;
+                        value = top * (1 - fy) + bot * fy;
+                    }
+                    float v = (float) (value / 255.0);
                     int oc = spec.bgr() ? 2 - c : c;
                     v = (v - spec.mean()[oc]) / spec.std()[oc];
                     out[nchw ? (oc * h + y) * w + x : (y * w + x) * 3 + oc] = v;

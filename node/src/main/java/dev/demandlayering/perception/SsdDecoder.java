@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * SSD heads with boxes already decoded against their priors, as TF and ONNX SSD exports emit them: a boxes
  * output [N, 4] of normalised (ymin, xmin, ymax, xmax) and a scores output [N, C] whose class 0 is the
- * background. Boxes are scaled to the source image.
+ * background. Boxes are mapped back to the source image.
  */
 public final class SsdDecoder implements DetectionDecoder {
     private final int anchors;
@@ -22,7 +22,7 @@ public final class SsdDecoder implements DetectionDecoder {
     }
 
     @Override
-    public List<Detection> candidates(Map<String, float[]> outputs, int sourceWidth, int sourceHeight, double threshold) {
+    public List<Detection> candidates(Map<String, float[]> outputs, ImageGeometry g, double threshold) {
         int nc = classes.size();
         float[] b = DetectionDecoder.require(outputs, boxes, anchors * 4);
         float[] s = DetectionDecoder.require(outputs, scores, anchors * nc);
@@ -31,8 +31,9 @@ public final class SsdDecoder implements DetectionDecoder {
             for (int c = 1; c < nc; c++) { // 0 is the background
                 float score = s[a * nc + c];
                 if (score < threshold) continue;
-                double y1 = clamp(b[4 * a]) * sourceHeight, x1 = clamp(b[4 * a + 1]) * sourceWidth;
-                double y2 = clamp(b[4 * a + 2]) * sourceHeight, x2 = clamp(b[4 * a + 3]) * sourceWidth;
+                // normalised over the model input: to input pixels, then to the source
+                double y1 = g.toSourceY(clamp(b[4 * a]) * g.inputHeight()), x1 = g.toSourceX(clamp(b[4 * a + 1]) * g.inputWidth());
+                double y2 = g.toSourceY(clamp(b[4 * a + 2]) * g.inputHeight()), x2 = g.toSourceX(clamp(b[4 * a + 3]) * g.inputWidth());
                 out.add(new Detection(x1, y1, x2, y2, c, classes.get(c), score));
             }
         }

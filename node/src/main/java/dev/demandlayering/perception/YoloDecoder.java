@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * YOLO-family heads as ONNX exports emit them, boxes already decoded to input pixels (centre x, centre y,
  * width, height): {@code yolov5} is [N, 5 + C] rows (box, objectness, class scores; score = objectness x
- * class), {@code yolov8} is [4 + C, N] columns (box, class scores). Boxes are scaled back to the source
- * image (the input was stretched).
+ * class), {@code yolov8} is [4 + C, N] columns (box, class scores). Boxes are mapped back to the source
+ * image (through the stretch or letterbox).
  */
 public final class YoloDecoder implements DetectionDecoder {
     private final boolean v8;
@@ -27,10 +27,9 @@ public final class YoloDecoder implements DetectionDecoder {
     }
 
     @Override
-    public List<Detection> candidates(Map<String, float[]> outputs, int sourceWidth, int sourceHeight, double threshold) {
+    public List<Detection> candidates(Map<String, float[]> outputs, ImageGeometry g, double threshold) {
         int nc = classes.size(), fields = (v8 ? 4 : 5) + nc;
         float[] o = DetectionDecoder.require(outputs, output, anchors * fields);
-        double sx = sourceWidth / (double) inputWidth, sy = sourceHeight / (double) inputHeight;
         List<Detection> out = new ArrayList<>();
         for (int a = 0; a < anchors; a++) {
             final int anchor = a;
@@ -42,9 +41,8 @@ public final class YoloDecoder implements DetectionDecoder {
                 double score = obj * f.applyAsDouble(first + c);
                 if (score < threshold) continue;
                 double cx = f.applyAsDouble(0), cy = f.applyAsDouble(1), w = f.applyAsDouble(2), h = f.applyAsDouble(3);
-                double x1 = Math.max(0, cx - w / 2), y1 = Math.max(0, cy - h / 2);
-                double x2 = Math.min(inputWidth, cx + w / 2), y2 = Math.min(inputHeight, cy + h / 2);
-                out.add(new Detection(x1 * sx, y1 * sy, x2 * sx, y2 * sy, c, classes.get(c), score));
+                out.add(new Detection(g.toSourceX(cx - w / 2), g.toSourceY(cy - h / 2), g.toSourceX(cx + w / 2), g.toSourceY(cy + h / 2), c,
+                        classes.get(c), score));
             }
         }
         return out;

@@ -27,7 +27,7 @@ class DecodersTest {
         System.arraycopy(car, 0, o, 8, 8);
         o[4] = 0.2f; // anchor 0: weak objectness
         o[7] = 0.9f;
-        List<Detection> d = new YoloDecoder("yolov5", 640, 320, 3, "out", CLASSES).candidates(Map.of("out", o), 1280, 960, 0.5);
+        List<Detection> d = new YoloDecoder("yolov5", 640, 320, 3, "out", CLASSES).candidates(Map.of("out", o), ImageGeometry.of(1280, 960, 640, 320, false), 0.5);
         assertEquals(1, d.size());
         assertBox(d.get(0), "car", 0.72, (320 - 50) * 2, (160 - 25) * 3, (320 + 50) * 2, (160 + 25) * 3);
     }
@@ -39,7 +39,7 @@ class DecodersTest {
         float[] o = new float[7 * n];
         float[] person = {64, 64, 32, 16, 0.05f, 0.75f, 0.1f};
         for (int k = 0; k < 7; k++) o[k * n + 1] = person[k];
-        List<Detection> d = new YoloDecoder("yolov8", 128, 128, n, "out", CLASSES).candidates(Map.of("out", o), 128, 128, 0.5);
+        List<Detection> d = new YoloDecoder("yolov8", 128, 128, n, "out", CLASSES).candidates(Map.of("out", o), ImageGeometry.of(128, 128, 128, 128, false), 0.5);
         assertEquals(1, d.size());
         assertBox(d.get(0), "person", 0.75, 48, 56, 80, 72);
     }
@@ -48,7 +48,7 @@ class DecodersTest {
     void ssdSkipsTheBackgroundAndReadsNormalisedYxyx() {
         float[] boxes = {0.1f, 0.2f, 0.5f, 0.6f, 0, 0, 1, 1};
         float[] scores = {0.05f, 0.9f, 0.05f, 0.97f, 0.01f, 0.02f};
-        List<Detection> d = new SsdDecoder(2, "boxes", "scores", CLASSES).candidates(Map.of("boxes", boxes, "scores", scores), 200, 100, 0.5);
+        List<Detection> d = new SsdDecoder(2, "boxes", "scores", CLASSES).candidates(Map.of("boxes", boxes, "scores", scores), ImageGeometry.of(200, 100, 300, 300, false), 0.5);
         assertEquals(1, d.size(), "anchor 1 is background with 0.97");
         assertBox(d.get(0), "person", 0.9, 40, 10, 120, 50);
     }

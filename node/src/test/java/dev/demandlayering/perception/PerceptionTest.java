@@ -50,7 +50,7 @@ class PerceptionTest {
     void nanoDetFindsThePlayerInMessi5() throws Exception {
         ModelManifest m = catalog().manifest("nanodet");
         RgbImage img = photo("messi5.jpg");
-        List<Detection> dets = Nms.apply(Heads.detection(m).candidates(infer(m, img), img.width(), img.height(), 0.35), 0.5, 100);
+        List<Detection> dets = Nms.apply(Heads.detection(m).candidates(infer(m, img), m.preprocessing().geometry(img, m.inputShape()), 0.35), 0.5, 100);
         assertTrue(!dets.isEmpty(), "no detections");
         Detection top = dets.get(0);
         assertEquals("person", top.className());
@@ -64,8 +64,7 @@ class PerceptionTest {
     void selfieSegmentsThePlayer() throws Exception {
         ModelManifest m = catalog().manifest("selfie");
         RgbImage img = photo("messi5.jpg");
-        float[] prob = infer(m, img).get(Heads.maskOutput(m));
-        SegmentationMask mask = SegmentationMask.fromProbability(prob, 256, 256, img.width(), img.height(), 0.5f);
+        SegmentationMask mask = Heads.mask(m, infer(m, img), img, 0.5f);
         assertEquals(img.width() * img.height(), mask.classIds().length);
         double cover = mask.coverage(1);
         assertTrue(cover > 0.08 && cover < 0.6, "person coverage " + cover);
@@ -87,7 +86,7 @@ class PerceptionTest {
     void decoderRefusesOutputsOfTheWrongSize() {
         NanoDetDecoder dec = new NanoDetDecoder(64, 64, new int[] {32}, 2, List.of("s"), List.of("b"), List.of("a", "b"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> dec.candidates(Map.of("s", new float[3], "b", new float[32]), 64, 64, 0.5));
+                () -> dec.candidates(Map.of("s", new float[3], "b", new float[32]), ImageGeometry.of(64, 64, 64, 64, false), 0.5));
         assertTrue(e.getMessage().contains("'s' has 3 values") && e.getMessage().contains("expects 8"), e.getMessage());
     }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 final class ModelOutputs {
     private final ModelManifest manifest;
     private final DetectionDecoder detector;
-    private final String maskOutput;
     private final RosTransport.Publisher main, overlay;
     private final double scoreThreshold, nmsIou, maskThreshold;
     private final int maxDetections;
@@ -38,13 +37,12 @@ final class ModelOutputs {
         switch (m.task()) {
             case "detection" -> {
                 detector = Heads.detection(m);
-                maskOutput = null;
                 main = transport.advertise(resolve.apply(m.name() + "/detections"), VisionMsgs.Detection2DArray.TYPE, Qos.RELIABLE, 4 << 20);
                 overlay = null;
             }
             case "segmentation" -> {
                 detector = null;
-                maskOutput = Heads.maskOutput(m);
+                Heads.maskOutput(m); // fail at start-up on a manifest without a usable mask output
                 main = transport.advertise(resolve.apply(m.name() + "/mask"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
                 overlay = (Boolean) params.get("publish_overlay")
                         ? transport.advertise(resolve.apply(m.name() + "/overlay"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20) : null;
@@ -55,7 +53,8 @@ final class ModelOutputs {
 
     String publish(StdMsgs.Header header, RgbImage img, Map<String, float[]> outputs) {
         if (detector != null) {
-            List<Detection> dets = Nms.apply(detector.candidates(outputs, img.width(), img.height(), scoreThreshold), nmsIou, maxDetections);
+            List<Detection> dets = Nms.apply(detector.candidates(outputs, manifest.preprocessing().geometry(img, manifest.inputShape()), scoreThreshold),
+                    nmsIou, maxDetections);
             List<VisionMsgs.Detection2D> msgs = new ArrayList<>();
             for (Detection d : dets) {
                 VisionMsgs.BoundingBox2D box = new VisionMsgs.BoundingBox2D((d.x1() + d.x2()) / 2, (d.y1() + d.y2()) / 2, 0, d.x2() - d.x1(), d.y2() - d.y1());
@@ -65,10 +64,7 @@ final class ModelOutputs {
             main.publish(new VisionMsgs.Detection2DArray(header, msgs).encode());
             return dets.size() + " detections";
         }
-        int[] shape = manifest.inputShape();
-        boolean nchw = manifest.preprocessing().layout().equals("NCHW");
-        SegmentationMask mask = SegmentationMask.fromProbability(outputs.get(maskOutput), nchw ? shape[3] : shape[2], nchw ? shape[2] : shape[1],
-                img.width(), img.height(), (float) maskThreshold);
+        SegmentationMask mask = Heads.mask(manifest, outputs, img, (float) maskThreshold);
         main.publish(new SensorMsgs.Image(header, mask.height(), mask.width(), "mono8", 0, mask.width(), mask.classIds()).encode());
         if (overlay != null) overlay.publish(overlay(header, img, mask).encode());
         return String.format("%.1f%% %s", 100 * mask.coverage(1), manifest.classes().size() > 1 ? manifest.classes().get(1) : "class 1");
