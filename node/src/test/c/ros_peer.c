@@ -1,8 +1,9 @@
 /* A ROS 2-style DDS peer built on CycloneDDS (what rmw_cyclonedds_cpp uses), for interoperability tests.
  *   ros_peer sub-image TOPIC COUNT SECONDS      print "IMAGE sec nanosec frame_id width height encoding bytes sum" per image
  *   ros_peer pub-image TOPIC COUNT WIDTH HEIGHT  publish COUNT rgb8 images (pixel = (x + y + i) mod 256) at 10 Hz
- *   ros_peer pub-image-file TOPIC FILE WIDTH HEIGHT COUNT PERIOD_MS   publish raw rgb8 pixels from FILE, best effort, stamped now
- *   ros_peer pub-bad-images TOPIC COUNT   publish malformed images (unsupported encoding, short data)
+ *   ros_peer pub-image-file TOPIC FILE WIDTH HEIGHT COUNT PERIOD_MS [BAD]
+ *       publish raw rgb8 pixels from FILE, best effort, stamped now; first BAD malformed images (an unsupported
+ *       encoding, then data shorter than the size says) from the same writer
  *   ros_peer sub-outputs DET_TOPIC MASK_TOPIC DIAG_TOPIC COUNT SECONDS  print the node's detections, masks and diagnostics
  * TOPIC is the DDS topic name (rt/...). Domain: ROS_DOMAIN_ID, default 0. */
 #include <stdio.h>
@@ -83,7 +84,7 @@ static int pub_image(const char *topic, int count, int width, int height) {
   return 0;
 }
 
-static int pub_image_file(const char *topic, const char *file, int width, int height, int count, int period_ms) {
+static int pub_image_file(const char *topic, const char *file, int width, int height, int count, int period_ms, int bad) {
   uint32_t size = (uint32_t) width * height * 3;
   uint8_t *px = malloc(size);
   FILE *f = fopen(file, "rb");
@@ -95,6 +96,15 @@ static int pub_image_file(const char *topic, const char *file, int width, int he
   dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
   dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
   dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
+  dds_sleepfor(DDS_MSECS(1000)); /* discovery */
+  for (int i = 0; i < bad; i++) {
+    sensor_msgs_msg_dds__Image_ m = {
+      .header = {.stamp = {.sec = 1, .nanosec = 0}, .frame_id = "bad_camera"},
+      .height = 4, .width = 4, .encoding = (i % 2 == 0) ? "yuv422" : "rgb8", .is_bigendian = 0, .step = 12,
+      .data = {._maximum = size, ._length = (i % 2 == 0) ? 32 : 20, ._buffer = px, ._release = false}};
+    dds_write(wr, &m);
+    dds_sleepfor(DDS_MSECS(300));
+  }
   for (int i = 0; i < count; i++) {
     dds_time_t now = dds_time();
     sensor_msgs_msg_dds__Image_ m = {
@@ -165,30 +175,9 @@ static int sub_outputs(const char *det_topic, const char *mask_topic, const char
   return (n_det >= count && n_mask >= count && n_diag >= count) ? 0 : 1;
 }
 
-/* Publishes COUNT malformed images (an unsupported encoding, then data shorter than the size says). */
-static int pub_bad_images(const char *topic, int count) {
-  dds_entity_t pp = participant();
-  dds_entity_t tp = dds_create_topic(pp, &sensor_msgs_msg_dds__Image__desc, topic, NULL, NULL);
-  dds_qos_t *q = dds_create_qos();
-  dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
-  dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
-  uint8_t px[64] = {0};
-  for (int i = 0; i < count; i++) {
-    sensor_msgs_msg_dds__Image_ m = {
-      .header = {.stamp = {.sec = 1, .nanosec = 0}, .frame_id = "bad_camera"},
-      .height = 4, .width = 4, .encoding = (i % 2 == 0) ? "yuv422" : "rgb8", .is_bigendian = 0, .step = 12,
-      .data = {._maximum = 64, ._length = (i % 2 == 0) ? 32 : 20, ._buffer = px, ._release = false}};
-    dds_write(wr, &m);
-    dds_sleepfor(DDS_MSECS(300));
-  }
-  dds_delete(pp);
-  return 0;
-}
-
 int main(int argc, char **argv) {
-  if (argc >= 4 && strcmp(argv[1], "pub-bad-images") == 0) return pub_bad_images(argv[2], atoi(argv[3]));
   if (argc >= 8 && strcmp(argv[1], "pub-image-file") == 0)
-    return pub_image_file(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]));
+    return pub_image_file(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]), argc >= 9 ? atoi(argv[8]) : 0);
   if (argc >= 7 && strcmp(argv[1], "sub-outputs") == 0) return sub_outputs(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
   if (argc >= 5 && strcmp(argv[1], "sub-image") == 0) return sub_image(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc >= 6 && strcmp(argv[1], "pub-image") == 0) return pub_image(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));

@@ -48,8 +48,7 @@ class NodeEndToEndTest {
                 + node + " > node.log 2>&1 &\nNODE=$!\n"
                 + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 > outputs.log &\nSUB=$!\n"
                 + "sleep 2\n"
-                + peer + " pub-bad-images rt/robot/camera/image_raw 4\n"
-                + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 240 500 &\nPUB=$!\n"
+                + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 240 500 4 &\nPUB=$!\n"
                 + "wait $SUB || true\nkill $PUB $NODE 2>/dev/null || true\nwait 2>/dev/null || true\n"
                 + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\n";
         String out = NetNamespace.run(script, tmp, 240);

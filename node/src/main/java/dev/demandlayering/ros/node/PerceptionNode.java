@@ -103,16 +103,22 @@ public final class PerceptionNode implements AutoCloseable {
     private void subscribe(String topic, Qos qos) {
         boolean compressed = topic.endsWith("/compressed");
         String type = compressed ? SensorMsgs.CompressedImage.TYPE : SensorMsgs.Image.TYPE;
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
         transport.subscribe(topic, type, qos, 64 << 20, bytes -> {
             long now = System.nanoTime();
             try {
+                Frame f;
                 if (compressed) {
                     SensorMsgs.CompressedImage m = SensorMsgs.CompressedImage.decode(bytes);
-                    mailbox.offer(new Frame(m.header(), ImageDecoder.decode(m), now));
+                    f = new Frame(m.header(), ImageDecoder.decode(m), now);
                 } else {
                     SensorMsgs.Image m = SensorMsgs.Image.decode(bytes);
-                    mailbox.offer(new Frame(m.header(), ImageDecoder.decode(m), now));
+                    f = new Frame(m.header(), ImageDecoder.decode(m), now);
                 }
+                if (first.getAndSet(false)) {
+                    LOG.info("{}: first frame, {}x{} from '{}'", topic, f.image().width(), f.image().height(), f.header().frameId());
+                }
+                mailbox.offer(f);
             } catch (RuntimeException e) {
                 synchronized (this) {
                     invalid++;
