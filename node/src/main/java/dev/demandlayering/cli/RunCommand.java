@@ -126,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
                 Npy.write(f, model.activationShapes().get(e.getKey()), e.getValue());
             }
             ObjectNode summary = json(session.plan(), last.stats(), lat, model);
+            summary.put("direct_io", session.directIo());
             if (src.manifest() != null && photo != null) describe(src.manifest(), last.outputs().get(0), summary);
             System.out.println(summary);
         }

@@ -89,6 +89,11 @@ public final class Session implements AutoCloseable {
         return engine.plan();
     }
 
+    /** Whether weights are read with O_DIRECT (cold reads) rather than through the page cache. */
+    public boolean directIo() {
+        return engine.directIo();
+    }
+
     /** The per-layer costs the trade-off planned with (measured or supplied), or null when it did not need them. */
     public Map<String, LayerCost> profile() {
         return profile;

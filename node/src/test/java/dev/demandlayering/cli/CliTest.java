@@ -59,7 +59,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.lastJson();
         for (String k : new String[] {"arena_bytes", "peak_bytes", "resident_weight_bytes", "streamed_weight_bytes", "model_weight_bytes",
-                "latency_ms", "stall_ms", "bytes_read"}) {
+                "latency_ms", "stall_ms", "bytes_read", "direct_io"}) {
             assertTrue(j.has(k), "JSON lacks " + k + ": " + j);
         }
         assertTrue(j.get("peak_bytes").asLong() <= j.get("arena_bytes").asLong());

@@ -169,6 +169,7 @@ public final class PerceptionNode implements AutoCloseable {
         List<DiagnosticMsgs.DiagnosticStatus> status = new ArrayList<>();
         Map<String, String> arena = new LinkedHashMap<>();
         arena.put("backend", backendName);
+        arena.put("direct_io", Boolean.toString(session.directIo()));
         arena.put("arena_bytes", Long.toString(s.arenaBytes()));
         arena.put("peak_bytes", Long.toString(s.peakBytes()));
         arena.put("resident_weight_bytes", Long.toString(s.residentWeightBytes()));

@@ -86,6 +86,11 @@ public final class Engine implements AutoCloseable {
         return backend;
     }
 
+    /** True when every pack is read with O_DIRECT (bypassing the page cache). */
+    public boolean directIo() {
+        return !readers.isEmpty() && readers.stream().allMatch(BlobReader::isDirect);
+    }
+
     /** Runs every model on its inputs (one map per model, tensor name to values). */
     public FrameResult run(List<Map<String, float[]>> inputs) {
         if (failed) throw new IllegalStateException("the engine stopped after an earlier error; create a new one");
