@@ -40,9 +40,15 @@ public final class FastDdsTransport implements RosTransport {
         if (domainId < 0 || domainId > 232) throw new IllegalArgumentException("ROS_DOMAIN_ID must be 0..232, got " + domainId);
         domain = DomainFactory.getDomain(DomainFactory.PubSubImplementation.FAST_RTPS);
         ParticipantProfile profile = ParticipantProfile.create().domainId(domainId).name(participantName);
-        // camera images arrive as bursts of hundreds of UDP fragments: give the sockets room for a few frames
-        profile.getProfile().getRtps().setListenSocketBufferSize(SOCKET_BUFFER_BYTES);
-        profile.getProfile().getRtps().setSendSocketBufferSize(SOCKET_BUFFER_BYTES);
+        // camera images arrive as bursts of UDP fragments: the sockets need room for whole frames. Fast-DDS
+        // does not apply the participant-level socket sizes to its builtin transports, so the UDPv4
+        // transport is declared explicitly with its buffer sizes (and the builtin ones are not used).
+        com.eprosima.xmlschemas.fastrtps_profiles.TransportDescriptorType udp = new com.eprosima.xmlschemas.fastrtps_profiles.TransportDescriptorType();
+        udp.setTransportId("dlayer_udp");
+        udp.setType("UDPv4");
+        udp.setSendBufferSize(SOCKET_BUFFER_BYTES);
+        udp.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
+        profile.addTransport(udp).useBuiltinTransports(false);
         try {
             participant = domain.createParticipant(profile);
         } catch (IOException e) {
