@@ -24,4 +24,13 @@ if [ ! -d tools/tfjs-oracle/node_modules/@tensorflow/tfjs ]; then
   (cd tools/tfjs-oracle && npm ci --no-audit --no-fund --silent)
 fi
 tools/lint-docker.sh
-mvn -B -ntp test "$@"
+mvn -B -ntp verify "$@"
+# one summary line over unit and integration tests (Surefire and Failsafe each print their own)
+python3 - <<'PY'
+import glob, xml.etree.ElementTree as ET
+t = f = s = 0
+for path in glob.glob('node/target/surefire-reports/TEST-*.xml') + glob.glob('node/target/failsafe-reports/TEST-*.xml'):
+    r = ET.parse(path).getroot()
+    t += int(r.get('tests', 0)); f += int(r.get('failures', 0)) + int(r.get('errors', 0)); s += int(r.get('skipped', 0))
+print(f"tests: {t - f - s} passed, {f} failed, {s} skipped")
+PY

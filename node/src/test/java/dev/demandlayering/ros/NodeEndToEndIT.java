@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The node as a user starts it (dlayer node --ros-args --params-file ...), with a CycloneDDS peer that
+ * The node as a user starts it (bin/dlayer node --ros-args --params-file ..., the packaged jar), with a CycloneDDS peer that
  * publishes a real photo as sensor_msgs/Image and checks what comes back: a person box on the player,
  * a person mask of the photo's size, diagnostics consistent with the arena; malformed frames sent first
  * are skipped and counted. All inside a private network namespace.
  */
-class NodeEndToEndTest {
+class NodeEndToEndIT {
     static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
 
     @TempDir
@@ -42,8 +42,9 @@ class NodeEndToEndTest {
                     deadline_ms: 60000.0
                     log_every_n_frames: 1
                 """);
-        String node = "java -Ddlayer.home=" + REPO + " -cp \"" + System.getProperty("java.class.path") + "\" dev.demandlayering.cli.Main node --ros-args"
-                + " --params-file " + params + " -r __node:=perception -r __ns:=/robot";
+        Path launcher = REPO.resolve("bin/dlayer");
+        Assumptions.assumeTrue(Files.exists(REPO.resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
+        String node = launcher + " node --ros-args --params-file " + params + " -r __node:=perception -r __ns:=/robot";
         String script = "export ROS_DOMAIN_ID=23\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\n"
                 + node + " > node.log 2>&1 &\nNODE=$!\n"
                 + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 > outputs.log &\nSUB=$!\n"
