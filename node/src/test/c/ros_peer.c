@@ -4,7 +4,9 @@
  *   ros_peer pub-image-file TOPIC FILE WIDTH HEIGHT COUNT PERIOD_MS [BAD]
  *       publish raw rgb8 pixels from FILE, best effort, stamped now; first BAD malformed images (an unsupported
  *       encoding, then data shorter than the size says) from the same writer
- *   ros_peer sub-outputs DET_TOPIC MASK_TOPIC DIAG_TOPIC COUNT SECONDS  print the node's detections, masks and diagnostics
+ *   ros_peer pub-compressed-file TOPIC FILE FORMAT COUNT PERIOD_MS  publish FILE's bytes as CompressedImage
+ *   ros_peer sub-outputs DET_TOPIC MASK_TOPIC DIAG_TOPIC COUNT SECONDS [FRAME_IDS]
+ *       print the node's detections, masks and diagnostics (and keep going until each comma-separated frame id had a detection)
  * TOPIC is the DDS topic name (rt/...). Domain: ROS_DOMAIN_ID, default 0. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,8 +121,38 @@ static int pub_image_file(const char *topic, const char *file, int width, int he
   return 0;
 }
 
+/* Publishes the bytes of FILE (a JPEG or PNG) as sensor_msgs/CompressedImage, best effort, stamped now. */
+static int pub_compressed_file(const char *topic, const char *file, const char *format, int count, int period_ms) {
+  FILE *f = fopen(file, "rb");
+  if (!f) { fprintf(stderr, "ros_peer: cannot open %s\n", file); return 2; }
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *bytes = malloc((size_t) size);
+  if (fread(bytes, 1, (size_t) size, f) != (size_t) size) { fprintf(stderr, "ros_peer: cannot read %s\n", file); return 2; }
+  fclose(f);
+  dds_entity_t pp = participant();
+  dds_entity_t tp = dds_create_topic(pp, &sensor_msgs_msg_dds__CompressedImage__desc, topic, NULL, NULL);
+  dds_qos_t *q = dds_create_qos();
+  dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
+  dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
+  dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
+  dds_sleepfor(DDS_MSECS(1000)); /* discovery */
+  for (int i = 0; i < count; i++) {
+    dds_time_t now = dds_time();
+    sensor_msgs_msg_dds__CompressedImage_ m = {
+      .header = {.stamp = {.sec = (int32_t) (now / DDS_NSECS_IN_SEC), .nanosec = (uint32_t) (now % DDS_NSECS_IN_SEC)}, .frame_id = "peer_compressed"},
+      .format = (char *) format, .data = {._maximum = (uint32_t) size, ._length = (uint32_t) size, ._buffer = bytes, ._release = false}};
+    dds_write(wr, &m);
+    dds_sleepfor(DDS_MSECS(period_ms));
+  }
+  free(bytes);
+  dds_delete(pp);
+  return 0;
+}
+
 /* Subscribes to the node's outputs and prints them until each kind arrived COUNT times or SECONDS pass. */
-static int sub_outputs(const char *det_topic, const char *mask_topic, const char *diag_topic, int count, int seconds) {
+static int sub_outputs(const char *det_topic, const char *mask_topic, const char *diag_topic, int count, int seconds, const char *also_frame) {
   dds_entity_t pp = participant();
   dds_qos_t *q = reliable_qos();
   dds_entity_t rd_det = dds_create_reader(pp, dds_create_topic(pp, &vision_msgs_msg_dds__Detection2DArray__desc, det_topic, NULL, NULL), q, NULL);
@@ -128,9 +160,17 @@ static int sub_outputs(const char *det_topic, const char *mask_topic, const char
   dds_entity_t rd_diag = dds_create_reader(pp, dds_create_topic(pp, &diagnostic_msgs_msg_dds__DiagnosticArray__desc, diag_topic, NULL, NULL), q, NULL);
   printf("READY\n");
   fflush(stdout);
-  int n_det = 0, n_mask = 0, n_diag = 0;
+  /* also_frame: comma-separated frame ids that must each have had a detection message */
+  char wanted[4][64];
+  int n_wanted = 0, seen[4] = {0};
+  if (also_frame) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", also_frame);
+    for (char *tok = strtok(buf, ","); tok && n_wanted < 4; tok = strtok(NULL, ",")) snprintf(wanted[n_wanted++], 64, "%s", tok);
+  }
+  int n_det = 0, n_mask = 0, n_diag = 0, seen_also = n_wanted == 0;
   dds_time_t until = dds_time() + DDS_SECS(seconds);
-  while ((n_det < count || n_mask < count || n_diag < count) && dds_time() < until) {
+  while ((n_det < count || n_mask < count || n_diag < count || !seen_also) && dds_time() < until) {
     void *s[1] = {NULL};
     dds_sample_info_t info[1];
     int k;
@@ -144,6 +184,11 @@ static int sub_outputs(const char *det_topic, const char *mask_topic, const char
                d->bbox.size_x, d->bbox.size_y);
       }
       printf("\n");
+      seen_also = 1;
+      for (int w = 0; w < n_wanted; w++) {
+        if (strcmp(m->header.frame_id, wanted[w]) == 0) seen[w] = 1;
+        seen_also &= seen[w];
+      }
       n_det++;
     }
     if (k > 0) dds_return_loan(rd_det, s, k);
@@ -172,13 +217,16 @@ static int sub_outputs(const char *det_topic, const char *mask_topic, const char
     dds_sleepfor(DDS_MSECS(5));
   }
   dds_delete(pp);
-  return (n_det >= count && n_mask >= count && n_diag >= count) ? 0 : 1;
+  return (n_det >= count && n_mask >= count && n_diag >= count && seen_also) ? 0 : 1;
 }
 
 int main(int argc, char **argv) {
+  if (argc >= 7 && strcmp(argv[1], "pub-compressed-file") == 0)
+    return pub_compressed_file(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
   if (argc >= 8 && strcmp(argv[1], "pub-image-file") == 0)
     return pub_image_file(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), atoi(argv[6]), atoi(argv[7]), argc >= 9 ? atoi(argv[8]) : 0);
-  if (argc >= 7 && strcmp(argv[1], "sub-outputs") == 0) return sub_outputs(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
+  if (argc >= 7 && strcmp(argv[1], "sub-outputs") == 0)
+    return sub_outputs(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]), argc >= 8 ? argv[7] : NULL);
   if (argc >= 5 && strcmp(argv[1], "sub-image") == 0) return sub_image(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc >= 6 && strcmp(argv[1], "pub-image") == 0) return pub_image(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
   fprintf(stderr, "usage: ros_peer sub-image TOPIC COUNT SECONDS | pub-image TOPIC COUNT WIDTH HEIGHT\n");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The node as a user starts it (bin/dlayer node --ros-args --params-file ..., the packaged jar), with a CycloneDDS peer that
- * publishes a real photo as sensor_msgs/Image and checks what comes back: a person box on the player,
+ * publishes a real photo as sensor_msgs/Image (and as a JPEG sensor_msgs/CompressedImage) and checks what comes back: a person box on the player,
  * a person mask of the photo's size, diagnostics consistent with the arena; malformed frames sent first
  * are skipped and counted. All inside a private network namespace.
  */
@@ -38,7 +38,7 @@ class NodeEndToEndIT {
                     models: [nanodet, selfie]
                     arena_size: 32MiB
                     residency: auto
-                    image_topics: [camera/image_raw]
+                    image_topics: [camera/image_raw, camera/image_raw/compressed]
                     deadline_ms: 60000.0
                     log_every_n_frames: 1
                 """);
@@ -47,10 +47,11 @@ class NodeEndToEndIT {
         String node = launcher + " node --ros-args --params-file " + params + " -r __node:=perception -r __ns:=/robot";
         String script = "export ROS_DOMAIN_ID=23\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\n"
                 + node + " > node.log 2>&1 &\nNODE=$!\n"
-                + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 > outputs.log &\nSUB=$!\n"
+                + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 peer_camera,peer_compressed > outputs.log &\nSUB=$!\n"
                 + "sleep 2\n"
                 + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 240 500 4 &\nPUB=$!\n"
-                + "wait $SUB || true\nkill $PUB $NODE 2>/dev/null || true\nwait 2>/dev/null || true\n"
+                + peer + " pub-compressed-file rt/robot/camera/image_raw/compressed " + photo + " jpeg 240 700 &\nPUB2=$!\n"
+                + "wait $SUB || true\nkill $PUB $PUB2 $NODE 2>/dev/null || true\nwait 2>/dev/null || true\n"
                 + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\n";
         String out = NetNamespace.run(script, tmp, 240);
         List<String> lines = out.lines().toList();
@@ -60,18 +61,22 @@ class NodeEndToEndIT {
         assertTrue(dets.size() >= 2 && masks.size() >= 2 && arena.size() >= 2, out);
 
         // DETECTIONS frame n class score cx cy sx sy ...: the player's box, in the photo's pixels
-        String[] d = dets.get(0).split(" ");
+        // the JPEG camera went through sensor_msgs/CompressedImage decoding to the same kind of result
+        String compressed = dets.stream().filter(l -> l.startsWith("DETECTIONS peer_compressed ")).findFirst().orElse(null);
+        assertTrue(compressed != null && compressed.split(" ")[3].equals("person"), out);
+        String[] d = dets.stream().filter(l -> l.startsWith("DETECTIONS peer_camera ")).findFirst().orElseThrow().split(" ");
         assertEquals("peer_camera", d[1]);
-        assertTrue(Integer.parseInt(d[2]) >= 1, dets.get(0));
+        assertTrue(Integer.parseInt(d[2]) >= 1, String.join(" ", d));
         assertEquals("person", d[3]);
         double cx = Double.parseDouble(d[5]), cy = Double.parseDouble(d[6]), sx = Double.parseDouble(d[7]), sy = Double.parseDouble(d[8]);
-        assertTrue(Math.abs(cx - 260) < 30 && Math.abs(cy - 205) < 30 && sx > 300 && sy > 200, dets.get(0));
+        assertTrue(Math.abs(cx - 260) < 30 && Math.abs(cy - 205) < 30 && sx > 300 && sy > 200, String.join(" ", d));
 
-        // MASK frame width height encoding bytes ones other: class ids 0/1 at the photo's size
+        // MASK frame width height encoding bytes ones other: either camera (the same photo, raw or JPEG)
         String[] m = masks.get(0).split(" ");
-        assertEquals(List.of("peer_camera", "548", "342", "mono8", String.valueOf(548 * 342)), List.of(m[1], m[2], m[3], m[4], m[5]));
+        assertTrue(m[1].equals("peer_camera") || m[1].equals("peer_compressed"), masks.get(0));
+        assertEquals(List.of("548", "342", "mono8", String.valueOf(548 * 342)), List.of(m[2], m[3], m[4], m[5]));
         double cover = Integer.parseInt(m[6]) / (double) (548 * 342);
-        assertTrue(cover > 0.08 && cover < 0.6 && m[7].equals("0"), masks.get(0));
+        assertTrue(cover > 0.08 && cover < 0.6 && m[7].equals("0"), String.join(" ", m));
 
         String diag = arena.get(0);
         assertTrue(diag.contains("arena_bytes=" + (32L << 20)), diag);
