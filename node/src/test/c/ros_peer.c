@@ -86,19 +86,44 @@ static int pub_image(const char *topic, int count, int width, int height) {
   return 0;
 }
 
-static int pub_image_file(const char *topic, const char *file, int width, int height, int count, int period_ms, int bad) {
-  uint32_t size = (uint32_t) width * height * 3;
-  uint8_t *px = malloc(size);
-  FILE *f = fopen(file, "rb");
-  if (!f || fread(px, 1, size, f) != size) { fprintf(stderr, "ros_peer: cannot read %u bytes from %s\n", size, file); return 2; }
-  fclose(f);
-  dds_entity_t pp = participant();
-  dds_entity_t tp = dds_create_topic(pp, &sensor_msgs_msg_dds__Image__desc, topic, NULL, NULL);
+/* A best-effort, keep-last-1 writer (a camera driver's sensor-data QoS), after a second for discovery. */
+static dds_entity_t best_effort_writer(dds_entity_t pp, const dds_topic_descriptor_t *desc, const char *topic) {
+  dds_entity_t tp = dds_create_topic(pp, desc, topic, NULL, NULL);
   dds_qos_t *q = dds_create_qos();
   dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
   dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
   dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
-  dds_sleepfor(DDS_MSECS(1000)); /* discovery */
+  dds_delete_qos(q);
+  dds_sleepfor(DDS_MSECS(1000));
+  return wr;
+}
+
+static builtin_interfaces_msg_dds__Time_ stamp_now(void) {
+  dds_time_t now = dds_time();
+  builtin_interfaces_msg_dds__Time_ t = {.sec = (int32_t) (now / DDS_NSECS_IN_SEC), .nanosec = (uint32_t) (now % DDS_NSECS_IN_SEC)};
+  return t;
+}
+
+/* The whole file in a malloc'd buffer; exits the program when it cannot be read. */
+static uint8_t *read_file(const char *file, long *size) {
+  FILE *f = fopen(file, "rb");
+  if (!f) { fprintf(stderr, "ros_peer: cannot open %s\n", file); exit(2); }
+  fseek(f, 0, SEEK_END);
+  *size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *bytes = malloc((size_t) *size);
+  if (fread(bytes, 1, (size_t) *size, f) != (size_t) *size) { fprintf(stderr, "ros_peer: cannot read %s\n", file); exit(2); }
+  fclose(f);
+  return bytes;
+}
+
+static int pub_image_file(const char *topic, const char *file, int width, int height, int count, int period_ms, int bad) {
+  uint32_t size = (uint32_t) width * height * 3;
+  long have;
+  uint8_t *px = read_file(file, &have);
+  if (have != (long) size) { fprintf(stderr, "ros_peer: %s has %ld bytes, %ux%u rgb8 needs %u\n", file, have, width, height, size); return 2; }
+  dds_entity_t pp = participant();
+  dds_entity_t wr = best_effort_writer(pp, &sensor_msgs_msg_dds__Image__desc, topic);
   for (int i = 0; i < bad; i++) {
     sensor_msgs_msg_dds__Image_ m = {
       .header = {.stamp = {.sec = 1, .nanosec = 0}, .frame_id = "bad_camera"},
@@ -108,9 +133,8 @@ static int pub_image_file(const char *topic, const char *file, int width, int he
     dds_sleepfor(DDS_MSECS(300));
   }
   for (int i = 0; i < count; i++) {
-    dds_time_t now = dds_time();
     sensor_msgs_msg_dds__Image_ m = {
-      .header = {.stamp = {.sec = (int32_t) (now / DDS_NSECS_IN_SEC), .nanosec = (uint32_t) (now % DDS_NSECS_IN_SEC)}, .frame_id = "peer_camera"},
+      .header = {.stamp = stamp_now(), .frame_id = "peer_camera"},
       .height = height, .width = width, .encoding = "rgb8", .is_bigendian = 0, .step = width * 3,
       .data = {._maximum = size, ._length = size, ._buffer = px, ._release = false}};
     dds_write(wr, &m);
@@ -123,25 +147,13 @@ static int pub_image_file(const char *topic, const char *file, int width, int he
 
 /* Publishes the bytes of FILE (a JPEG or PNG) as sensor_msgs/CompressedImage, best effort, stamped now. */
 static int pub_compressed_file(const char *topic, const char *file, const char *format, int count, int period_ms) {
-  FILE *f = fopen(file, "rb");
-  if (!f) { fprintf(stderr, "ros_peer: cannot open %s\n", file); return 2; }
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *bytes = malloc((size_t) size);
-  if (fread(bytes, 1, (size_t) size, f) != (size_t) size) { fprintf(stderr, "ros_peer: cannot read %s\n", file); return 2; }
-  fclose(f);
+  long size;
+  uint8_t *bytes = read_file(file, &size);
   dds_entity_t pp = participant();
-  dds_entity_t tp = dds_create_topic(pp, &sensor_msgs_msg_dds__CompressedImage__desc, topic, NULL, NULL);
-  dds_qos_t *q = dds_create_qos();
-  dds_qset_reliability(q, DDS_RELIABILITY_BEST_EFFORT, 0);
-  dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
-  dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
-  dds_sleepfor(DDS_MSECS(1000)); /* discovery */
+  dds_entity_t wr = best_effort_writer(pp, &sensor_msgs_msg_dds__CompressedImage__desc, topic);
   for (int i = 0; i < count; i++) {
-    dds_time_t now = dds_time();
     sensor_msgs_msg_dds__CompressedImage_ m = {
-      .header = {.stamp = {.sec = (int32_t) (now / DDS_NSECS_IN_SEC), .nanosec = (uint32_t) (now % DDS_NSECS_IN_SEC)}, .frame_id = "peer_compressed"},
+      .header = {.stamp = stamp_now(), .frame_id = "peer_compressed"},
       .format = (char *) format, .data = {._maximum = (uint32_t) size, ._length = (uint32_t) size, ._buffer = bytes, ._release = false}};
     dds_write(wr, &m);
     dds_sleepfor(DDS_MSECS(period_ms));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.demandlayering.TestRepo;
 import dev.demandlayering.runtime.io.Npy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -71,7 +72,7 @@ class CliTest {
 
     @Test
     void budgetBelowMinimumExitsWithTheMinimum() throws Exception {
-        Path model = Path.of(System.getProperty("dlayer.repo", "..")).resolve(".cache/models/selfie.json");
+        Path model = TestRepo.cache().resolve("models/selfie.json");
         Assumptions.assumeTrue(Files.exists(model), "models not fetched (models/fetch.sh)");
         Path x = tmp.resolve("x.npy");
         Npy.write(x, new int[] {1, 256, 256, 3}, new float[256 * 256 * 3]);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
@@ -24,14 +24,8 @@ class PerceptionTest {
     @TempDir
     Path tmp;
 
-    static ModelCatalog catalog() {
-        Path home = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
-        return new ModelCatalog(home, home.resolve(".cache"));
-    }
-
     private Map<String, float[]> infer(ModelManifest m, RgbImage img) throws Exception {
-        ModelCatalog cat = catalog();
-        Path model = cat.home().resolve(".cache/models").resolve(m.file());
+        Path model = TestRepo.cache().resolve("models").resolve(m.file());
         Assumptions.assumeTrue(Files.exists(model), "models not fetched: run models/fetch.sh");
         Path pack = tmp.resolve(m.name() + ".dlp");
         ModelImporter.pack(model, pack, false);
@@ -41,14 +35,14 @@ class PerceptionTest {
     }
 
     private static RgbImage photo(String name) throws Exception {
-        Path p = catalog().data(name);
+        Path p = TestRepo.catalog().data(name);
         Assumptions.assumeTrue(Files.exists(p), "sample images not fetched: run models/fetch.sh");
         return Preprocessor.load(p);
     }
 
     @Test
     void nanoDetFindsThePlayerInMessi5() throws Exception {
-        ModelManifest m = catalog().manifest("nanodet");
+        ModelManifest m = TestRepo.catalog().manifest("nanodet");
         RgbImage img = photo("messi5.jpg");
         List<Detection> dets = Nms.apply(Heads.detection(m).candidates(infer(m, img), m.preprocessing().geometry(img, m.inputShape()), 0.35), 0.5, 100);
         assertTrue(!dets.isEmpty(), "no detections");
@@ -62,7 +56,7 @@ class PerceptionTest {
 
     @Test
     void selfieSegmentsThePlayer() throws Exception {
-        ModelManifest m = catalog().manifest("selfie");
+        ModelManifest m = TestRepo.catalog().manifest("selfie");
         RgbImage img = photo("messi5.jpg");
         SegmentationMask mask = Heads.mask(m, infer(m, img), img, 0.5f);
         assertEquals(img.width() * img.height(), mask.classIds().length);

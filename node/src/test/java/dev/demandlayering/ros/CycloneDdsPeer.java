@@ -1,5 +1,6 @@
 package dev.demandlayering.ros;
 
+import dev.demandlayering.TestRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
  * cyclonedds-tools): a real, non-Java DDS implementation, the one rmw_cyclonedds_cpp uses.
  */
 final class CycloneDdsPeer {
-    static final Path SOURCES = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize().resolve("node/src/test/c");
+    static final Path SOURCES = TestRepo.root().resolve("node/src/test/c");
 
     private CycloneDdsPeer() {
     }

@@ -3,6 +3,7 @@ package dev.demandlayering.ros;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.TestRepo;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.perception.RgbImage;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are skipped and counted. All inside a private network namespace.
  */
 class NodeEndToEndIT {
-    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+    static final Path REPO = TestRepo.root();
 
     @TempDir
     Path tmp;
@@ -27,8 +28,8 @@ class NodeEndToEndIT {
     @Test
     void detectorAndSegmenterOverRealDds() throws Exception {
         NetNamespace.assumeAvailable();
-        Path photo = REPO.resolve(".cache/data/messi5.jpg");
-        Assumptions.assumeTrue(Files.exists(photo) && Files.exists(REPO.resolve(".cache/models/nanodet.bin")), "models/images not fetched (models/fetch.sh)");
+        Path photo = TestRepo.cache().resolve("data/messi5.jpg");
+        Assumptions.assumeTrue(Files.exists(photo) && Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models/images not fetched (models/fetch.sh)");
         Path peer = CycloneDdsPeer.build("ros_peer", tmp);
         RgbImage img = Preprocessor.load(photo);
         Path raw = Files.write(tmp.resolve("messi5.rgb"), img.rgb());

@@ -3,6 +3,7 @@ package dev.demandlayering.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.exec.FrameResult;
@@ -35,9 +36,9 @@ class OnnxExportTest {
     @ParameterizedTest
     @ValueSource(strings = {"nanodet", "selfie"})
     void exportedModelMatchesOurRuntimeAndOpenCv(String name) throws Exception {
-        ModelCatalog cat = RealModelsTest.catalog();
+        ModelCatalog cat = TestRepo.catalog();
         ModelManifest m = cat.manifest(name);
-        Path modelFile = cat.home().resolve(".cache/models").resolve(m.file());
+        Path modelFile = TestRepo.cache().resolve("models").resolve(m.file());
         Assumptions.assumeTrue(Files.exists(modelFile) && Files.exists(cat.data("messi5.jpg")), "models not fetched: run models/fetch.sh");
         float[] input = Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing());
         Map<String, float[]> feeds = Map.of(m.inputName(), input);

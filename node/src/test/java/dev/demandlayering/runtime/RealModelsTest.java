@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.exec.FrameResult;
@@ -32,18 +33,12 @@ class RealModelsTest {
     @TempDir
     Path tmp;
 
-    static ModelCatalog catalog() {
-        Path home = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
-        String c = System.getenv("DLAYER_CACHE");
-        return new ModelCatalog(home, c != null ? Path.of(c) : home.resolve(".cache"));
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"nanodet", "selfie"})
     void streamedEqualsResidentAndMatchesTensorFlowJs(String name) throws Exception {
-        ModelCatalog cat = catalog();
+        ModelCatalog cat = TestRepo.catalog();
         ModelManifest m = cat.manifest(name);
-        Path modelFile = cat.home().resolve(".cache/models").resolve(m.file());
+        Path modelFile = TestRepo.cache().resolve("models").resolve(m.file());
         Path image = cat.data("messi5.jpg");
         Assumptions.assumeTrue(Files.exists(cat.data("messi5.jpg")) && Files.exists(modelFile),
                 "real models/images not fetched: run models/fetch.sh");

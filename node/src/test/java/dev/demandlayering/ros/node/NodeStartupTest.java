@@ -3,6 +3,7 @@ package dev.demandlayering.ros.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.TestRepo;
 import dev.demandlayering.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * names what is wrong. Runs the node's entry point in a child JVM, as a user would.
  */
 class NodeStartupTest {
-    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+    static final Path REPO = TestRepo.root();
 
     record Result(int code, String err) {
     }
@@ -42,7 +43,7 @@ class NodeStartupTest {
 
     @Test
     void arenaBelowTheMinimumStatesTheMinimum() throws Exception {
-        Assumptions.assumeTrue(Files.exists(REPO.resolve(".cache/models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
         Result r = node("-p", "models:=[nanodet, selfie]", "-p", "arena_size:=4MiB");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().matches("(?s).*dlayer node: arena budget 4194304 bytes is below the minimum of \\d+ bytes.*"), r.err());

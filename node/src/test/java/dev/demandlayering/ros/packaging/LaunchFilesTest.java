@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.demandlayering.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.w3c.dom.Element;
  * launch modules and starts `dlayer node` with the parameter file and the camera remap.
  */
 class LaunchFilesTest {
-    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+    static final Path REPO = TestRepo.root();
 
     private static Document xml(Path p) throws Exception {
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(p.toFile());

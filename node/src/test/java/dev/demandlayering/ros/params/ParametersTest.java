@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.TestRepo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ParametersTest {
-    static final Path REPO = Path.of(System.getProperty("dlayer.repo", "..")).toAbsolutePath().normalize();
+    static final Path REPO = TestRepo.root();
 
     @TempDir
     Path tmp;
