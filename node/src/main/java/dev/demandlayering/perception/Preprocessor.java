@@ -1,11 +1,9 @@
 package dev.demandlayering.perception;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * Turns an image into a model input tensor: bilinear resize to the input size (stretched, or letterboxed:
@@ -38,9 +36,7 @@ public final class Preprocessor {
 
     public static RgbImage load(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "image not found");
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) throw new IOException(file + ": not a readable image (PNG, JPEG, BMP or GIF expected)");
-        return RgbImage.of(img);
+        return ImageCodec.decode(Files.readAllBytes(file), file.toString());
     }
 
     /** @param shape the model input shape, [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC) */

@@ -1,13 +1,10 @@
 package dev.demandlayering.ros.node;
 
+import dev.demandlayering.perception.ImageCodec;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.ros.msg.SensorMsgs;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import javax.imageio.ImageIO;
 
-/** Camera messages to RGB pixels: Image in rgb8, bgr8 or mono8 (any row padding), CompressedImage in jpeg or png. */
+/** Camera messages to RGB pixels: Image in rgb8, bgr8 or mono8 (any row padding), CompressedImage in jpeg or png (OpenCV). */
 final class ImageDecoder {
     private ImageDecoder() {
     }
@@ -50,12 +47,6 @@ final class ImageDecoder {
         if (!f.contains("jpeg") && !f.contains("jpg") && !f.contains("png")) {
             throw new IllegalArgumentException("compressed format '" + m.format() + "' is not supported (jpeg, png)");
         }
-        try {
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(m.data()));
-            if (img == null) throw new IllegalArgumentException("compressed image (" + m.format() + ", " + m.data().length + " bytes) does not decode");
-            return RgbImage.of(img);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("compressed image does not decode: " + e.getMessage());
-        }
+        return ImageCodec.decode(m.data(), "compressed image (" + m.format() + ")");
     }
 }

@@ -8,27 +8,28 @@ import dev.demandlayering.perception.Nms;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
 import dev.demandlayering.ros.dds.Qos;
-import dev.demandlayering.ros.dds.RosTransport;
 import dev.demandlayering.ros.msg.SensorMsgs;
 import dev.demandlayering.ros.msg.StdMsgs;
 import dev.demandlayering.ros.msg.VisionMsgs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * One model's head and publishers: detections as vision_msgs/Detection2DArray on {@code MODEL/detections},
- * or a mono8 class-id mask on {@code MODEL/mask} (and optionally a colourised overlay on {@code MODEL/overlay}),
- * stamped with the camera frame's header. Returns a one-line summary for the diagnostics.
+ * One model's head and topics: detections as vision_msgs/Detection2DArray on {@code MODEL/detections}, or a
+ * mono8 class-id mask on {@code MODEL/mask} (and optionally a colourised overlay on {@code MODEL/overlay}),
+ * stamped with the camera frame's header. Topic names come from a resolver (node namespace, remaps, or the
+ * camera's namespace); the summary it returns goes into the diagnostics.
  */
 final class ModelOutputs {
     private final ModelManifest manifest;
     private final DetectionDecoder detector;
-    private final RosTransport.Publisher main, overlay;
+    private final boolean overlay;
     private final double scoreThreshold, nmsIou, maskThreshold;
     private final int maxDetections;
 
-    ModelOutputs(ModelManifest m, RosTransport transport, java.util.function.UnaryOperator<String> resolve, Map<String, Object> params) {
+    ModelOutputs(ModelManifest m, Map<String, Object> params) {
         this.manifest = m;
         this.scoreThreshold = (Double) params.get("score_threshold");
         this.nmsIou = (Double) params.get("nms_iou");
@@ -37,21 +38,29 @@ final class ModelOutputs {
         switch (m.task()) {
             case "detection" -> {
                 detector = Heads.detection(m);
-                main = transport.advertise(resolve.apply(m.name() + "/detections"), VisionMsgs.Detection2DArray.TYPE, Qos.RELIABLE, 4 << 20);
-                overlay = null;
+                overlay = false;
             }
             case "segmentation" -> {
                 detector = null;
                 Heads.maskOutput(m); // fail at start-up on a manifest without a usable mask output
-                main = transport.advertise(resolve.apply(m.name() + "/mask"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
-                overlay = (Boolean) params.get("publish_overlay")
-                        ? transport.advertise(resolve.apply(m.name() + "/overlay"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20) : null;
+                overlay = (Boolean) params.get("publish_overlay");
             }
             default -> throw new IllegalArgumentException(m.source() + ": task '" + m.task() + "' has no ROS output (detection, segmentation)");
         }
     }
 
-    String publish(StdMsgs.Header header, RgbImage img, Map<String, float[]> outputs) {
+    /** Declares this model's output topics; {@code topic} resolves a name relative to the output namespace. */
+    void advertise(MessageSink sink, UnaryOperator<String> topic) {
+        if (detector != null) {
+            sink.advertise(topic.apply(manifest.name() + "/detections"), VisionMsgs.Detection2DArray.TYPE, Qos.RELIABLE, 4 << 20);
+            return;
+        }
+        sink.advertise(topic.apply(manifest.name() + "/mask"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
+        if (overlay) sink.advertise(topic.apply(manifest.name() + "/overlay"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
+    }
+
+    String publish(MessageSink sink, UnaryOperator<String> topic, StdMsgs.Header header, RgbImage img, Map<String, float[]> outputs) {
+        long now = System.currentTimeMillis() * 1_000_000L;
         if (detector != null) {
             List<Detection> dets = Nms.apply(detector.candidates(outputs, manifest.preprocessing().geometry(img, manifest.inputShape()), scoreThreshold),
                     nmsIou, maxDetections);
@@ -61,15 +70,15 @@ final class ModelOutputs {
                 msgs.add(new VisionMsgs.Detection2D(header, List.of(new VisionMsgs.Hypothesis(d.className(), d.score(),
                         VisionMsgs.PoseWithCovariance.identity())), box, ""));
             }
-            main.publish(new VisionMsgs.Detection2DArray(header, msgs).encode());
+            sink.publish(topic.apply(manifest.name() + "/detections"), new VisionMsgs.Detection2DArray(header, msgs).encode(), now);
             return dets.size() + " detections";
         }
         SegmentationMask mask = Heads.mask(manifest, outputs, img, (float) maskThreshold);
-        main.publish(new SensorMsgs.Image(header, mask.height(), mask.width(), "mono8", 0, mask.width(), mask.classIds()).encode());
-        if (overlay != null) overlay.publish(overlay(header, img, mask).encode());
+        sink.publish(topic.apply(manifest.name() + "/mask"),
+                new SensorMsgs.Image(header, mask.height(), mask.width(), "mono8", 0, mask.width(), mask.classIds()).encode(), now);
+        if (overlay) sink.publish(topic.apply(manifest.name() + "/overlay"), overlay(header, img, mask).encode(), now);
         return String.format("%.1f%% %s", 100 * mask.coverage(1), manifest.classes().size() > 1 ? manifest.classes().get(1) : "class 1");
     }
-
     /** The camera image with class pixels tinted, for viewers such as rviz and Foxglove. */
     private static SensorMsgs.Image overlay(StdMsgs.Header header, RgbImage img, SegmentationMask mask) {
         byte[] out = img.rgb().clone();

@@ -1,139 +1,75 @@
 package dev.demandlayering.ros.node;
 
 import dev.demandlayering.models.ModelCatalog;
-import dev.demandlayering.models.ModelManifest;
-import dev.demandlayering.perception.Preprocessor;
-import dev.demandlayering.perception.RgbImage;
-import dev.demandlayering.runtime.Backends;
-import dev.demandlayering.runtime.ModelImporter;
-import dev.demandlayering.runtime.Session;
-import dev.demandlayering.runtime.exec.Engine;
-import dev.demandlayering.runtime.exec.FrameResult;
-import dev.demandlayering.runtime.exec.FrameStats;
-import dev.demandlayering.runtime.exec.LayerStats;
-import dev.demandlayering.runtime.pack.PackFile;
-import dev.demandlayering.runtime.plan.ResidencyMode;
 import dev.demandlayering.ros.dds.FastDdsTransport;
 import dev.demandlayering.ros.dds.Qos;
 import dev.demandlayering.ros.dds.RosTransport;
-import dev.demandlayering.ros.msg.DiagnosticMsgs;
-import dev.demandlayering.ros.msg.SensorMsgs;
-import dev.demandlayering.ros.msg.StdMsgs;
 import dev.demandlayering.ros.params.NodeParameters;
 import dev.demandlayering.ros.params.RosArgs;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ROS 2 perception node: camera topics in; per model, detections or masks out; per frame, diagnostics
- * with the arena's memory and where the time went. Frames arrive on transport threads and wait in a
- * one-slot mailbox (the newest wins, drops are counted); one inference thread runs every model on each
- * frame through one {@link Session}, whose arena all models share.
+ * The live ROS 2 node: camera topics in over DDS, the {@link FrameProcessor}'s outputs back out. Frames
+ * arrive on transport threads and wait in a one-slot-per-camera mailbox (the newest wins, drops are
+ * counted, cameras are served in turn); one inference thread processes them.
  */
 public final class PerceptionNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PerceptionNode.class);
 
-    /** A decoded camera frame and when it arrived. */
-    private record Frame(StdMsgs.Header header, RgbImage image, long receivedNanos) {
-    }
-
-    private final Map<String, Object> params;
-    private final RosArgs args;
-    private final List<ModelManifest> manifests = new ArrayList<>();
-    private final List<ModelOutputs> outputs = new ArrayList<>();
-    private final Session session;
-    private final String backendName;
+    private final FrameProcessor processor;
     private final RosTransport transport;
-    private final RosTransport.Publisher diagnostics;
-    private final LatestFrame<Frame> mailbox = new LatestFrame<>();
+    private final CameraMailbox<CameraFrame> mailbox;
     private final Thread worker;
-    private long frames, invalid, late;
 
     /**
      * Plans and opens the models first, so a bad model, manifest or arena size stops the node before it
      * joins the DDS domain; {@code transport} is created only then.
      */
-    public PerceptionNode(RosArgs args, Map<String, Object> params, ModelCatalog catalog, java.util.function.Supplier<RosTransport> transport)
-            throws IOException {
-        this.args = args;
-        this.params = params;
-        List<PackFile> packs = new ArrayList<>();
-        Path packDir = Files.createDirectories(catalog.packDir());
-        @SuppressWarnings("unchecked")
-        List<String> models = (List<String>) params.get("models");
-        for (String name : models) {
-            ModelManifest m = catalog.manifest(name);
-            Path pack = packDir.resolve(name + ".dlp");
-            ModelImporter.pack(catalog.modelFile(m), pack, false);
-            packs.add(PackFile.open(pack));
-            manifests.add(m);
-        }
-        Backends.Choice backend = Backends.select((String) params.get("backend"));
-        backendName = backend.backend().name();
-        LOG.info("{}", backend.reason());
-        ResidencyMode mode = ResidencyMode.valueOf(((String) params.get("residency")).toUpperCase());
-        long arena = (Long) params.get("arena_size");
-        if (mode == ResidencyMode.AUTO && arena == 0) mode = ResidencyMode.NONE;
-        session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null), backend.backend());
-        LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", session.plan().arenaBytes(), models,
-                session.plan().minimumBytes(), session.plan().residentLayerCount());
+    public PerceptionNode(RosArgs args, Map<String, Object> params, ModelCatalog catalog, Supplier<RosTransport> transport) throws IOException {
+        processor = new FrameProcessor(args, params, catalog);
         try {
             this.transport = transport.get();
         } catch (RuntimeException e) {
-            session.close();
+            processor.close();
             throw e;
         }
-        for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, this.transport, args::resolveTopic, params));
-        diagnostics = this.transport.advertise("/diagnostics", DiagnosticMsgs.DiagnosticArray.TYPE, Qos.RELIABLE, 1 << 20);
+        mailbox = new CameraMailbox<>(processor.cameras());
         Qos qos = new Qos(params.get("qos.reliability").equals("reliable"), (int) (long) (Long) params.get("qos.depth"));
-        @SuppressWarnings("unchecked")
-        List<String> topics = (List<String>) params.get("image_topics");
-        for (String t : topics) subscribe(args.resolveTopic(t), qos);
-        worker = new Thread(this::loop, "dlayer-inference");
+        for (String camera : processor.cameras()) subscribe(camera, qos);
+        TransportSink sink = new TransportSink(this.transport);
+        processor.advertise(sink);
+        worker = new Thread(() -> loop(sink), "dlayer-inference");
         worker.start();
     }
 
-    private void subscribe(String topic, Qos qos) {
-        boolean compressed = topic.endsWith("/compressed");
-        String type = compressed ? SensorMsgs.CompressedImage.TYPE : SensorMsgs.Image.TYPE;
-        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-        transport.subscribe(topic, type, qos, 64 << 20, bytes -> {
-            long now = System.nanoTime();
+    private void subscribe(String camera, Qos qos) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        transport.subscribe(camera, FrameProcessor.cameraType(camera), qos, 64 << 20, bytes -> {
             try {
-                Frame f;
-                if (compressed) {
-                    SensorMsgs.CompressedImage m = SensorMsgs.CompressedImage.decode(bytes);
-                    f = new Frame(m.header(), ImageDecoder.decode(m), now);
-                } else {
-                    SensorMsgs.Image m = SensorMsgs.Image.decode(bytes);
-                    f = new Frame(m.header(), ImageDecoder.decode(m), now);
-                }
+                CameraFrame f = processor.decode(camera, bytes, System.nanoTime());
                 if (first.getAndSet(false)) {
-                    LOG.info("{}: first frame, {}x{} from '{}'", topic, f.image().width(), f.image().height(), f.header().frameId());
+                    LOG.info("{}: first frame, {}x{} from '{}'", camera, f.image().width(), f.image().height(), f.header().frameId());
                 }
-                mailbox.offer(f);
+                mailbox.offer(camera, f);
             } catch (RuntimeException e) {
-                synchronized (this) {
-                    invalid++;
-                }
-                LOG.warn("{}: frame skipped: {}", topic, e.getMessage());
+                LOG.warn("{}: frame skipped: {}", camera, e.getMessage());
             }
         });
-        LOG.info("subscribed to {} ({}, {}, depth {})", topic, compressed ? "sensor_msgs/CompressedImage" : "sensor_msgs/Image",
+        LOG.info("subscribed to {} ({}, {}, depth {})", camera,
+                FrameProcessor.isCompressed(camera) ? "sensor_msgs/CompressedImage" : "sensor_msgs/Image",
                 qos.reliable() ? "reliable" : "best effort", qos.depth());
     }
 
-    private void loop() {
+    private void loop(MessageSink sink) {
         try {
-            Frame f;
-            while ((f = mailbox.take()) != null) process(f);
+            CameraFrame f;
+            while ((f = mailbox.take()) != null) processor.process(f, sink, mailbox.droppedByCamera());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -141,76 +77,26 @@ public final class PerceptionNode implements AutoCloseable {
         }
     }
 
-    private void process(Frame f) {
-        List<Map<String, float[]>> inputs = new ArrayList<>();
-        for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(f.image(), m.inputShape(), m.preprocessing())));
-        FrameResult r = session.run(inputs);
-        List<String> summaries = new ArrayList<>();
-        for (int i = 0; i < outputs.size(); i++) summaries.add(outputs.get(i).publish(f.header(), f.image(), r.outputs().get(i)));
-        double endToEnd = (System.currentTimeMillis() * 1_000_000L - f.header().stamp().toNanos()) / 1e6;
-        double sinceReceipt = (System.nanoTime() - f.receivedNanos()) / 1e6;
-        boolean missed = sinceReceipt > (Double) params.get("deadline_ms");
-        long n;
-        synchronized (this) {
-            n = ++frames;
-            if (missed) late++;
-        }
-        diagnostics.publish(diagnostics(f.header(), r.stats(), summaries, endToEnd, sinceReceipt, missed).encode());
-        long every = (Long) params.get("log_every_n_frames");
-        if (every > 0 && n % every == 0) {
-            FrameStats s = r.stats();
-            LOG.info("frame {}: {} ms (stall {} ms), peak {} of {} bytes, read {} bytes, dropped {}, {}", n, fmt(s.latencyMs()), fmt(s.stallMs()),
-                    s.peakBytes(), s.arenaBytes(), s.bytesRead(), mailbox.dropped(), String.join("; ", summaries));
-        }
-    }
+    /** Output topics as DDS writers, created once at start-up. */
+    private static final class TransportSink implements MessageSink {
+        private final RosTransport transport;
+        private final Map<String, RosTransport.Publisher> writers = new ConcurrentHashMap<>();
 
-    private DiagnosticMsgs.DiagnosticArray diagnostics(StdMsgs.Header header, FrameStats s, List<String> summaries, double endToEnd,
-                                                       double sinceReceipt, boolean missed) {
-        List<DiagnosticMsgs.DiagnosticStatus> status = new ArrayList<>();
-        Map<String, String> arena = new LinkedHashMap<>();
-        arena.put("backend", backendName);
-        arena.put("direct_io", Boolean.toString(session.directIo()));
-        arena.put("arena_bytes", Long.toString(s.arenaBytes()));
-        arena.put("peak_bytes", Long.toString(s.peakBytes()));
-        arena.put("resident_weight_bytes", Long.toString(s.residentWeightBytes()));
-        arena.put("streamed_weight_bytes", Long.toString(s.streamedWeightBytes()));
-        arena.put("bytes_read", Long.toString(s.bytesRead()));
-        arena.put("frame_latency_ms", fmt(s.latencyMs()));
-        arena.put("stall_ms", fmt(s.stallMs()));
-        arena.put("end_to_end_ms", fmt(endToEnd));
-        arena.put("since_receipt_ms", fmt(sinceReceipt));
-        arena.put("deadline_ms", fmt((Double) params.get("deadline_ms")));
-        synchronized (this) {
-            arena.put("frames", Long.toString(frames));
-            arena.put("late_frames", Long.toString(late));
-            arena.put("invalid_frames", Long.toString(invalid));
+        TransportSink(RosTransport transport) {
+            this.transport = transport;
         }
-        arena.put("dropped_frames", Long.toString(mailbox.dropped()));
-        String name = args.nodeName();
-        status.add(status(missed ? DiagnosticMsgs.WARN : DiagnosticMsgs.OK, name + ": arena",
-                missed ? "frame missed its deadline" : "ok", arena));
-        for (int i = 0; i < manifests.size(); i++) {
-            final int model = i;
-            double stall = s.layers().stream().filter(l -> l.model() == model).mapToDouble(LayerStats::waitMs).sum();
-            long read = s.layers().stream().filter(l -> l.model() == model).mapToLong(LayerStats::bytesRead).sum();
-            Map<String, String> kv = new LinkedHashMap<>();
-            kv.put("latency_ms", fmt(s.modelLatencyMs()[i]));
-            kv.put("stall_ms", fmt(stall));
-            kv.put("bytes_read", Long.toString(read));
-            kv.put("result", summaries.get(i));
-            status.add(status(DiagnosticMsgs.OK, name + ": " + manifests.get(i).name(), summaries.get(i), kv));
+
+        @Override
+        public void advertise(String topic, String type, Qos qos, int maxBytes) {
+            writers.computeIfAbsent(topic, t -> transport.advertise(t, type, qos, maxBytes));
         }
-        return new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(header.stamp(), header.frameId()), status);
-    }
 
-    private static DiagnosticMsgs.DiagnosticStatus status(int level, String name, String message, Map<String, String> kv) {
-        List<DiagnosticMsgs.KeyValue> values = new ArrayList<>();
-        kv.forEach((k, v) -> values.add(new DiagnosticMsgs.KeyValue(k, v)));
-        return new DiagnosticMsgs.DiagnosticStatus(level, name, message, "demand_layering", values);
-    }
-
-    private static String fmt(double v) {
-        return String.format("%.2f", v);
+        @Override
+        public void publish(String topic, byte[] cdr, long logNanos) {
+            RosTransport.Publisher w = writers.get(topic);
+            if (w == null) throw new IllegalStateException("topic " + topic + " was not advertised");
+            w.publish(cdr);
+        }
     }
 
     /** Runs the node until the process is stopped: {@code dlayer node --ros-args ...}. */
@@ -238,7 +124,7 @@ public final class PerceptionNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        session.close();
+        processor.close();
         transport.close();
     }
 }

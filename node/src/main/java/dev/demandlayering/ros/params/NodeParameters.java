@@ -33,6 +33,8 @@ public final class NodeParameters {
             .add("image_topics", ParameterSchema.Type.STRING_ARRAY, List.of("image_raw"),
                     "Camera topics (sensor_msgs/Image; a name ending in /compressed is a sensor_msgs/CompressedImage, jpeg or png).",
                     "1 or more topic names", v -> !((List<?>) v).isEmpty())
+            .add("per_camera_outputs", ParameterSchema.Type.BOOL, false,
+                    "Publish each camera's outputs under the camera's namespace (/front/image_raw -> /front/MODEL/detections) instead of one set under the node's namespace (header.frame_id tells cameras apart).")
             .add("qos.reliability", ParameterSchema.Type.STRING, "best_effort",
                     "Reliability of the camera subscriptions (sensor-data QoS by default).", "best_effort, reliable",
                     v -> Set.of("best_effort", "reliable").contains(v))
@@ -48,7 +50,7 @@ public final class NodeParameters {
                     v -> (Double) v >= 0 && (Double) v <= 1)
             .add("publish_overlay", ParameterSchema.Type.BOOL, false, "Segmentation heads: also publish a colourised overlay image for viewers.")
             .add("deadline_ms", ParameterSchema.Type.DOUBLE, 100.0,
-                    "End-to-end budget per frame (from the image stamp); a frame over it makes the diagnostics WARN.", "> 0", v -> (Double) v > 0)
+                    "Budget per frame, from its arrival at the node to its outputs; a frame over it makes the diagnostics WARN.", "> 0", v -> (Double) v > 0)
             .add("log_every_n_frames", ParameterSchema.Type.INTEGER, 30L, "A one-line summary of the frame figures every N frames; 0 = never.",
                     ">= 0", v -> (Long) v >= 0)
             .add("use_sim_time", ParameterSchema.Type.BOOL, false, "Standard ROS parameter; accepted for launch files that set it on every node.");

@@ -12,6 +12,8 @@ import dev.demandlayering.ros.msg.StdMsgs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import javax.imageio.ImageIO;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodePartsTest {
@@ -60,16 +62,41 @@ class NodePartsTest {
 
     @Test
     void newestFrameWinsAndDropsAreCounted() throws Exception {
-        LatestFrame<String> box = new LatestFrame<>();
-        box.offer("a");
-        box.offer("b");
-        box.offer("c");
+        CameraMailbox<String> box = new CameraMailbox<>(List.of("/cam"));
+        box.offer("/cam", "a");
+        box.offer("/cam", "b");
+        box.offer("/cam", "c");
         assertEquals("c", box.take());
         assertEquals(2, box.dropped());
-        box.offer("d");
+        box.offer("/cam", "d");
         assertEquals("d", box.take());
         assertEquals(2, box.dropped());
         box.close();
         assertNull(box.take());
+    }
+
+    @Test
+    void camerasAreServedInTurnSoAFastOneCannotStarveASlowOne() throws Exception {
+        CameraMailbox<String> box = new CameraMailbox<>(List.of("/front", "/rear"));
+        box.offer("/front", "f1");
+        box.offer("/rear", "r1");
+        assertEquals("f1", box.take());
+        box.offer("/front", "f2"); // front is fast: it has a new frame before rear's is taken
+        assertEquals("r1", box.take());
+        assertEquals("f2", box.take());
+        box.offer("/front", "f3");
+        box.offer("/front", "f4");
+        assertEquals(Map.of("/front", 1L, "/rear", 0L), box.droppedByCamera());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> box.offer("/side", "x"));
+        assertTrue(unknown.getMessage().contains("camera '/side' has no slot"), unknown.getMessage());
+    }
+
+    @Test
+    void perCameraOutputsGoUnderTheCamerasNamespace() {
+        assertEquals("/front", FrameProcessor.cameraNamespace("/front/image_raw"));
+        assertEquals("/car/front", FrameProcessor.cameraNamespace("/car/front/image_raw/compressed"));
+        assertEquals("", FrameProcessor.cameraNamespace("/image_raw"));
+        assertEquals(SensorMsgs.CompressedImage.TYPE, FrameProcessor.cameraType("/front/image_raw/compressed"));
+        assertEquals(SensorMsgs.Image.TYPE, FrameProcessor.cameraType("/front/image_raw"));
     }
 }

@@ -1,0 +1,262 @@
+package dev.demandlayering.ros.node;
+
+import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.ModelImporter;
+import dev.demandlayering.runtime.Session;
+import dev.demandlayering.runtime.exec.Engine;
+import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.exec.FrameStats;
+import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import dev.demandlayering.ros.dds.Qos;
+import dev.demandlayering.ros.msg.DiagnosticMsgs;
+import dev.demandlayering.ros.msg.SensorMsgs;
+import dev.demandlayering.ros.msg.StdMsgs;
+import dev.demandlayering.ros.params.RosArgs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the node does with one camera message, whatever delivered it (live DDS or a replayed bag): decode it,
+ * run every model on it through one {@link Session} (one arena for all), publish each model's detections or
+ * mask and the frame's diagnostics to a {@link MessageSink}. Not thread-safe for {@link #process}: one
+ * inference thread calls it; {@link #decode} may run on transport threads.
+ */
+public final class FrameProcessor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameProcessor.class);
+    public static final String DIAGNOSTICS_TOPIC = "/diagnostics";
+
+    /** One processed frame's figures (the replay report is built from these). */
+    public record Processed(CameraFrame frame, FrameStats stats, double sinceReceiptMs, double endToEndMs, boolean missedDeadline,
+                            List<String> summaries) {
+    }
+
+    private final Map<String, Object> params;
+    private final RosArgs args;
+    private final List<ModelManifest> manifests = new ArrayList<>();
+    private final List<ModelOutputs> outputs = new ArrayList<>();
+    private final Map<String, UnaryOperator<String>> outputTopics = new LinkedHashMap<>();
+    private final Session session;
+    private final String backendName;
+    private long frames, invalid, late;
+
+    /** Plans and opens the models: a bad model, manifest or arena size fails here, before any transport starts. */
+    public FrameProcessor(RosArgs args, Map<String, Object> params, ModelCatalog catalog) throws IOException {
+        this.args = args;
+        this.params = params;
+        List<PackFile> packs = new ArrayList<>();
+        Path packDir = Files.createDirectories(catalog.packDir());
+        @SuppressWarnings("unchecked")
+        List<String> models = (List<String>) params.get("models");
+        for (String name : models) {
+            ModelManifest m = catalog.manifest(name);
+            Path pack = packDir.resolve(name + ".dlp");
+            ModelImporter.pack(catalog.modelFile(m), pack, false);
+            packs.add(PackFile.open(pack));
+            manifests.add(m);
+        }
+        for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, params));
+        Backends.Choice backend = Backends.select((String) params.get("backend"));
+        backendName = backend.backend().name();
+        LOG.info("{}", backend.reason());
+        ResidencyMode mode = ResidencyMode.valueOf(((String) params.get("residency")).toUpperCase());
+        long arena = (Long) params.get("arena_size");
+        if (mode == ResidencyMode.AUTO && arena == 0) mode = ResidencyMode.NONE;
+        session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null), backend.backend());
+        LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", session.plan().arenaBytes(), models,
+                session.plan().minimumBytes(), session.plan().residentLayerCount());
+        boolean perCamera = (Boolean) params.get("per_camera_outputs");
+        for (String camera : cameras()) {
+            String ns = perCamera ? cameraNamespace(camera) : null;
+            outputTopics.put(camera, ns == null ? args::resolveTopic : name -> args.resolveTopic(ns + "/" + name));
+        }
+    }
+
+    /** The camera topics, resolved (namespace, remaps), in parameter order. */
+    public List<String> cameras() {
+        @SuppressWarnings("unchecked")
+        List<String> topics = (List<String>) params.get("image_topics");
+        return topics.stream().map(args::resolveTopic).distinct().toList();
+    }
+
+    public static boolean isCompressed(String cameraTopic) {
+        return cameraTopic.endsWith("/compressed");
+    }
+
+    /** The ROS type a camera topic carries: CompressedImage for names ending in /compressed, else Image. */
+    public static String cameraType(String cameraTopic) {
+        return isCompressed(cameraTopic) ? SensorMsgs.CompressedImage.TYPE : SensorMsgs.Image.TYPE;
+    }
+
+    /** "/front/image_raw" and "/front/image_raw/compressed" -> "/front"; "/image_raw" -> "" (outputs at the root). */
+    static String cameraNamespace(String cameraTopic) {
+        String t = isCompressed(cameraTopic) ? cameraTopic.substring(0, cameraTopic.length() - "/compressed".length()) : cameraTopic;
+        return t.substring(0, Math.max(0, t.lastIndexOf('/')));
+    }
+
+    /** Declares every output topic (each model's, per camera when asked, and /diagnostics). */
+    public void advertise(MessageSink sink) {
+        Set<String> declared = new HashSet<>();
+        MessageSink once = new MessageSink() {
+            @Override
+            public void advertise(String topic, String type, Qos qos, int maxBytes) {
+                if (declared.add(topic)) sink.advertise(topic, type, qos, maxBytes);
+            }
+
+            @Override
+            public void publish(String topic, byte[] cdr, long logNanos) {
+                sink.publish(topic, cdr, logNanos);
+            }
+        };
+        for (UnaryOperator<String> topic : outputTopics.values()) {
+            for (ModelOutputs o : outputs) o.advertise(once, topic);
+        }
+        once.advertise(DIAGNOSTICS_TOPIC, DiagnosticMsgs.DiagnosticArray.TYPE, Qos.RELIABLE, 1 << 20);
+    }
+
+    /** Every output topic name with its ROS type, as {@link #advertise} declares them. */
+    public Map<String, String> outputTopicTypes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        advertise(new MessageSink() {
+            @Override
+            public void advertise(String topic, String type, Qos qos, int maxBytes) {
+                out.put(topic, type);
+            }
+
+            @Override
+            public void publish(String topic, byte[] cdr, long logNanos) {
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Decodes one camera message; a malformed one (bad CDR, unsupported encoding, wrong data length, an image
+     * that does not decode) is counted as invalid and reported by the exception's message.
+     */
+    public CameraFrame decode(String camera, byte[] cdr, long receivedNanos) {
+        try {
+            if (isCompressed(camera)) {
+                SensorMsgs.CompressedImage m = SensorMsgs.CompressedImage.decode(cdr);
+                return new CameraFrame(camera, m.header(), ImageDecoder.decode(m), receivedNanos);
+            }
+            SensorMsgs.Image m = SensorMsgs.Image.decode(cdr);
+            return new CameraFrame(camera, m.header(), ImageDecoder.decode(m), receivedNanos);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                invalid++;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs every model on the frame and publishes their outputs and the diagnostics; {@code dropped}: frames dropped per camera so far. */
+    public Processed process(CameraFrame f, MessageSink sink, Map<String, Long> dropped) {
+        List<Map<String, float[]>> inputs = new ArrayList<>();
+        for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(f.image(), m.inputShape(), m.preprocessing())));
+        FrameResult r = session.run(inputs);
+        UnaryOperator<String> topic = outputTopics.getOrDefault(f.camera(), args::resolveTopic);
+        List<String> summaries = new ArrayList<>();
+        for (int i = 0; i < outputs.size(); i++) summaries.add(outputs.get(i).publish(sink, topic, f.header(), f.image(), r.outputs().get(i)));
+        double endToEnd = (System.currentTimeMillis() * 1_000_000L - f.header().stamp().toNanos()) / 1e6;
+        double sinceReceipt = (System.nanoTime() - f.receivedNanos()) / 1e6;
+        boolean missed = sinceReceipt > (Double) params.get("deadline_ms");
+        long n;
+        synchronized (this) {
+            n = ++frames;
+            if (missed) late++;
+        }
+        long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
+        sink.publish(DIAGNOSTICS_TOPIC, diagnostics(f, r.stats(), summaries, endToEnd, sinceReceipt, missed, droppedTotal).encode(),
+                System.currentTimeMillis() * 1_000_000L);
+        long every = (Long) params.get("log_every_n_frames");
+        if (every > 0 && n % every == 0) {
+            FrameStats s = r.stats();
+            LOG.info("frame {} ({}): {} ms (stall {} ms), peak {} of {} bytes, read {} bytes, dropped {}, {}", n, f.camera(), fmt(s.latencyMs()),
+                    fmt(s.stallMs()), s.peakBytes(), s.arenaBytes(), s.bytesRead(), droppedTotal, String.join("; ", summaries));
+        }
+        return new Processed(f, r.stats(), sinceReceipt, endToEnd, missed, summaries);
+    }
+
+    public synchronized long invalidFrames() {
+        return invalid;
+    }
+
+    public String backendName() {
+        return backendName;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    private DiagnosticMsgs.DiagnosticArray diagnostics(CameraFrame f, FrameStats s, List<String> summaries, double endToEnd,
+                                                       double sinceReceipt, boolean missed, long dropped) {
+        List<DiagnosticMsgs.DiagnosticStatus> status = new ArrayList<>();
+        Map<String, String> arena = new LinkedHashMap<>();
+        arena.put("camera", f.camera());
+        arena.put("backend", backendName);
+        arena.put("direct_io", Boolean.toString(session.directIo()));
+        arena.put("arena_bytes", Long.toString(s.arenaBytes()));
+        arena.put("peak_bytes", Long.toString(s.peakBytes()));
+        arena.put("resident_weight_bytes", Long.toString(s.residentWeightBytes()));
+        arena.put("streamed_weight_bytes", Long.toString(s.streamedWeightBytes()));
+        arena.put("bytes_read", Long.toString(s.bytesRead()));
+        arena.put("frame_latency_ms", fmt(s.latencyMs()));
+        arena.put("stall_ms", fmt(s.stallMs()));
+        arena.put("end_to_end_ms", fmt(endToEnd));
+        arena.put("since_receipt_ms", fmt(sinceReceipt));
+        arena.put("deadline_ms", fmt((Double) params.get("deadline_ms")));
+        synchronized (this) {
+            arena.put("frames", Long.toString(frames));
+            arena.put("late_frames", Long.toString(late));
+            arena.put("invalid_frames", Long.toString(invalid));
+        }
+        arena.put("dropped_frames", Long.toString(dropped));
+        String name = args.nodeName();
+        status.add(status(missed ? DiagnosticMsgs.WARN : DiagnosticMsgs.OK, name + ": arena",
+                missed ? "frame missed its deadline" : "ok", arena));
+        for (int i = 0; i < manifests.size(); i++) {
+            final int model = i;
+            double stall = s.layers().stream().filter(l -> l.model() == model).mapToDouble(LayerStats::waitMs).sum();
+            long read = s.layers().stream().filter(l -> l.model() == model).mapToLong(LayerStats::bytesRead).sum();
+            Map<String, String> kv = new LinkedHashMap<>();
+            kv.put("latency_ms", fmt(s.modelLatencyMs()[i]));
+            kv.put("stall_ms", fmt(stall));
+            kv.put("bytes_read", Long.toString(read));
+            kv.put("result", summaries.get(i));
+            status.add(status(DiagnosticMsgs.OK, name + ": " + manifests.get(i).name(), summaries.get(i), kv));
+        }
+        return new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()), status);
+    }
+
+    private static DiagnosticMsgs.DiagnosticStatus status(int level, String name, String message, Map<String, String> kv) {
+        List<DiagnosticMsgs.KeyValue> values = new ArrayList<>();
+        kv.forEach((k, v) -> values.add(new DiagnosticMsgs.KeyValue(k, v)));
+        return new DiagnosticMsgs.DiagnosticStatus(level, name, message, "demand_layering", values);
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

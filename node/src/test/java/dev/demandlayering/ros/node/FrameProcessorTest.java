@@ -1,0 +1,94 @@
+package dev.demandlayering.ros.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.TestRepo;
+import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.perception.RgbImage;
+import dev.demandlayering.ros.dds.Qos;
+import dev.demandlayering.ros.msg.DiagnosticMsgs;
+import dev.demandlayering.ros.msg.SensorMsgs;
+import dev.demandlayering.ros.msg.StdMsgs;
+import dev.demandlayering.ros.msg.VisionMsgs;
+import dev.demandlayering.ros.params.NodeParameters;
+import dev.demandlayering.ros.params.RosArgs;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The node's frame path without a transport: real models on a real photo, outputs collected from the sink. */
+class FrameProcessorTest {
+    /** Records what the node would put on the wire. */
+    static final class Collected implements MessageSink {
+        final Map<String, String> advertised = new LinkedHashMap<>();
+        final List<Map.Entry<String, byte[]>> published = new ArrayList<>();
+
+        @Override
+        public void advertise(String topic, String type, Qos qos, int maxBytes) {
+            assertTrue(advertised.put(topic, type) == null, "advertised twice: " + topic);
+        }
+
+        @Override
+        public void publish(String topic, byte[] cdr, long logNanos) {
+            assertTrue(advertised.containsKey(topic), "published on an unadvertised topic " + topic);
+            published.add(Map.entry(topic, cdr));
+        }
+
+        List<byte[]> on(String topic) {
+            return published.stream().filter(e -> e.getKey().equals(topic)).map(Map.Entry::getValue).toList();
+        }
+    }
+
+    @Test
+    void eachCamerasOutputsGoUnderItsNamespaceWhenAsked() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-r", "__ns:=/car", "-p", "models:=[nanodet, selfie]", "-p", "per_camera_outputs:=true",
+                "-p", "image_topics:=[front/image_raw, rear/image_raw/compressed]", "-p", "publish_overlay:=true"}, NodeParameters.DEFAULT_NODE_NAME);
+        RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            assertEquals(Map.of(
+                    "/car/front/nanodet/detections", VisionMsgs.Detection2DArray.TYPE,
+                    "/car/front/selfie/mask", SensorMsgs.Image.TYPE,
+                    "/car/front/selfie/overlay", SensorMsgs.Image.TYPE,
+                    "/car/rear/nanodet/detections", VisionMsgs.Detection2DArray.TYPE,
+                    "/car/rear/selfie/mask", SensorMsgs.Image.TYPE,
+                    "/car/rear/selfie/overlay", SensorMsgs.Image.TYPE,
+                    "/diagnostics", DiagnosticMsgs.DiagnosticArray.TYPE), sink.advertised);
+            assertEquals(sink.advertised, p.outputTopicTypes());
+
+            StdMsgs.Header header = new StdMsgs.Header(new StdMsgs.Time(12, 500), "rear_camera");
+            byte[] jpeg = Files.readAllBytes(TestRepo.cache().resolve("data/messi5.jpg"));
+            CameraFrame f = p.decode("/car/rear/image_raw/compressed", new SensorMsgs.CompressedImage(header, "jpeg", jpeg).encode(), System.nanoTime());
+            assertEquals(photo.width(), f.image().width());
+            FrameProcessor.Processed r = p.process(f, sink, Map.of("/car/front/image_raw", 3L, "/car/rear/image_raw/compressed", 1L));
+
+            assertEquals(List.of(), sink.on("/car/front/nanodet/detections"));
+            VisionMsgs.Detection2DArray dets = VisionMsgs.Detection2DArray.decode(sink.on("/car/rear/nanodet/detections").get(0));
+            assertEquals(header, dets.header());
+            assertEquals("person", dets.detections().get(0).results().get(0).classId());
+            SensorMsgs.Image mask = SensorMsgs.Image.decode(sink.on("/car/rear/selfie/mask").get(0));
+            assertEquals(List.of(photo.width(), photo.height(), "mono8"), List.of((int) mask.width(), (int) mask.height(), mask.encoding()));
+            assertEquals(1, sink.on("/car/rear/selfie/overlay").size());
+            DiagnosticMsgs.DiagnosticArray diag = DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(0));
+            Map<String, String> arena = new LinkedHashMap<>();
+            diag.status().get(0).values().forEach(kv -> arena.put(kv.key(), kv.value()));
+            assertEquals("/car/rear/image_raw/compressed", arena.get("camera"));
+            assertEquals("4", arena.get("dropped_frames"));
+            assertEquals(Long.toString(r.stats().peakBytes()), arena.get("peak_bytes"));
+            assertEquals(3, diag.status().size());
+
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> p.decode("/car/front/image_raw", new SensorMsgs.Image(header, 2, 2, "yuv422", 0, 4, new byte[8]).encode(), 0));
+            assertTrue(bad.getMessage().contains("yuv422"), bad.getMessage());
+            assertEquals(1, p.invalidFrames());
+        }
+    }
+}
