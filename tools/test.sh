@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need when it is missing (Debian's ONNX
 # conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, the real models
-# and images, the TensorFlow.js oracle), then runs the Maven test suite.
+# and images, the TensorFlow.js and rosbag2/MCAP oracles), then runs the Maven test suite.
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
@@ -20,9 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ ! -s .cache/data/messi5.jpg ] && [ "$(id -u)" = 0 ]; then apt-get update -qq; fi
 models/fetch.sh >/dev/null
-if [ ! -d tools/tfjs-oracle/node_modules/@tensorflow/tfjs ]; then
-  (cd tools/tfjs-oracle && npm ci --no-audit --no-fund --silent)
-fi
+for oracle in tfjs-oracle bag-oracle; do
+  if [ ! -f tools/$oracle/node_modules/.package-lock.json ] || [ tools/$oracle/package-lock.json -nt tools/$oracle/node_modules/.package-lock.json ]; then
+    (cd tools/$oracle && npm ci --no-audit --no-fund --silent)
+  fi
+done
 tools/lint-docker.sh
 mvn -B -ntp verify "$@"
 # one summary line over unit and integration tests (Surefire and Failsafe each print their own)
