@@ -8,6 +8,7 @@ final class Errors {
     }
 
     static String describe(Throwable e) {
+        if (e instanceof dev.demandlayering.ros.params.ParameterException p) return String.join("; ", p.problems());
         if (e instanceof NoSuchFileException n) return (n.getReason() != null ? n.getReason() : "file not found") + ": " + n.getFile();
         String m = e.getMessage();
         return m != null ? m : e.getClass().getSimpleName();

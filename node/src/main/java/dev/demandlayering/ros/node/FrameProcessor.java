@@ -87,6 +87,11 @@ public final class FrameProcessor implements AutoCloseable {
         }
     }
 
+    /** The models' names, in the order they run. */
+    public List<String> modelNames() {
+        return manifests.stream().map(ModelManifest::name).toList();
+    }
+
     /** The camera topics, resolved (namespace, remaps), in parameter order. */
     public List<String> cameras() {
         @SuppressWarnings("unchecked")
@@ -150,8 +155,13 @@ public final class FrameProcessor implements AutoCloseable {
      * that does not decode) is counted as invalid and reported by the exception's message.
      */
     public CameraFrame decode(String camera, byte[] cdr, long receivedNanos) {
+        return decode(camera, isCompressed(camera), cdr, receivedNanos);
+    }
+
+    /** As {@link #decode(String, byte[], long)}, with the message type given (a bag says it per topic). */
+    public CameraFrame decode(String camera, boolean compressed, byte[] cdr, long receivedNanos) {
         try {
-            if (isCompressed(camera)) {
+            if (compressed) {
                 SensorMsgs.CompressedImage m = SensorMsgs.CompressedImage.decode(cdr);
                 return new CameraFrame(camera, m.header(), ImageDecoder.decode(m), receivedNanos);
             }
