@@ -7,7 +7,8 @@ import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
-import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.perception.Preprocessor;
@@ -31,6 +32,9 @@ import picocli.CommandLine.Option;
         description = {"Fully resident vs demand layering on the shipped models, alone and sharing one arena.",
                 "Prints a Markdown table and writes it (and the raw figures as JSON) to --output."})
 final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--backend", paramLabel = "B", description = "auto, cpu or cuda; default ${DEFAULT-VALUE} (auto: cuda when a GPU is usable)")
+    String backend = "cpu";
+
     @Option(names = "--models", split = ",", paramLabel = "NAME", description = "manifest names; default ${DEFAULT-VALUE}")
     List<String> models = List.of("nanodet", "selfie");
 
@@ -99,7 +103,9 @@ final class BenchCommand implements Callable<Integer> {
     private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
                         boolean prefetch) throws Exception {
         Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null);
-        try (Session s = Session.open(packs, o, new CpuBackend())) {
+        Backends.Choice choice = Backends.select(backend);
+        System.err.println("bench: " + choice.reason());
+        try (Backend b = choice.backend(); Session s = Session.open(packs, o, b)) {
             for (int i = 0; i < WARMUP_FRAMES; i++) s.run(inputs); // JIT, first reads, the loader's first lap
             double[] lat = new double[frames];
             FrameStats last = null;

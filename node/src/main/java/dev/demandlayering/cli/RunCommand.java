@@ -10,7 +10,8 @@ import dev.demandlayering.perception.Nms;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
 import dev.demandlayering.runtime.Session;
-import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
@@ -49,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
         @Option(names = "--manifest", paramLabel = "NAME", description = "a shipped model by manifest name (models/NAME.yaml); default nanodet")
         String manifest;
     }
+
+    @Option(names = "--backend", paramLabel = "B", description = "auto, cpu or cuda; default ${DEFAULT-VALUE} (auto: cuda when a GPU is usable, else cpu)")
+    String backend = "auto";
 
     @ArgGroup(exclusive = true)
     Source source = new Source();
@@ -109,7 +113,9 @@ final class RunCommand implements Callable<Integer> {
         }
         Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true, diskBandwidth), 2,
                 costsIn == null ? null : CostsFile.read(costsIn));
-        try (Session session = Session.open(List.of(src.pack()), opts, new CpuBackend())) {
+        Backends.Choice choice = Backends.select(backend);
+        System.err.println("dlayer run: " + choice.reason());
+        try (Backend b = choice.backend(); Session session = Session.open(List.of(src.pack()), opts, b)) {
             if (costsOut != null) {
                 if (session.profile() == null) throw new IllegalArgumentException("--save-costs: this plan used no per-layer costs (they are measured for --resident auto with a --budget below fully resident)");
                 CostsFile.write(costsOut, session.profile());
@@ -125,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
                 Path f = outputDir.resolve(e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy");
                 Npy.write(f, model.activationShapes().get(e.getKey()), e.getValue());
             }
-            ObjectNode summary = json(session.plan(), last.stats(), lat, model);
+            ObjectNode summary = json(session.plan(), last.stats(), lat, model, choice.backend().name());
             summary.put("direct_io", session.directIo());
             if (src.manifest() != null && photo != null) describe(src.manifest(), last.outputs().get(0), summary);
             System.out.println(summary);
@@ -206,10 +212,10 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    static ObjectNode json(ArenaPlan plan, FrameStats s, double[] latencies, LayeredModel model) {
+    static ObjectNode json(ArenaPlan plan, FrameStats s, double[] latencies, LayeredModel model, String backendName) {
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("model", model.name());
-        o.put("backend", "cpu");
+        o.put("backend", backendName);
         o.put("arena_bytes", s.arenaBytes());
         o.put("peak_bytes", s.peakBytes());
         o.put("minimum_bytes", plan.minimumBytes());

@@ -1,6 +1,8 @@
 package dev.demandlayering.runtime;
 
 import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.cuda.CudaBackend;
+import dev.demandlayering.runtime.cuda.CudaDevice;
 import dev.demandlayering.runtime.exec.Backend;
 
 /** Chooses a backend from a request (auto, cpu, cuda) and says why. */
@@ -15,8 +17,19 @@ public final class Backends {
     public static Choice select(String requested) {
         return switch (requested) {
             case "cpu" -> new Choice(new CpuBackend(), "backend cpu requested");
-            case "auto" -> new Choice(new CpuBackend(), "backend auto: this build has no CUDA backend yet, using cpu");
-            case "cuda" -> throw new IllegalArgumentException("backend 'cuda' is not available in this build (the CUDA backend is issue 5); use cpu or auto");
+            case "cuda" -> {
+                CudaBackend b = CudaBackend.open();
+                yield new Choice(b, "backend cuda requested: " + b.device().reason());
+            }
+            case "auto" -> {
+                CudaDevice d = CudaDevice.probe();
+                if (!d.available()) yield new Choice(new CpuBackend(), "backend auto: using cpu, " + d.reason());
+                try {
+                    yield new Choice(CudaBackend.open(), "backend auto: using cuda, " + d.reason());
+                } catch (RuntimeException e) {
+                    yield new Choice(new CpuBackend(), "backend auto: using cpu, the CUDA backend failed to start: " + e.getMessage());
+                }
+            }
             default -> throw new IllegalArgumentException("backend must be auto, cpu or cuda, got '" + requested + "'");
         };
     }

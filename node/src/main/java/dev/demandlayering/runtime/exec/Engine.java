@@ -59,6 +59,7 @@ public final class Engine implements AutoCloseable {
                         long slot = ArenaPlanner.slotBytes(l);
                         reader.read(l, arena.weightStaging(at, slot));
                         arena.commitWeights(at, slot);
+                        arena.awaitWeights(at, slot);
                     } else if (mp.isStreamed(l.index())) {
                         sequence.add(new WeightLoader.Item(mi, l, reader));
                     }
@@ -164,6 +165,7 @@ public final class Engine implements AutoCloseable {
             base = plan.ringOffset() + got.ringOffset();
             loadMs = got.loadMs();
             bytes = got.bytes();
+            arena.awaitWeights(base, ArenaPlanner.slotBytes(l));
         } else {
             base = mp.residentOffsets()[l.index()];
         }
@@ -185,7 +187,8 @@ public final class Engine implements AutoCloseable {
             backend.execute(n, arena, in, out);
         }
         if (streamed) {
-            backend.synchronize(); // the ring range may be reused as soon as it is released
+            // no host wait: the arena orders the next copy into this range after the work just submitted
+            arena.releaseWeights(base, ArenaPlanner.slotBytes(l));
             ring.release();
         }
         double computeMs = (System.nanoTime() - c0) / 1e6;

@@ -1,0 +1,77 @@
+package dev.demandlayering.runtime.cuda;
+
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/**
+ * Whether a CUDA device can be used here, and which: loads the CUDA runtime through JavaCPP (the host's
+ * libcudart.so.13, found through LD_LIBRARY_PATH) and asks for devices. Never throws: a machine without a
+ * GPU or CUDA libraries gets a probe saying why.
+ */
+public record CudaDevice(boolean available, String reason, int index, String name, int ccMajor, int ccMinor, long totalBytes, boolean integrated,
+                         int driverVersion, int runtimeVersion) {
+    private static volatile CudaDevice cached;
+
+    public static CudaDevice probe() {
+        CudaDevice c = cached;
+        if (c == null) cached = c = detect();
+        return c;
+    }
+
+    private static CudaDevice detect() {
+        try {
+            Loader.load(cudart.class);
+        } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError: no CUDA libraries here
+            return none("the CUDA runtime (libcudart.so.13) cannot be loaded: " + firstLine(e));
+        }
+        try {
+            int[] count = {0};
+            int s = cudart.cudaGetDeviceCount(count);
+            if (s != cudart.cudaSuccess) return none("no usable CUDA device: " + cudart.cudaGetErrorString(s).getString());
+            if (count[0] == 0) return none("no CUDA device found");
+            String wanted = System.getenv("DLAYER_CUDA_DEVICE");
+            int index = wanted == null || wanted.isBlank() ? 0 : Integer.parseInt(wanted.trim());
+            if (index < 0 || index >= count[0]) {
+                return none("DLAYER_CUDA_DEVICE=" + wanted + " but there are " + count[0] + " CUDA device(s) (0.." + (count[0] - 1) + ")");
+            }
+            CudaException.check(cudart.cudaSetDevice(index), "cudaSetDevice(" + index + ")");
+            cudaDeviceProp p = new cudaDeviceProp();
+            CudaException.check(cudart.cudaGetDeviceProperties(p, index), "cudaGetDeviceProperties");
+            int[] v = {0}, integrated = {0};
+            cudart.cudaDeviceGetAttribute(integrated, cudart.cudaDevAttrIntegrated, index);
+            int[] drv = {0}, rt = {0};
+            cudart.cudaDriverGetVersion(drv);
+            cudart.cudaRuntimeGetVersion(rt);
+            SizeTPointer free = new SizeTPointer(1), total = new SizeTPointer(1);
+            CudaException.check(cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo");
+            String name = p.name().getString();
+            return new CudaDevice(true, "CUDA device " + index + ": " + name + " (compute capability " + p.major() + "." + p.minor() + ", "
+                    + (total.get() >> 20) + " MiB" + (integrated[0] != 0 ? ", integrated" : "") + ", driver " + version(drv[0]) + ", runtime "
+                    + version(rt[0]) + ")", index, name, p.major(), p.minor(), total.get(), integrated[0] != 0, drv[0], rt[0]);
+        } catch (RuntimeException | LinkageError e) {
+            return none("CUDA is present but not usable: " + firstLine(e));
+        }
+    }
+
+    /** Free and total device memory now, in bytes. */
+    public static long[] memInfo() {
+        SizeTPointer free = new SizeTPointer(1), total = new SizeTPointer(1);
+        CudaException.check(cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo");
+        return new long[] {free.get(), total.get()};
+    }
+
+    private static String version(int v) {
+        return v / 1000 + "." + (v % 1000) / 10;
+    }
+
+    private static CudaDevice none(String why) {
+        return new CudaDevice(false, why, -1, "", 0, 0, 0, false, 0, 0);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return m.lines().findFirst().orElse(m);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.demandlayering.runtime.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.TestRepo;
+import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.runtime.ModelImporter;
+import dev.demandlayering.runtime.Session;
+import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.plan.ArenaPlanner;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CUDA backend against the CPU backend on every shipped model, fully resident and streamed through the
+ * minimum arena, with the device memory the run really used (cudaMemGetInfo) held to the arena. Skips, saying
+ * why, where no CUDA device is usable (CI, most machines).
+ */
+class CudaBackendTest {
+    @BeforeEach
+    void needsADevice() {
+        CudaDevice d = CudaDevice.probe();
+        Assumptions.assumeTrue(d.available(), "no CUDA device: " + d.reason());
+        System.out.println("CUDA test device: " + d.reason());
+    }
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanodet", "selfie"})
+    void outputsMatchTheCpuBackendResidentAndStreamedWithinTheArena(String name) throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/" + name + ".bin")), "models not fetched (models/fetch.sh)");
+        ModelCatalog cat = TestRepo.catalog();
+        ModelManifest m = cat.manifest(name);
+        Path packFile = tmp.resolve(name + ".dlp");
+        ModelImporter.pack(cat.modelFile(m), packFile, false);
+        PackFile pack = PackFile.open(packFile);
+        Map<String, float[]> feeds = Map.of(m.inputName(), Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing()));
+        FrameResult cpu;
+        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
+            cpu = s.run(List.of(feeds));
+        }
+        long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)).minimumBytes();
+        try (CudaBackend gpu = CudaBackend.open()) {
+            for (Session.Options o : List.of(Session.Options.of(0, ResidencyMode.ALL), Session.Options.of(min, ResidencyMode.NONE))) {
+                long freeBefore = CudaDevice.memInfo()[0];
+                long lowest = freeBefore;
+                FrameResult r = null;
+                try (Session s = Session.open(List.of(pack), o, gpu)) {
+                    for (int i = 0; i < 3; i++) {
+                        r = s.run(List.of(feeds));
+                        lowest = Math.min(lowest, CudaDevice.memInfo()[0]);
+                    }
+                    long used = freeBefore - lowest;
+                    long arena = s.plan().arenaBytes();
+                    System.out.printf("%s %s: arena %d bytes, device memory used %d bytes, %.2f ms%n", name, o.mode(), arena, used, r.stats().latencyMs());
+                    // cudaMalloc rounds up to its 2 MiB granularity
+                    assertTrue(used <= arena + (2L << 20), name + " " + o.mode() + ": device memory used " + used + " > arena " + arena);
+                }
+                for (String out : pack.model().outputs()) {
+                    double rel = relativeL2(cpu.outputs().get(0).get(out), r.outputs().get(0).get(out));
+                    System.out.printf("%s %s %s: relative L2 vs CPU %.3g%n", name, o.mode(), out, rel);
+                    assertTrue(rel < 1e-3, name + " " + o.mode() + " output " + out + ": relative L2 vs CPU " + rel);
+                }
+            }
+        }
+    }
+
+    static double relativeL2(float[] ref, float[] got) {
+        assertEquals(ref.length, got.length);
+        double num = 0, den = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (Float.isNaN(got[i])) return Double.NaN;
+            num += (ref[i] - got[i]) * (double) (ref[i] - got[i]);
+            den += ref[i] * (double) ref[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-30));
+    }
+}
