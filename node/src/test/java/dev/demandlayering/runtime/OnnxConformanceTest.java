@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.cuda.EmulatedCudaBackend;
+import dev.demandlayering.runtime.exec.Backend;
+import java.util.function.Supplier;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.graph.ConstTensor;
 import dev.demandlayering.runtime.graph.DataType;
@@ -84,6 +88,18 @@ class OnnxConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> conformanceCases() throws IOException {
+        return cases(CpuBackend::new);
+    }
+
+    /** The same cases through the CUDA backend's kernels and op dispatch, run on the CPU by the kernel emulator. */
+    @TestFactory
+    Stream<DynamicTest> conformanceCasesOnTheCudaKernels() throws IOException {
+        Supplier<Backend> emulated = EmulatedCudaBackend::new;
+        emulated.get(); // builds the emulator, or skips saying why
+        return cases(emulated);
+    }
+
+    private Stream<DynamicTest> cases(Supplier<Backend> backend) throws IOException {
         Assumptions.assumeTrue(Files.isDirectory(ROOT), "ONNX conformance data not installed at " + ROOT
                 + " (apt-get install libonnx-testdata)");
         List<DynamicTest> tests = new ArrayList<>();
@@ -109,7 +125,7 @@ class OnnxConformanceTest {
                 if (INTEGER_DATA.contains(name)) continue;
                 tests.add(DynamicTest.dynamicTest(name, () -> {
                     try {
-                        runCase(dir, name);
+                        runCase(dir, name, backend.get());
                     } catch (RuntimeException e) {
                         throw new AssertionError(name + ": " + e, e);
                     }
@@ -120,7 +136,7 @@ class OnnxConformanceTest {
         return tests.stream();
     }
 
-    private void runCase(Path dir, String name) throws IOException {
+    private void runCase(Path dir, String name, Backend backend) throws IOException {
         String refusal = REFUSED.entrySet().stream().filter(e -> name.startsWith(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(null);
         Graph g = OnnxModelReader.read(dir.resolve("model.onnx"));
         Path data = dir.resolve("test_data_set_0");
@@ -141,7 +157,7 @@ class OnnxConformanceTest {
             assertTrue(e.getMessage().contains("node") || e.getMessage().contains("unsupported"), e.getMessage());
             return;
         }
-        FrameResult r = Pipelines.run(Pipelines.pack(g, tmp), Session.Options.of(0, ResidencyMode.NONE), feeds);
+        FrameResult r = Pipelines.run(Pipelines.pack(g, tmp), Session.Options.of(0, ResidencyMode.NONE), feeds, backend);
         for (int i = 0; i < g.outputs().size(); i++) {
             ConstTensor expected = TensorProtos.readFile(data.resolve("output_" + i + ".pb")).tensor();
             float[] got = r.outputs().get(0).get(g.outputs().get(i));

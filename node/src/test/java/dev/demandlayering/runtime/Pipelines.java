@@ -1,6 +1,7 @@
 package dev.demandlayering.runtime;
 
 import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.layers.LayerBuilder;
@@ -24,7 +25,11 @@ final class Pipelines {
     }
 
     static FrameResult run(PackFile pack, Session.Options opts, Map<String, float[]> inputs) throws IOException {
-        try (Session s = Session.open(List.of(pack), opts, new CpuBackend())) {
+        return run(pack, opts, inputs, new CpuBackend());
+    }
+
+    static FrameResult run(PackFile pack, Session.Options opts, Map<String, float[]> inputs, Backend backend) throws IOException {
+        try (Session s = Session.open(List.of(pack), opts, backend)) {
             return s.run(List.of(inputs));
         }
     }

@@ -3,11 +3,7 @@ package dev.demandlayering.runtime.cuda;
 import dev.demandlayering.runtime.exec.Arena;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.TensorRef;
-import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
-import dev.demandlayering.runtime.graph.Shapes;
-import java.util.Arrays;
-import java.util.Map;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
 
@@ -17,12 +13,9 @@ import org.bytedeco.cuda.global.cudart;
  * kernel for the op; launches are asynchronous and the host waits only when it reads an output.
  */
 public final class CudaBackend implements Backend {
-    private static final Map<String, Integer> UNARY = Map.of("Relu", 0, "LeakyRelu", 1, "Sigmoid", 2, "Swish", 3, "HardSigmoid", 4, "HardSwish", 5,
-            "Clip", 6, "Tanh", 7);
-    private static final Map<String, Integer> BINARY = Map.of("Add", 0, "Sub", 1, "Mul", 2, "Div", 3);
-
     private final CudaDevice device;
     private final CudaModule kernels;
+    private final CudaOps ops;
     private final CUstream_st compute = new CUstream_st();
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
 
@@ -32,6 +25,7 @@ public final class CudaBackend implements Backend {
         CudaException.check(cudart.cudaFree(null), "creating the CUDA context");
         CudaException.check(cudart.cudaStreamCreateWithFlags(compute, cudart.cudaStreamNonBlocking), "creating the compute stream");
         kernels = new CudaModule(device);
+        ops = new CudaOps((name, gx, gy, bx, by, args) -> kernels.launch(name, gx, gy, bx, by, compute, args));
     }
 
     /** Opens the backend on the probed device, or fails saying why no device is usable. */
@@ -68,228 +62,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out) {
         bind();
-        CudaArena a = (CudaArena) arena;
-        String op = node.opType();
-        Attributes at = node.attributes();
-        Integer u = UNARY.get(op);
-        if (u != null) {
-            kernels.launch("unary", size(out[0]), compute, new KernelArgs().ptr(addr(a, in[0])).ptr(addr(a, out[0])).i32(size(out[0])).i32(u)
-                    .f32(at.getFloat("alpha", 0f)).f32(at.getFloat("beta", 0f)).f32(at.getFloat("min", Float.NEGATIVE_INFINITY))
-                    .f32(at.getFloat("max", Float.POSITIVE_INFINITY)));
-            return;
-        }
-        Integer b = BINARY.get(op);
-        if (b != null) {
-            int[] os = out[0].shape();
-            kernels.launch("binary", size(out[0]), compute, new KernelArgs().ptr(addr(a, in[0])).ptr(addr(a, in[1])).ptr(addr(a, out[0]))
-                    .i32(size(out[0])).i32(b).i32(os.length).i8(os).i8(broadcastStrides(in[0].shape(), os)).i8(broadcastStrides(in[1].shape(), os)));
-            return;
-        }
-        switch (op) {
-            case "Reshape" -> copy(a, in[0], out[0]);
-            case "Concat" -> concat(a, at.getInt("axis", 0), in, out[0]);
-            case "Split" -> split(a, at.getInt("axis", 0), in[0], out);
-            case "Slice" -> slice(a, in[0], out[0], at.getInts("starts", null), at.getInts("steps", null));
-            case "Transpose" -> transpose(a, in[0], out[0], at.getInts("perm", null));
-            case "Pad" -> pad(a, node, in[0], out[0]);
-            case "MaxPool", "AveragePool" -> pool(a, node, in[0], out[0]);
-            case "GlobalAveragePool" -> {
-                int[] x = in[0].shape();
-                int planes = x[0] * x[1];
-                kernels.launch("global_avg", planes, compute, new KernelArgs().ptr(addr(a, in[0])).ptr(addr(a, out[0])).i32(planes)
-                        .i32(size(in[0]) / planes));
-            }
-            case "Softmax" -> softmax(a, node, in[0], out[0]);
-            case "BatchNormalization" -> {
-                int[] s = in[0].shape();
-                int c = s.length > 1 ? s[1] : 1;
-                kernels.launch("batchnorm", size(in[0]), compute, new KernelArgs().ptr(addr(a, in[0])).ptr(addr(a, in[1])).ptr(addr(a, in[2]))
-                        .ptr(addr(a, in[3])).ptr(addr(a, in[4])).ptr(addr(a, out[0])).i32(size(in[0])).i32(c).i32(size(in[0]) / s[0] / c)
-                        .f32(at.getFloat("epsilon", 1e-5f)));
-            }
-            case "Conv", "ConvTranspose" -> conv(a, node, in, out[0]);
-            case "Gemm" -> gemm(a, at, in, out[0]);
-            case "MatMul" -> matmul(a, in[0], in[1], out[0]);
-            case "Resize" -> resize(a, at, in[0], out[0]);
-            default -> throw new IllegalStateException("the CUDA backend has no kernel for " + node.describe());
-        }
-    }
-
-    private static long addr(CudaArena a, TensorRef t) {
-        return a.address(t.offset());
-    }
-
-    private static int size(TensorRef t) {
-        long n = Shapes.size(t.shape());
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("tensor of " + n + " elements is too large for the CUDA kernels");
-        return (int) n;
-    }
-
-    /** Strides of an operand read over the output's index space (numpy broadcasting): 0 along broadcast axes. */
-    static int[] broadcastStrides(int[] s, int[] os) {
-        int[] padded = new int[os.length];
-        Arrays.fill(padded, 1);
-        System.arraycopy(s, 0, padded, os.length - s.length, s.length);
-        int[] st = new int[os.length];
-        int stride = 1;
-        for (int d = os.length - 1; d >= 0; d--) {
-            st[d] = padded[d] == 1 && os[d] != 1 ? 0 : stride;
-            stride *= padded[d];
-        }
-        return st;
-    }
-
-    /** Reshape: the same values under a new shape (nothing to do when planned in place). */
-    private void copy(CudaArena a, TensorRef in, TensorRef out) {
-        if (in.offset() == out.offset()) return;
-        kernels.launch("gather", size(out), compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(size(out)).i32(1).i8(new int[] {size(out)})
-                .i8(new int[] {1}).i64(0));
-    }
-
-    private void concat(CudaArena a, int axis, TensorRef[] in, TensorRef out) {
-        int[] os = out.shape();
-        int[] ostr = Shapes.strides(os);
-        long at = 0;
-        for (TensorRef t : in) {
-            if (size(t) == 0) continue;
-            kernels.launch("scatter", size(t), compute, new KernelArgs().ptr(addr(a, t)).ptr(addr(a, out)).i32(size(t)).i32(os.length).i8(t.shape())
-                    .i8(ostr).i64(at * ostr[axis]));
-            at += t.shape()[axis];
-        }
-    }
-
-    private void split(CudaArena a, int axis, TensorRef in, TensorRef[] out) {
-        int[] istr = Shapes.strides(in.shape());
-        long at = 0;
-        for (TensorRef t : out) {
-            if (size(t) == 0) continue;
-            kernels.launch("gather", size(t), compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, t)).i32(size(t)).i32(t.shape().length).i8(t.shape())
-                    .i8(istr).i64(at * istr[axis]));
-            at += t.shape()[axis];
-        }
-    }
-
-    private void slice(CudaArena a, TensorRef in, TensorRef out, int[] start, int[] step) {
-        int[] is = Shapes.strides(in.shape());
-        int[] st = new int[is.length];
-        long offset = 0;
-        for (int d = 0; d < is.length; d++) {
-            st[d] = step[d] * is[d];
-            offset += (long) start[d] * is[d];
-        }
-        kernels.launch("gather", size(out), compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(size(out)).i32(is.length).i8(out.shape())
-                .i8(st).i64(offset));
-    }
-
-    private void transpose(CudaArena a, TensorRef in, TensorRef out, int[] perm) {
-        int[] is = Shapes.strides(in.shape());
-        int[] st = new int[perm.length];
-        for (int i = 0; i < perm.length; i++) st[i] = is[perm[i]];
-        kernels.launch("gather", size(out), compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(size(out)).i32(perm.length)
-                .i8(out.shape()).i8(st).i64(0));
-    }
-
-    private void pad(CudaArena a, Node node, TensorRef in, TensorRef out) {
-        long[] pads = node.attributes().getLongs("pads", null);
-        int rank = in.shape().length;
-        int[] before = new int[rank];
-        for (int d = 0; d < rank; d++) before[d] = (int) pads[d];
-        int mode = switch (node.attributes().getString("mode", "constant")) {
-            case "edge" -> 1;
-            case "reflect" -> 2;
-            default -> 0;
-        };
-        kernels.launch("pad", size(out), compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(size(out)).i32(rank).i8(out.shape())
-                .i8(in.shape()).i8(before).i32(mode).f32(node.attributes().getFloat("value", 0f)));
-    }
-
-    private void pool(CudaArena a, Node node, TensorRef in, TensorRef out) {
-        Attributes at = node.attributes();
-        int[] x = in.shape();
-        int planes = x[0] * x[1];
-        int h = x.length == 4 ? x[2] : 1, w = x[x.length - 1];
-        int[] k = at.getInts("kernel_shape", null), s = at.getInts("strides", null), d = at.getInts("dilations", null);
-        int[] p = at.getInts("pads", null), o = at.getInts("out_spatial", null);
-        kernels.launch("pool2d", (long) planes * o[0] * o[1], compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(planes).i32(h).i32(w)
-                .i32(o[0]).i32(o[1]).i32(k[0]).i32(k[1]).i32(s[0]).i32(s[1]).i32(d[0]).i32(d[1]).i32(p[0]).i32(p[1]).i32(p[2]).i32(p[3])
-                .i32(node.opType().equals("MaxPool") ? 1 : 0).i32(at.getInt("count_include_pad", 0)));
-    }
-
-    private void softmax(CudaArena a, Node node, TensorRef in, TensorRef out) {
-        int[] s = in.shape();
-        int axis = node.attributes().getInt("axis", s.length - 1);
-        boolean coerce = node.attributes().getInt("coerce", 0) == 1;
-        long outer = 1;
-        for (int i = 0; i < axis; i++) outer *= s[i];
-        int len = coerce ? (int) (Shapes.size(s) / outer) : s[axis];
-        int inner = coerce ? 1 : (int) (Shapes.size(s) / outer / len);
-        int lanes = (int) outer * inner;
-        kernels.launch("softmax", lanes, compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(lanes).i32(len).i32(inner));
-    }
-
-    private void conv(CudaArena a, Node node, TensorRef[] in, TensorRef out) {
-        Attributes at = node.attributes();
-        int[] x = in[0].shape(), y = out.shape(), wt = in[1].shape();
-        int[] s = at.getInts("strides", null), d = at.getInts("dilations", null), p = at.getInts("pads", null);
-        boolean transposed = node.opType().equals("ConvTranspose");
-        boolean bias = in.length > 2;
-        kernels.launch(transposed ? "conv_transpose2d" : "conv2d", (long) size(out), compute, new KernelArgs().ptr(addr(a, in[0])).ptr(addr(a, in[1]))
-                .ptr(bias ? addr(a, in[2]) : 0).ptr(addr(a, out)).i32(x[0]).i32(x[1]).i32(x[2]).i32(x[3]).i32(y[1]).i32(wt[2]).i32(wt[3])
-                .i32(y[2]).i32(y[3]).i32(s[0]).i32(s[1]).i32(d[0]).i32(d[1]).i32(p[0]).i32(p[1]).i32(at.getInt("group", 1)).i32(bias ? 1 : 0));
-    }
-
-    private void gemm(CudaArena a, Attributes at, TensorRef[] in, TensorRef out) {
-        boolean ta = at.getInt("transA", 0) == 1, tb = at.getInt("transB", 0) == 1;
-        int[] as = in[0].shape(), bs = in[1].shape();
-        int m = ta ? as[1] : as[0], k = ta ? as[0] : as[1], n = tb ? bs[0] : bs[1];
-        int[] cs = in.length > 2 ? broadcastStrides(in[2].shape(), new int[] {m, n}) : new int[] {0, 0};
-        launchGemm(addr(a, in[0]), addr(a, in[1]), in.length > 2 ? addr(a, in[2]) : 0, addr(a, out), m, k, n, ta, tb, at.getFloat("alpha", 1f),
-                at.getFloat("beta", 1f), in.length > 2, cs[0], cs[1]);
-    }
-
-    private void launchGemm(long pa, long pb, long pc, long py, int m, int k, int n, boolean ta, boolean tb, float alpha, float beta, boolean hasC,
-                            int cRow, int cCol) {
-        kernels.launch("gemm", (n + 15) / 16, (m + 15) / 16, 16, 16, compute, new KernelArgs().ptr(pa).ptr(pb).ptr(pc).ptr(py).i32(m).i32(k).i32(n)
-                .i32(ta ? 1 : 0).i32(tb ? 1 : 0).f32(alpha).f32(beta).i32(hasC ? 1 : 0).i32(cRow).i32(cCol));
-    }
-
-    private void matmul(CudaArena a, TensorRef ra, TensorRef rb, TensorRef out) {
-        int[] as = ra.shape().length == 1 ? new int[] {1, ra.shape()[0]} : ra.shape();
-        int[] bs = rb.shape().length == 1 ? new int[] {rb.shape()[0], 1} : rb.shape();
-        int m = as[as.length - 2], k = as[as.length - 1], n = bs[bs.length - 1];
-        int[] batchA = Arrays.copyOf(as, as.length - 2), batchB = Arrays.copyOf(bs, bs.length - 2);
-        int[] batch = Shapes.broadcast(batchA, batchB);
-        int count = (int) Shapes.size(batch);
-        int[] mapA = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchA, batch);
-        int[] mapB = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchB, batch);
-        for (int i = 0; i < count; i++) {
-            launchGemm(addr(a, ra) + 4L * mapA[i] * m * k, addr(a, rb) + 4L * mapB[i] * k * n, 0, addr(a, out) + 4L * i * m * n, m, k, n, false, false,
-                    1f, 0f, false, 0, 0);
-        }
-    }
-
-    private void resize(CudaArena a, Attributes at, TensorRef in, TensorRef out) {
-        int[] x = in.shape(), y = out.shape();
-        int r = x.length;
-        int ih = r >= 2 ? x[r - 2] : 1, iw = x[r - 1], oh = r >= 2 ? y[r - 2] : 1, ow = y[r - 1];
-        float[] sc = at.getFloats("scales", null);
-        int coord = switch (at.getString("coordinate_transformation_mode", "half_pixel")) {
-            case "asymmetric" -> 1;
-            case "align_corners" -> 2;
-            case "pytorch_half_pixel" -> 3;
-            case "tf_half_pixel_for_nn" -> 4;
-            default -> 0;
-        };
-        int nearest = switch (at.getString("nearest_mode", "round_prefer_floor")) {
-            case "round_prefer_ceil" -> 1;
-            case "floor" -> 2;
-            case "ceil" -> 3;
-            default -> 0;
-        };
-        int planes = (int) (Shapes.size(x) / ((long) ih * iw));
-        kernels.launch("resize", (long) planes * oh * ow, compute, new KernelArgs().ptr(addr(a, in)).ptr(addr(a, out)).i32(planes).i32(ih).i32(iw)
-                .i32(oh).i32(ow).f32(r >= 2 ? sc[r - 2] : 1f).f32(sc[r - 1]).i32(coord).i32(nearest)
-                .i32(at.getString("mode", "nearest").equals("linear") ? 1 : 0));
+        ops.run(node, ((CudaArena) arena).address(0), in, out);
     }
 
     @Override

@@ -72,14 +72,6 @@ final class CudaModule implements AutoCloseable {
         });
     }
 
-    /** Launches {@code name} over {@code threads} threads in blocks of 256 on {@code stream}. */
-    void launch(String name, long threads, CUstream_st stream, KernelArgs args) {
-        if (threads <= 0) return;
-        long blocks = (threads + 255) / 256;
-        if (blocks > Integer.MAX_VALUE) throw new IllegalArgumentException(name + ": " + threads + " threads is too many for one launch");
-        launch(name, (int) blocks, 1, 256, 1, stream, args);
-    }
-
     void launch(String name, int gridX, int gridY, int blockX, int blockY, CUstream_st stream, KernelArgs args) {
         try (PointerPointer<Pointer> params = args.pointers()) {
             CudaException.checkDriver(cudart.cuLaunchKernel(function(name), gridX, gridY, 1, blockX, blockY, 1, 0, stream, params, null),

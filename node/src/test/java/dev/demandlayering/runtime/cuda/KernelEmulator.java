@@ -1,0 +1,60 @@
+package dev.demandlayering.runtime.cuda;
+
+import dev.demandlayering.TestRepo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * kernels.cu compiled for the CPU (node/src/test/c/cuda_emulator.cpp, g++): runs the CUDA backend's kernels
+ * and argument marshalling on machines without a GPU. Built once per test JVM.
+ */
+final class KernelEmulator {
+    private static boolean loaded;
+    private static String unavailable;
+
+    private KernelEmulator() {
+    }
+
+    static native int launch(String name, int gridX, int gridY, int blockX, int blockY, long params);
+
+    /** Builds and loads the emulator, or skips the calling test saying why it cannot. */
+    static synchronized void load() {
+        if (!loaded && unavailable == null) {
+            try {
+                Path dir = Files.createTempDirectory("cuda-emulator");
+                Path lib = dir.resolve("libcudaemu.so");
+                Path javaHome = Path.of(System.getProperty("java.home"));
+                Path kernels = TestRepo.root().resolve("node/src/main/resources/dev/demandlayering/runtime/cuda/kernels.cu");
+                Process p = new ProcessBuilder("g++", "-std=c++20", "-O2", "-shared", "-fPIC", "-pthread", "-I" + javaHome.resolve("include"),
+                        "-I" + javaHome.resolve("include/linux"), "-DKERNELS=\"" + kernels + "\"", "-o", lib.toString(),
+                        TestRepo.root().resolve("node/src/test/c/cuda_emulator.cpp").toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    unavailable = "g++ could not build the CUDA kernel emulator: " + out;
+                } else {
+                    System.load(lib.toString());
+                    loaded = true;
+                }
+            } catch (IOException | InterruptedException | UnsatisfiedLinkError e) {
+                unavailable = "cannot build the CUDA kernel emulator (g++ needed): " + e.getMessage();
+            }
+        }
+        Assumptions.assumeTrue(loaded, unavailable);
+    }
+
+    /** A launcher that runs kernels.cu on the CPU. */
+    static KernelLauncher launcher() {
+        load();
+        return (name, gx, gy, bx, by, args) -> {
+            try (var params = args.pointers()) {
+                int rc = launch(name, gx, gy, bx, by, params.address());
+                if (rc != 0) throw new IllegalStateException("the emulator has no kernel " + name);
+            } finally {
+                args.close();
+            }
+        };
+    }
+}
