@@ -8,6 +8,7 @@ import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
@@ -44,6 +45,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "IMAGE", description = "input photo; default: messi5.jpg from the fetched sample data")
     Path image;
 
+    @Option(names = "--inputs", paramLabel = "DIR", description = "preprocessed input tensors, DIR/NAME.npy per model (dlayer inputs), instead of decoding --image")
+    Path inputsDir;
+
     @Option(names = "--disk-bandwidth", paramLabel = "SIZE", converter = ByteSize.class, description = "cap weight reads at SIZE per second to emulate a slower disk")
     long diskBandwidth;
 
@@ -61,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
         ModelCatalog cat = ModelCatalog.fromEnvironment();
-        var img = Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
+        var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
         Path packDir = Files.createTempDirectory("dlayer-bench");
         List<PackFile> packs = new ArrayList<>();
         List<Map<String, float[]>> inputs = new ArrayList<>();
@@ -70,7 +74,8 @@ final class BenchCommand implements Callable<Integer> {
             Path p = packDir.resolve(name + ".dlp");
             ModelImporter.pack(cat.modelFile(m), p, false);
             packs.add(PackFile.open(p));
-            inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
+            inputs.add(Map.of(m.inputName(), inputsDir != null ? Npy.read(inputsDir.resolve(name + ".npy")).data()
+                    : Preprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
         }
         // the JIT compiles the kernels during the first frames: warm them up before anything is measured
         measure("warm-up", "warm-up", packs, inputs, 0, ResidencyMode.ALL, true);

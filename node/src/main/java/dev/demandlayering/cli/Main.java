@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dlayer", mixinStandardHelpOptions = true, version = "dlayer 0.1.0",
         description = {"Demand Layering: run DNNs in a memory arena smaller than their weights by streaming layers from disk.",
                 "Also: dlayer node --ros-args [--params-file FILE] [-p name:=value] [-r from:=to]  (the ROS 2 perception node)"},
-        subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class, ReplayCommand.class, BagCommand.class})
+        subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class, ReplayCommand.class, BagCommand.class, InputsCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,7 +26,10 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return withErrorHandling(new CommandLine(new Main()));
+    }
+
+    static CommandLine withErrorHandling(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // expected failures (bad model, corrupt pack, budget too small...) get one clear line, not a trace
             cmd.getErr().println("dlayer " + cmd.getCommandName() + ": " + Errors.describe(ex));

@@ -11,6 +11,7 @@ import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.ResidencyMode;
@@ -49,7 +50,7 @@ class CudaBackendTest {
         Path packFile = tmp.resolve(name + ".dlp");
         ModelImporter.pack(cat.modelFile(m), packFile, false);
         PackFile pack = PackFile.open(packFile);
-        Map<String, float[]> feeds = Map.of(m.inputName(), Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing()));
+        Map<String, float[]> feeds = Map.of(m.inputName(), input(cat, m));
         FrameResult cpu;
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
@@ -78,6 +79,13 @@ class CudaBackendTest {
                 }
             }
         }
+    }
+
+    /** The model's input for the sample photo: preprocessed here, or read from dlayer.test.inputs (the GPU bundle carries no image codecs). */
+    static float[] input(ModelCatalog cat, ModelManifest m) throws java.io.IOException {
+        String dir = System.getProperty("dlayer.test.inputs");
+        if (dir != null && Files.exists(Path.of(dir, m.name() + ".npy"))) return Npy.read(Path.of(dir, m.name() + ".npy")).data();
+        return Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing());
     }
 
     static double relativeL2(float[] ref, float[] got) {
