@@ -12,6 +12,8 @@ import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
+import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.pack.DiskBandwidth;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.pack.PackFile;
@@ -58,8 +60,10 @@ final class BenchCommand implements Callable<Integer> {
 
     /** One measured configuration. */
     record Row(String set, String config, long arenaBytes, long peakBytes, long residentBytes, double medianMs, double stallMs, long bytesRead,
-               double predictedMs) {
+               double predictedMs, double loaderBytesPerSecond) {
     }
+
+    private String backendLine;
 
     @Override
     public Integer call() throws Exception {
@@ -82,11 +86,19 @@ final class BenchCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
         if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
-        String md = markdown(rows);
+        DiskBandwidth.Measurement disk = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList());
+        String md = markdown(rows, backendLine, disk);
         System.out.print(md);
         if (output.getParent() != null) Files.createDirectories(output.getParent());
         Files.writeString(output, md);
-        Files.writeString(Path.of(output.toString().replaceFirst("\\.md$", "") + ".json"), json(rows));
+        Files.writeString(Path.of(output.toString().replaceFirst("\\.md$", "") + ".json"), json(rows, disk));
+        Path png = Path.of(output.toString().replaceFirst("\\.md$", "") + ".png");
+        try {
+            BenchPlot.write(png, rows);
+            System.err.println("bench: memory-delay curves in " + png);
+        } catch (LinkageError e) { // a Java runtime without java.desktop (the GPU bundle)
+            System.err.println("bench: no plot: this Java runtime has no java.desktop module");
+        }
         return 0;
     }
 
@@ -109,7 +121,10 @@ final class BenchCommand implements Callable<Integer> {
                         boolean prefetch) throws Exception {
         Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null);
         Backends.Choice choice = Backends.select(backend);
-        System.err.println("bench: " + choice.reason());
+        if (backendLine == null) {
+            backendLine = choice.reason();
+            System.err.println("bench: " + choice.reason());
+        }
         try (Backend b = choice.backend(); Session s = Session.open(packs, o, b)) {
             for (int i = 0; i < WARMUP_FRAMES; i++) s.run(inputs); // JIT, first reads, the loader's first lap
             double[] lat = new double[frames];
@@ -120,32 +135,41 @@ final class BenchCommand implements Callable<Integer> {
             }
             Arrays.sort(lat);
             System.err.printf("bench: %s / %s: %.1f ms%n", set, config, lat[frames / 2]);
+            double loadSeconds = last.layers().stream().mapToDouble(LayerStats::loadMs).sum() / 1e3;
+            long loaded = last.layers().stream().mapToLong(LayerStats::bytesRead).sum();
             return new Row(set, config, last.arenaBytes(), last.peakBytes(), last.residentWeightBytes(), lat[frames / 2], last.stallMs(),
-                    last.bytesRead(), s.plan().predictedFrameMs());
+                    last.bytesRead(), s.plan().predictedFrameMs(), loadSeconds == 0 ? 0 : loaded / loadSeconds);
         }
     }
 
-    static String markdown(List<Row> rows) {
+    static String markdown(List<Row> rows, String backendLine, DiskBandwidth.Measurement disk) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Backend: cpu (").append(Runtime.getRuntime().availableProcessors()).append(" cores), Java ")
+        sb.append("Backend: ").append(backendLine).append("; host ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.arch")).append("\n\n");
-        sb.append("| model set | configuration | arena | peak used | memory vs resident | resident weights | median latency | overhead | stall | read per frame |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append(String.format("Disk: %s sequential read of the packs, %.0f MB/s (%s, 4 MiB requests)%n%n", ByteSize.human(disk.bytes()),
+                disk.bytesPerSecond() / 1e6, disk.direct() ? "O_DIRECT, cold" : "buffered: the file system refused O_DIRECT"));
+        sb.append("| model set | configuration | arena | peak used | memory vs resident | resident weights | median latency | overhead | stall | read per frame | loader MB/s (share of disk) |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Row> base = new LinkedHashMap<>();
         for (Row r : rows) base.putIfAbsent(r.set(), r);
         for (Row r : rows) {
             Row b = base.get(r.set());
-            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s |%n", r.set(), r.config(), ByteSize.human(r.arenaBytes()),
+            String loader = r.bytesRead() == 0 ? "-" : String.format("%.0f (%.0f%%)", r.loaderBytesPerSecond() / 1e6,
+                    100 * r.loaderBytesPerSecond() / Math.max(1, disk.bytesPerSecond()));
+            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s | %s |%n", r.set(), r.config(), ByteSize.human(r.arenaBytes()),
                     ByteSize.human(r.peakBytes()), r == b ? "100%" : String.format("-%.1f%%", 100.0 * (b.peakBytes() - r.peakBytes()) / b.peakBytes()),
                     ByteSize.human(r.residentBytes()), r.medianMs(), r == b ? "baseline" : String.format("%+.1f%%", 100 * (r.medianMs() / b.medianMs() - 1)),
-                    r.stallMs(), ByteSize.human(r.bytesRead())));
+                    r.stallMs(), ByteSize.human(r.bytesRead()), loader));
         }
         return sb.toString();
     }
 
-    private static String json(List<Row> rows) {
+    private static String json(List<Row> rows, DiskBandwidth.Measurement disk) {
         ObjectMapper om = new ObjectMapper();
-        ArrayNode a = om.createArrayNode();
+        ObjectNode root = om.createObjectNode();
+        root.put("disk_bytes_per_second", disk.bytesPerSecond());
+        root.put("disk_direct_io", disk.direct());
+        ArrayNode a = root.putArray("rows");
         for (Row r : rows) {
             ObjectNode o = a.addObject();
             o.put("set", r.set());
@@ -157,7 +181,8 @@ final class BenchCommand implements Callable<Integer> {
             o.put("stall_ms", r.stallMs());
             o.put("bytes_read", r.bytesRead());
             if (!Double.isNaN(r.predictedMs())) o.put("predicted_latency_ms", r.predictedMs());
+            o.put("loader_bytes_per_second", r.loaderBytesPerSecond());
         }
-        return a.toPrettyString();
+        return root.toPrettyString();
     }
 }

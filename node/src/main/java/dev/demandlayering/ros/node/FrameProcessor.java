@@ -52,6 +52,7 @@ public final class FrameProcessor implements AutoCloseable {
     private final List<ModelOutputs> outputs = new ArrayList<>();
     private final Map<String, UnaryOperator<String>> outputTopics = new LinkedHashMap<>();
     private final Session session;
+    private final dev.demandlayering.runtime.exec.Backend backend;
     private final String backendName;
     private long frames, invalid, late;
 
@@ -71,13 +72,19 @@ public final class FrameProcessor implements AutoCloseable {
             manifests.add(m);
         }
         for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, params));
-        Backends.Choice backend = Backends.select((String) params.get("backend"));
-        backendName = backend.backend().name();
-        LOG.info("{}", backend.reason());
+        Backends.Choice choice = Backends.select((String) params.get("backend"));
+        backend = choice.backend();
+        backendName = backend.name();
+        LOG.info("{}", choice.reason());
         ResidencyMode mode = ResidencyMode.valueOf(((String) params.get("residency")).toUpperCase());
         long arena = (Long) params.get("arena_size");
         if (mode == ResidencyMode.AUTO && arena == 0) mode = ResidencyMode.NONE;
-        session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null), backend.backend());
+        try {
+            session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null), backend);
+        } catch (IOException | RuntimeException e) {
+            backend.close();
+            throw e;
+        }
         LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", session.plan().arenaBytes(), models,
                 session.plan().minimumBytes(), session.plan().residentLayerCount());
         boolean perCamera = (Boolean) params.get("per_camera_outputs");
@@ -268,5 +275,6 @@ public final class FrameProcessor implements AutoCloseable {
     @Override
     public void close() {
         session.close();
+        backend.close();
     }
 }
