@@ -9,10 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "pack", mixinStandardHelpOptions = true, description = "Import a model (.onnx, or a TF.js graph model .json) and write its layer pack.")
+@Command(name = "pack", mixinStandardHelpOptions = true,
+        description = "Import a model (.onnx, a TF.js graph model .json, or a Darknet .cfg with --weights or --random-weights) and write its layer pack.")
 final class PackCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "model file: .onnx or TF.js model.json")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "model file: .onnx, TF.js model.json or Darknet .cfg")
     Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet: the .weights file")
+    Path weights;
+
+    @Option(names = "--random-weights", paramLabel = "SEED", description = "Darknet: seeded random parameters instead of a .weights file")
+    Long seed;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PACK", description = "pack file to write (.dlp)")
     Path output;
@@ -22,7 +29,12 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LayerBuilder.Result r = ModelImporter.importModel(model);
+        boolean darknet = model.getFileName().toString().toLowerCase().endsWith(".cfg");
+        if (!darknet && (weights != null || seed != null)) throw new IllegalArgumentException("--weights and --random-weights are for Darknet .cfg models");
+        if (darknet && (weights == null) == (seed == null)) {
+            throw new IllegalArgumentException("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED");
+        }
+        LayerBuilder.Result r = darknet ? ModelImporter.importDarknet(model, weights, seed == null ? 0 : seed) : ModelImporter.importModel(model);
         PackWriter.write(r, output, fp16);
         System.out.printf("%s: %d layers, %s of weights (largest layer %s) -> %s%n", model, r.model().layers().size(),
                 ByteSize.human(r.model().totalWeightBytes()), ByteSize.human(r.model().largestLayerBytes()), output);

@@ -1,6 +1,9 @@
 package dev.demandlayering.runtime;
 
 import dev.demandlayering.runtime.cpu.CpuKernels;
+import dev.demandlayering.runtime.darknet.DarknetCfg;
+import dev.demandlayering.runtime.darknet.DarknetImporter;
+import dev.demandlayering.runtime.darknet.WeightSource;
 import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.graph.ModelImportException;
 import dev.demandlayering.runtime.layers.LayerBuilder;
@@ -22,12 +25,22 @@ public final class ModelImporter {
         return LayerBuilder.build(normalize(read(file), file.toString()));
     }
 
+    /** A Darknet network: its cfg with parameters from a .weights file, or seeded random ones when {@code weights} is null. */
+    public static LayerBuilder.Result importDarknet(Path cfg, Path weights, long seed) throws IOException {
+        DarknetCfg c = DarknetCfg.read(cfg);
+        Graph g = DarknetImporter.toGraph(c, weights != null ? WeightSource.file(weights) : WeightSource.random(seed));
+        return LayerBuilder.build(normalize(g, cfg.toString()));
+    }
+
     public static Graph read(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "model file not found");
         String name = file.getFileName().toString().toLowerCase();
         if (name.endsWith(".onnx")) return OnnxModelReader.read(file);
         if (name.endsWith(".json")) return TfjsModelReader.read(file);
-        throw new ModelImportException(file + ": unknown model format; expected an .onnx file or a TF.js graph model .json");
+        if (name.endsWith(".cfg")) {
+            throw new ModelImportException(file + ": a Darknet cfg needs its parameters: --weights FILE.weights or --random-weights SEED");
+        }
+        throw new ModelImportException(file + ": unknown model format; expected an .onnx file, a TF.js graph model .json or a Darknet .cfg");
     }
 
     public static Graph normalize(Graph g, String where) {

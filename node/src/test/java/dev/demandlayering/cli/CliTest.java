@@ -112,4 +112,17 @@ class CliTest {
         assertEquals(2_000_000_000L, ByteSize.parse("2GB"));
         assertEquals(4096, ByteSize.parse("4096"));
     }
+
+    @Test
+    void packsADarknetCfgWithRandomWeights() throws Exception {
+        Path cfg = TestRepo.root().resolveSibling("shared").resolve("paper-models/yolov3-tiny.cfg");
+        Assumptions.assumeTrue(Files.exists(cfg), "../shared/paper-models not present");
+        Path pack = tmp.resolve("yolov3-tiny.dlp");
+        Result r = run("pack", cfg.toString(), "--random-weights", "42", "-o", pack.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("33.82 MiB of weights (largest layer 18.00 MiB)"), r.out());
+        Result missing = run("pack", cfg.toString(), "-o", tmp.resolve("x.dlp").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED"), missing.err());
+    }
 }

@@ -25,6 +25,7 @@ final class UnaryKernel implements Kernel {
                 case "LeakyRelu" -> { for (int i = 0; i < len; i++) v[i] = v[i] >= 0f ? v[i] : v[i] * alpha; }
                 case "Sigmoid" -> { for (int i = 0; i < len; i++) v[i] = sigmoid(v[i]); }
                 case "Swish" -> { for (int i = 0; i < len; i++) v[i] = v[i] * sigmoid(v[i]); }
+                case "Mish" -> { for (int i = 0; i < len; i++) v[i] = mish(v[i]); }
                 case "HardSigmoid" -> { for (int i = 0; i < len; i++) v[i] = Math.max(0f, Math.min(1f, alpha * v[i] + beta)); }
                 case "HardSwish" -> { for (int i = 0; i < len; i++) v[i] = v[i] * Math.max(0f, Math.min(1f, v[i] / 6f + 0.5f)); }
                 case "Clip" -> { for (int i = 0; i < len; i++) v[i] = Math.max(min, Math.min(max, v[i])); }
@@ -33,6 +34,12 @@ final class UnaryKernel implements Kernel {
             }
             out[0].data().put(off, v, 0, len);
         });
+    }
+
+    /** x * tanh(softplus(x)), softplus computed without overflow for large x. */
+    static float mish(float x) {
+        double sp = x > 20 ? x : Math.log1p(Math.exp(x));
+        return (float) (x * Math.tanh(sp));
     }
 
     static float sigmoid(float x) {

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class CudaOps {
     private static final Map<String, Integer> UNARY = Map.of("Relu", 0, "LeakyRelu", 1, "Sigmoid", 2, "Swish", 3, "HardSigmoid", 4, "HardSwish", 5,
-            "Clip", 6, "Tanh", 7);
+            "Clip", 6, "Tanh", 7, "Mish", 8);
     private static final Map<String, Integer> BINARY = Map.of("Add", 0, "Sub", 1, "Mul", 2, "Div", 3);
 
     private final KernelLauncher kernels;

@@ -12,7 +12,7 @@ public final class OpSupport {
     /** Ops the CPU backend executes (the normalised form every importer produces). */
     public static final Set<String> EXECUTABLE = Set.of(
             "Conv", "ConvTranspose", "BatchNormalization", "Gemm", "MatMul",
-            "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish",
+            "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish",
             "Add", "Sub", "Mul", "Div",
             "Concat", "Split", "Slice", "Transpose", "Reshape", "Pad",
             "MaxPool", "AveragePool", "GlobalAveragePool", "Resize", "Softmax");

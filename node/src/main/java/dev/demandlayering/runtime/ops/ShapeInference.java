@@ -39,7 +39,7 @@ public final class ShapeInference {
                 for (int i = 2; i < o.length; i++) o[i] = 1;
                 return new int[][] {o};
             }
-            case "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Softmax", "Swish" -> {
+            case "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Softmax", "Swish", "Mish" -> {
                 return new int[][] {x.clone()};
             }
             case "Add", "Sub", "Mul", "Div" -> {

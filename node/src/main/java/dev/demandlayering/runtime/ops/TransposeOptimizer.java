@@ -18,7 +18,7 @@ import java.util.Set;
  * it meets its inverse, and then drops both. Values are unchanged: only where the permutation happens moves.
  */
 final class TransposeOptimizer {
-    private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish");
+    private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish");
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
     private final Graph g;
     private final ConstantEvaluator evaluator;

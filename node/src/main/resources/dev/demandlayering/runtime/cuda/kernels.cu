@@ -6,7 +6,7 @@ struct I8 { int v[8]; };
 
 __device__ __forceinline__ long long gid() { return (long long)blockIdx.x * blockDim.x + threadIdx.x; }
 
-// op: 0 Relu, 1 LeakyRelu, 2 Sigmoid, 3 Swish, 4 HardSigmoid, 5 HardSwish, 6 Clip, 7 Tanh
+// op: 0 Relu, 1 LeakyRelu, 2 Sigmoid, 3 Swish, 4 HardSigmoid, 5 HardSwish, 6 Clip, 7 Tanh, 8 Mish
 extern "C" __global__ void unary(const float* x, float* y, int n, int op, float alpha, float beta, float lo, float hi) {
     long long i = gid();
     if (i >= n) return;
@@ -19,7 +19,8 @@ extern "C" __global__ void unary(const float* x, float* y, int n, int op, float 
         case 4: v = fmaxf(0.f, fminf(1.f, alpha * v + beta)); break;
         case 5: v = v * fmaxf(0.f, fminf(1.f, v / 6.f + 0.5f)); break;
         case 6: v = fmaxf(lo, fminf(hi, v)); break;
-        default: v = (float)tanh((double)v); break;
+        case 7: v = (float)tanh((double)v); break;
+        default: v = (float)((double)v * tanh(v > 20.f ? (double)v : log1p(exp((double)v)))); break;
     }
     y[i] = v;
 }
