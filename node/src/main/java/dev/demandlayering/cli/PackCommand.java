@@ -24,6 +24,10 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PACK", description = "pack file to write (.dlp)")
     Path output;
 
+    @Option(names = "--tile-bytes", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "split convolutions and fully connected layers with more weights than SIZE into tiles along their output channels")
+    Long tileBytes;
+
     @Option(names = "--fp16", description = "also store a float16 copy of every blob")
     boolean fp16;
 
@@ -34,7 +38,9 @@ final class PackCommand implements Callable<Integer> {
         if (darknet && (weights == null) == (seed == null)) {
             throw new IllegalArgumentException("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED");
         }
-        LayerBuilder.Result r = darknet ? ModelImporter.importDarknet(model, weights, seed == null ? 0 : seed) : ModelImporter.importModel(model);
+        if (tileBytes != null && tileBytes <= 0) throw new IllegalArgumentException("--tile-bytes must be a positive size, got " + tileBytes);
+        LayerBuilder.Result r = darknet ? ModelImporter.importDarknet(model, weights, seed == null ? 0 : seed, tileBytes)
+                : ModelImporter.importModel(model, tileBytes);
         PackWriter.write(r, output, fp16);
         System.out.printf("%s: %d layers, %s of weights (largest layer %s) -> %s%n", model, r.model().layers().size(),
                 ByteSize.human(r.model().totalWeightBytes()), ByteSize.human(r.model().largestLayerBytes()), output);

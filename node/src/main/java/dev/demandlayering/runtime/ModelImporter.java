@@ -7,6 +7,7 @@ import dev.demandlayering.runtime.darknet.WeightSource;
 import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.graph.ModelImportException;
 import dev.demandlayering.runtime.layers.LayerBuilder;
+import dev.demandlayering.runtime.layers.WeightTiler;
 import dev.demandlayering.runtime.onnx.OnnxModelReader;
 import dev.demandlayering.runtime.ops.GraphNormalizer;
 import dev.demandlayering.runtime.pack.PackWriter;
@@ -25,11 +26,24 @@ public final class ModelImporter {
         return LayerBuilder.build(normalize(read(file), file.toString()));
     }
 
+    /** As {@link #importModel(Path)}, with layers over {@code tileBytes} of weights split into tiles (null: no tiling). */
+    public static LayerBuilder.Result importModel(Path file, Long tileBytes) throws IOException {
+        return build(normalize(read(file), file.toString()), tileBytes, file.toString());
+    }
+
     /** A Darknet network: its cfg with parameters from a .weights file, or seeded random ones when {@code weights} is null. */
     public static LayerBuilder.Result importDarknet(Path cfg, Path weights, long seed) throws IOException {
+        return importDarknet(cfg, weights, seed, null);
+    }
+
+    public static LayerBuilder.Result importDarknet(Path cfg, Path weights, long seed, Long tileBytes) throws IOException {
         DarknetCfg c = DarknetCfg.read(cfg);
         Graph g = DarknetImporter.toGraph(c, weights != null ? WeightSource.file(weights) : WeightSource.random(seed));
-        return LayerBuilder.build(normalize(g, cfg.toString()));
+        return build(normalize(g, cfg.toString()), tileBytes, cfg.toString());
+    }
+
+    private static LayerBuilder.Result build(Graph normalized, Long tileBytes, String where) {
+        return LayerBuilder.build(tileBytes == null ? normalized : WeightTiler.tile(normalized, tileBytes, where));
     }
 
     public static Graph read(Path file) throws IOException {
