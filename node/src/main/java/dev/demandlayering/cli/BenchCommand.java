@@ -38,6 +38,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "B", description = "auto, cpu or cuda; default ${DEFAULT-VALUE} (auto: cuda when a GPU is usable)")
     String backend = "cpu";
 
+    @Option(names = "--paper", description = "the paper's DNN set (Darknet cfgs) instead of the shipped models: preloaded, sequential, "
+            + "pipelined, the trade-off, ahead-distance only and tiled; writes a report beside the paper's averages")
+    boolean paper;
+
+    @Option(names = "--nets", split = ",", paramLabel = "NAME", description = "with --paper: which cfgs (default: every .cfg in --paper-models)")
+    List<String> nets;
+
+    @Option(names = "--paper-models", paramLabel = "DIR", description = "with --paper: the cfgs; default: ../shared/paper-models beside the repository")
+    Path paperModels;
+
     @Option(names = "--models", split = ",", paramLabel = "NAME", description = "manifest names; default ${DEFAULT-VALUE}")
     List<String> models = List.of("nanodet", "selfie");
 
@@ -69,6 +79,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
         ModelCatalog cat = ModelCatalog.fromEnvironment();
+        if (paper) return paper(cat);
         var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
         Path packDir = Files.createTempDirectory("dlayer-bench");
         List<PackFile> packs = new ArrayList<>();
@@ -99,6 +110,47 @@ final class BenchCommand implements Callable<Integer> {
         } catch (LinkageError e) { // a Java runtime without java.desktop (the GPU bundle)
             System.err.println("bench: no plot: this Java runtime has no java.desktop module");
         }
+        return 0;
+    }
+
+    private int paper(ModelCatalog cat) throws Exception {
+        Path dir = paperModels != null ? paperModels : cat.home().resolveSibling("shared").resolve("paper-models");
+        if (!Files.isDirectory(dir)) throw new java.nio.file.NoSuchFileException(dir.toString(), null, "paper model cfgs not found (--paper-models)");
+        List<Path> cfgs;
+        try (var list = Files.list(dir)) {
+            cfgs = list.filter(p -> p.toString().endsWith(".cfg")).sorted().toList();
+        }
+        List<String> skipped = new ArrayList<>();
+        if (nets != null) {
+            for (String n : nets) {
+                if (!Files.exists(dir.resolve(n + ".cfg"))) throw new IllegalArgumentException("--nets: no " + n + ".cfg in " + dir);
+            }
+            for (Path c : cfgs) {
+                String n = c.getFileName().toString().replaceFirst("\\.cfg$", "");
+                if (!nets.contains(n)) skipped.add(n);
+            }
+            cfgs = nets.stream().map(n -> dir.resolve(n + ".cfg")).toList();
+        }
+        Backends.Choice choice = Backends.select(backend);
+        String backendLine = choice.reason();
+        choice.backend().close();
+        System.err.println("bench: " + backendLine);
+        Path work = Files.createTempDirectory("dlayer-paper");
+        PaperBench bench = new PaperBench(() -> Backends.select(backend).backend(), frames, diskBandwidth, work);
+        List<PaperBench.Point> points = new ArrayList<>();
+        for (Path cfg : cfgs) points.addAll(bench.measure(cfg));
+        String md = PaperBench.markdown(points, backendLine, skipped);
+        Path out = output.equals(Path.of("out/bench-cpu.md")) ? Path.of("out/paper-reproduction.md") : output;
+        if (out.getParent() != null) Files.createDirectories(out.getParent());
+        Path png = Path.of(out.toString().replaceFirst("\\.md$", "") + ".png");
+        try {
+            PaperBench.plot(png, points);
+            md += "\n![memory-delay curves](" + png.getFileName() + ")\n";
+        } catch (LinkageError e) {
+            System.err.println("bench: no plot: this Java runtime has no java.desktop module");
+        }
+        Files.writeString(out, md);
+        System.out.print(md);
         return 0;
     }
 
