@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  */
 final class PaperBench {
     record Point(String net, String config, long arenaBytes, long peakBytes, long activationBytes, double medianMs, double stallMs, long bytesRead,
-                 boolean directIo) {
+                 boolean directIo, double predictedMs) {
         /** Memory holding weights at the peak: resident blobs and the ring's high-water mark. */
         long weightBytes() {
             return peakBytes - activationBytes;
@@ -113,7 +113,7 @@ final class PaperBench {
         Arrays.sort(lat);
         System.err.printf(Locale.ROOT, "paper bench: %s / %s: %.1f ms, peak %s%n", net, config, lat[frames / 2], ByteSize.human(last.peakBytes()));
         return new Point(net, config, last.arenaBytes(), last.peakBytes(), s.plan().activationBytes(), lat[frames / 2], last.stallMs(), last.bytesRead(),
-                s.directIo());
+                s.directIo(), s.plan().predictedFrameMs());
     }
 
     static String markdown(List<Point> points, String backendLine, List<String> skipped) {
@@ -127,8 +127,8 @@ final class PaperBench {
         sb.append("Memory reduction is given for the whole arena (weights and activations) and for the weight memory alone (resident blobs + ")
                 .append("the ring's high-water mark), the quantity the paper's method shrinks; activations are the same in every configuration. ")
                 .append("On a CPU, run-to-run noise is a few percent of the frame time, far above 1 ms: overheads within about ±5% are noise here.\n\n");
-        sb.append("| network | configuration | arena | peak used | memory reduction | weight memory | weight memory reduction | median latency | overhead | stall | read per frame |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| network | configuration | arena | peak used | memory reduction | weight memory | weight memory reduction | median latency | overhead | stall | read per frame | planner's prediction |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<double[]> pipelined = new ArrayList<>(), nearZero = new ArrayList<>();
         List<String> ratios = new ArrayList<>();
         String net = null;
@@ -141,11 +141,13 @@ final class PaperBench {
             double red = 100.0 * (base.peakBytes() - p.peakBytes()) / base.peakBytes();
             double wred = 100.0 * (base.weightBytes() - p.weightBytes()) / base.weightBytes();
             double over = p.medianMs() - base.medianMs();
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s |%n", p.net(), p.config(),
+            String predicted = Double.isNaN(p.predictedMs()) ? "-" : String.format(Locale.ROOT, "%.1f ms (%+.1f%%)", p.predictedMs(),
+                    100 * (p.predictedMs() / p.medianMs() - 1));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s | %s |%n", p.net(), p.config(),
                     ByteSize.human(p.arenaBytes()), ByteSize.human(p.peakBytes()), p == base ? "-" : String.format(Locale.ROOT, "%.1f%%", red),
                     ByteSize.human(p.weightBytes()), p == base ? "-" : String.format(Locale.ROOT, "%.1f%%", wred), p.medianMs(),
                     p == base ? "baseline" : String.format(Locale.ROOT, "%+.1f%% (%+.1f ms)", 100 * over / base.medianMs(), over), p.stallMs(),
-                    ByteSize.human(p.bytesRead())));
+                    ByteSize.human(p.bytesRead()), predicted));
             if (p.config().equals("demand layering, minimum arena")) pipelined.add(new double[] {red, 100 * over / base.medianMs(), wred});
             if (p.config().startsWith("trade-off, 25%")) quarter = p;
             if (p.config().startsWith("ahead-distance only") && quarter != null) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.ShippedModel;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
@@ -106,13 +107,9 @@ class ArenaProtocolTest {
 
     @Test
     void everyStreamedRangeIsCommittedAwaitedAndReleasedBeforeItIsRefilled(@TempDir Path tmp) throws Exception {
-        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
-        ModelCatalog cat = TestRepo.catalog();
-        ModelManifest m = cat.manifest("nanodet");
-        Path packFile = tmp.resolve("nanodet.dlp");
-        ModelImporter.pack(cat.modelFile(m), packFile, false);
-        PackFile pack = PackFile.open(packFile);
-        Map<String, float[]> feeds = Map.of(m.inputName(), Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing()));
+        ShippedModel model = ShippedModel.load("nanodet", tmp);
+        PackFile pack = model.pack();
+        Map<String, float[]> feeds = model.feeds();
         long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)).minimumBytes();
 
         Recording rec = new Recording();

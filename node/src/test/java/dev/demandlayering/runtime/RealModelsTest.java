@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.ShippedModel;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
@@ -36,17 +37,12 @@ class RealModelsTest {
     @ParameterizedTest
     @ValueSource(strings = {"nanodet", "selfie"})
     void streamedEqualsResidentAndMatchesTensorFlowJs(String name) throws Exception {
-        ModelCatalog cat = TestRepo.catalog();
-        ModelManifest m = cat.manifest(name);
-        Path modelFile = TestRepo.cache().resolve("models").resolve(m.file());
-        Path image = cat.data("messi5.jpg");
-        Assumptions.assumeTrue(Files.exists(cat.data("messi5.jpg")) && Files.exists(modelFile),
-                "real models/images not fetched: run models/fetch.sh");
-        Path packFile = tmp.resolve(name + ".dlp");
-        ModelImporter.pack(modelFile, packFile, false);
-        PackFile pack = PackFile.open(packFile);
-        float[] input = Preprocessor.toTensor(Preprocessor.load(image), m.inputShape(), m.preprocessing());
-        Map<String, float[]> feeds = Map.of(m.inputName(), input);
+        ShippedModel model = ShippedModel.load(name, tmp);
+        ModelManifest m = model.manifest();
+        Path modelFile = model.modelFile();
+        PackFile pack = model.pack();
+        Map<String, float[]> feeds = model.feeds();
+        float[] input = feeds.get(m.inputName());
         FrameResult all = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.ALL), feeds);
         long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)).minimumBytes();
         FrameResult streamed = Pipelines.run(pack, Session.Options.of(min, ResidencyMode.NONE), feeds);
@@ -54,7 +50,7 @@ class RealModelsTest {
         assertTrue(min < pack.model().totalWeightBytes() + streamed.stats().peakBytes());
         for (String o : pack.model().outputs()) assertArrayEquals(all.outputs().get(0).get(o), streamed.outputs().get(0).get(o), o);
 
-        Path oracle = cat.home().resolve("tools/tfjs-oracle");
+        Path oracle = TestRepo.root().resolve("tools/tfjs-oracle");
         Assumptions.assumeTrue(Files.isDirectory(oracle.resolve("node_modules/@tensorflow/tfjs")),
                 "TensorFlow.js oracle not installed: (cd tools/tfjs-oracle && npm ci)");
         Path in = tmp.resolve("in.npy");

@@ -3,6 +3,7 @@ package dev.demandlayering.runtime.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.ShippedModel;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
@@ -44,13 +45,9 @@ class CudaBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"nanodet", "selfie"})
     void outputsMatchTheCpuBackendResidentAndStreamedWithinTheArena(String name) throws Exception {
-        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/" + name + ".bin")), "models not fetched (models/fetch.sh)");
-        ModelCatalog cat = TestRepo.catalog();
-        ModelManifest m = cat.manifest(name);
-        Path packFile = tmp.resolve(name + ".dlp");
-        ModelImporter.pack(cat.modelFile(m), packFile, false);
-        PackFile pack = PackFile.open(packFile);
-        Map<String, float[]> feeds = Map.of(m.inputName(), input(cat, m));
+        ShippedModel model = ShippedModel.load(name, tmp);
+        PackFile pack = model.pack();
+        Map<String, float[]> feeds = model.feeds();
         FrameResult cpu;
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
@@ -79,13 +76,6 @@ class CudaBackendTest {
                 }
             }
         }
-    }
-
-    /** The model's input for the sample photo: preprocessed here, or read from dlayer.test.inputs (the GPU bundle carries no image codecs). */
-    static float[] input(ModelCatalog cat, ModelManifest m) throws java.io.IOException {
-        String dir = System.getProperty("dlayer.test.inputs");
-        if (dir != null && Files.exists(Path.of(dir, m.name() + ".npy"))) return Npy.read(Path.of(dir, m.name() + ".npy")).data();
-        return Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing());
     }
 
     static double relativeL2(float[] ref, float[] got) {

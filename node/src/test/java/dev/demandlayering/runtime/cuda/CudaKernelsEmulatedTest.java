@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.ShippedModel;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
@@ -34,14 +35,10 @@ class CudaKernelsEmulatedTest {
     @ParameterizedTest
     @ValueSource(strings = {"nanodet", "selfie"})
     void shippedModelsMatchTheCpuBackend(String name) throws Exception {
-        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/" + name + ".bin")), "models not fetched (models/fetch.sh)");
         EmulatedCudaBackend emulated = new EmulatedCudaBackend();
-        ModelCatalog cat = TestRepo.catalog();
-        ModelManifest m = cat.manifest(name);
-        Path packFile = tmp.resolve(name + ".dlp");
-        ModelImporter.pack(cat.modelFile(m), packFile, false);
-        PackFile pack = PackFile.open(packFile);
-        Map<String, float[]> feeds = Map.of(m.inputName(), Preprocessor.toTensor(Preprocessor.load(cat.data("messi5.jpg")), m.inputShape(), m.preprocessing()));
+        ShippedModel model = ShippedModel.load(name, tmp);
+        PackFile pack = model.pack();
+        Map<String, float[]> feeds = model.feeds();
         FrameResult cpu, gpu;
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
