@@ -18,18 +18,34 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime's front door: plans packs into one arena (profiling first when the trade-off needs layer
  * costs) and runs frames. Knows nothing of ROS or of any particular backend.
  */
 public final class Session implements AutoCloseable {
-    private final Engine engine;
-    private final Map<String, LayerCost> profile;
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
-    private Session(Engine engine, Map<String, LayerCost> profile) {
+    private Engine engine;
+    private Map<String, LayerCost> profile;
+    private final List<PackFile> packs;
+    private final Options opts;
+    private final Backend backend;
+    private final DriftMonitor drift;
+    private double predictedMs;
+    private int replans;
+
+    private Session(Engine engine, Map<String, LayerCost> profile, List<PackFile> packs, Options opts, Backend backend) {
         this.engine = engine;
         this.profile = profile;
+        this.packs = packs;
+        this.opts = opts;
+        this.backend = backend;
+        // only a trade-off plan rests on measured costs that can drift
+        this.drift = profile != null && opts.mode() == ResidencyMode.AUTO ? new DriftMonitor(profile) : null;
+        this.predictedMs = engine.plan().predictedFrameMs();
     }
 
     /**
@@ -53,7 +69,7 @@ public final class Session implements AutoCloseable {
             if (opts.budget() < fullyResident) costs = opts.costs() != null ? opts.costs() : profile(packs, models, backend, opts);
         }
         ArenaPlan plan = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs));
-        return new Session(new Engine(packs, plan, backend, opts.io()), costs);
+        return new Session(new Engine(packs, plan, backend, opts.io()), costs, packs, opts, backend);
     }
 
     /**
@@ -82,7 +98,57 @@ public final class Session implements AutoCloseable {
     }
 
     public FrameResult run(List<Map<String, float[]>> inputs) {
-        return engine.run(inputs);
+        FrameResult r = engine.run(inputs);
+        if (drift != null && drift.observe(r.stats(), predictedMs)) replan();
+        return r;
+    }
+
+    /**
+     * The measured figures left the plan's prediction: plan again with the running estimates, and switch to the
+     * new plan between frames when it keeps other layers resident (same arena size, so memory stays within the budget).
+     */
+    private void replan() {
+        List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
+        Map<String, LayerCost> costs = drift.estimates();
+        ArenaPlan next = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs));
+        ArenaPlan now = engine.plan();
+        profile = costs;
+        predictedMs = next.predictedFrameMs();
+        if (sameResidency(now, next)) return;
+        // the old arena goes before the new one is allocated: memory never holds two
+        engine.close();
+        try {
+            engine = new Engine(packs, next, backend, opts.io());
+            replans++;
+            LOG.info("re-planned after the measured frame time left the prediction: {} resident layers (was {}), predicted {} ms",
+                    next.residentLayerCount(), now.residentLayerCount(), String.format(java.util.Locale.ROOT, "%.1f", next.predictedFrameMs()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("re-planning failed, back to the previous plan: {}", e.getMessage());
+            try {
+                engine = new Engine(packs, now, backend, opts.io());
+            } catch (IOException io) {
+                throw new java.io.UncheckedIOException("re-opening the previous plan after a failed re-plan", io);
+            }
+        }
+    }
+
+    /** The frame latency the current plan predicts (NaN when the plan was not made from costs). */
+    public double predictedFrameMs() {
+        return predictedMs;
+    }
+
+    private static boolean sameResidency(ArenaPlan a, ArenaPlan b) {
+        if (a.models().size() != b.models().size() || a.ringBytes() != b.ringBytes()) return false;
+        for (int m = 0; m < a.models().size(); m++) {
+            int layers = a.models().get(m).model().layers().size();
+            for (int l = 0; l < layers; l++) if (a.models().get(m).isResident(l) != b.models().get(m).isResident(l)) return false;
+        }
+        return true;
+    }
+
+    /** How many times the session switched plans because the measured costs drifted from the planned ones. */
+    public int replans() {
+        return replans;
     }
 
     public ArenaPlan plan() {
