@@ -48,6 +48,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--paper-models", paramLabel = "DIR", description = "with --paper: the cfgs; default: ../shared/paper-models beside the repository")
     Path paperModels;
 
+    @Option(names = "--results", paramLabel = "DIR", description = "with --paper: keep each network's figures as DIR/NET.json and reuse them "
+            + "(a long run can be split or resumed); default ${DEFAULT-VALUE}")
+    Path results = Path.of("out", "paper-results");
+
+    @Option(names = "--remeasure", description = "with --paper: measure networks again even when --results holds their figures")
+    boolean remeasure;
+
+    @Option(names = "--report-only", description = "with --paper: write the report from the figures in --results, measuring nothing")
+    boolean reportOnly;
+
     @Option(names = "--models", split = ",", paramLabel = "NAME", description = "manifest names; default ${DEFAULT-VALUE}")
     List<String> models = List.of("nanodet", "selfie");
 
@@ -132,13 +142,31 @@ final class BenchCommand implements Callable<Integer> {
             cfgs = nets.stream().map(n -> dir.resolve(n + ".cfg")).toList();
         }
         Backends.Choice choice = Backends.select(backend);
-        String backendLine = choice.reason();
+        String backendLine = choice.reason() + (diskBandwidth > 0 ? ", reads capped at " + ByteSize.human(diskBandwidth) + "/s" : "");
         choice.backend().close();
         System.err.println("bench: " + backendLine);
+        Files.createDirectories(results);
         Path work = Files.createTempDirectory("dlayer-paper");
         PaperBench bench = new PaperBench(() -> Backends.select(backend).backend(), frames, diskBandwidth, work);
         List<PaperBench.Point> points = new ArrayList<>();
-        for (Path cfg : cfgs) points.addAll(bench.measure(cfg));
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        var listType = om.getTypeFactory().constructCollectionType(List.class, PaperBench.Point.class);
+        for (Path cfg : cfgs) {
+            String net = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
+            Path saved = results.resolve(net + ".json");
+            if (Files.exists(saved) && !remeasure) {
+                List<PaperBench.Point> old = om.readValue(saved.toFile(), listType);
+                points.addAll(old);
+                System.err.println("bench: " + net + ": figures from " + saved);
+            } else if (reportOnly) {
+                skipped.add(net);
+            } else {
+                List<PaperBench.Point> measured = bench.measure(cfg);
+                om.writerWithDefaultPrettyPrinter().writeValue(saved.toFile(), measured);
+                points.addAll(measured);
+            }
+        }
+        if (points.isEmpty()) throw new IllegalStateException("no figures: nothing measured and nothing in " + results);
         String md = PaperBench.markdown(points, backendLine, skipped);
         Path out = output.equals(Path.of("out/bench-cpu.md")) ? Path.of("out/paper-reproduction.md") : output;
         if (out.getParent() != null) Files.createDirectories(out.getParent());
