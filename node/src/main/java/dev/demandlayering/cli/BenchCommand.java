@@ -23,7 +23,6 @@ import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,18 +205,12 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: " + choice.reason());
         }
         try (Backend b = choice.backend(); Session s = Session.open(packs, o, b)) {
-            for (int i = 0; i < WARMUP_FRAMES; i++) s.run(inputs); // JIT, first reads, the loader's first lap
-            double[] lat = new double[frames];
-            FrameStats last = null;
-            for (int i = 0; i < frames; i++) {
-                last = s.run(inputs).stats();
-                lat[i] = last.latencyMs();
-            }
-            Arrays.sort(lat);
-            System.err.printf("bench: %s / %s: %.1f ms%n", set, config, lat[frames / 2]);
+            FrameTiming t = FrameTiming.measure(s, inputs, WARMUP_FRAMES, frames);
+            FrameStats last = t.last();
+            System.err.printf("bench: %s / %s: %.1f ms%n", set, config, t.medianMs());
             double loadSeconds = last.layers().stream().mapToDouble(LayerStats::loadMs).sum() / 1e3;
             long loaded = last.layers().stream().mapToLong(LayerStats::bytesRead).sum();
-            return new Row(set, config, last.arenaBytes(), last.peakBytes(), last.residentWeightBytes(), lat[frames / 2], last.stallMs(),
+            return new Row(set, config, last.arenaBytes(), last.peakBytes(), last.residentWeightBytes(), t.medianMs(), last.stallMs(),
                     last.bytesRead(), s.plan().predictedFrameMs(), loadSeconds == 0 ? 0 : loaded / loadSeconds);
         }
     }

@@ -29,8 +29,12 @@ final class BenchPlot {
         }
         XYSeriesCollection data = new XYSeriesCollection();
         sets.values().forEach(data::addSeries);
-        JFreeChart chart = ChartFactory.createXYLineChart("Memory-delay trade-off", "arena size (MiB)", "median frame latency (ms)", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        lineChart(png, "Memory-delay trade-off", "arena size (MiB)", "median frame latency (ms)", data, 900, 560);
+    }
+
+    /** One line with points per series, on white with grey grid lines, saved as PNG. */
+    static void lineChart(Path png, String title, String xLabel, String yLabel, XYSeriesCollection data, int width, int height) throws IOException {
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) renderer.setSeriesStroke(i, new BasicStroke(2f));
@@ -39,6 +43,6 @@ final class BenchPlot {
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 560);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
     }
 }

@@ -12,17 +12,16 @@ import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.LayerCost;
 import dev.demandlayering.runtime.plan.ResidencyMode;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * {@code dlayer bench --paper}: the paper's DNN set (Darknet cfgs, seeded random weights, the cfgs' input sizes)
@@ -103,16 +102,10 @@ final class PaperBench {
     }
 
     private Point time(String net, String config, Session s, List<Map<String, float[]>> in) {
-        s.run(in); // warm-up: JIT, the loader's first lap
-        double[] lat = new double[frames];
-        FrameStats last = null;
-        for (int i = 0; i < frames; i++) {
-            last = s.run(in).stats();
-            lat[i] = last.latencyMs();
-        }
-        Arrays.sort(lat);
-        System.err.printf(Locale.ROOT, "paper bench: %s / %s: %.1f ms, peak %s%n", net, config, lat[frames / 2], ByteSize.human(last.peakBytes()));
-        return new Point(net, config, last.arenaBytes(), last.peakBytes(), s.plan().activationBytes(), lat[frames / 2], last.stallMs(), last.bytesRead(),
+        FrameTiming t = FrameTiming.measure(s, in, 1, frames);
+        FrameStats last = t.last();
+        System.err.printf(Locale.ROOT, "paper bench: %s / %s: %.1f ms, peak %s%n", net, config, t.medianMs(), ByteSize.human(last.peakBytes()));
+        return new Point(net, config, last.arenaBytes(), last.peakBytes(), s.plan().activationBytes(), t.medianMs(), last.stallMs(), last.bytesRead(),
                 s.directIo(), s.plan().predictedFrameMs());
     }
 
@@ -184,23 +177,15 @@ final class PaperBench {
     }
 
     static void plot(Path png, List<Point> points) throws java.io.IOException {
-        org.jfree.data.xy.XYSeriesCollection data = new org.jfree.data.xy.XYSeriesCollection();
+        XYSeriesCollection data = new XYSeriesCollection();
         for (String n : points.stream().map(Point::net).distinct().toList()) {
             List<Point> ps = points.stream().filter(p -> p.net().equals(n) && !p.config().startsWith("sequential") && !p.config().startsWith("ahead")).toList();
             Point b = ps.get(0);
-            org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries(n, true, true);
+            XYSeries s = new XYSeries(n, true, true);
             for (Point p : ps) s.add(100.0 * p.peakBytes() / b.peakBytes(), 100.0 * (p.medianMs() / b.medianMs() - 1));
             data.addSeries(s);
         }
-        org.jfree.chart.JFreeChart chart = org.jfree.chart.ChartFactory.createXYLineChart("Memory-delay curves (100% memory = fully preloaded)",
-                "peak memory, % of fully preloaded", "delay overhead, %", data, org.jfree.chart.plot.PlotOrientation.VERTICAL, true, false, false);
-        org.jfree.chart.renderer.xy.XYLineAndShapeRenderer rr = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) rr.setSeriesStroke(i, new BasicStroke(2f));
-        chart.getXYPlot().setRenderer(rr);
-        chart.getXYPlot().setBackgroundPaint(Color.WHITE);
-        chart.getXYPlot().setDomainGridlinePaint(Color.LIGHT_GRAY);
-        chart.getXYPlot().setRangeGridlinePaint(Color.LIGHT_GRAY);
-        chart.setBackgroundPaint(Color.WHITE);
-        org.jfree.chart.ChartUtils.saveChartAsPNG(png.toFile(), chart, 1000, 600);
+        BenchPlot.lineChart(png, "Memory-delay curves (100% memory = fully preloaded)", "peak memory, % of fully preloaded", "delay overhead, %",
+                data, 1000, 600);
     }
 }

@@ -35,19 +35,22 @@ public final class BlobReader implements AutoCloseable {
         this.pack = pack;
         this.verify = verify;
         this.bytesPerSecond = bytesPerSecond;
-        FileChannel ch = null;
-        if (tryDirect) {
-            try {
-                ch = FileChannel.open(pack.path(), StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-            } catch (IOException | UnsupportedOperationException e) {
-                if (!bufferedLogged) {
-                    bufferedLogged = true;
-                    LOG.info("O_DIRECT is not available for {} ({}); reading weights through the page cache", pack.path(), e.getMessage());
-                }
-            }
+        FileChannel ch = tryDirect ? openDirect(pack.path()) : null;
+        if (tryDirect && ch == null && !bufferedLogged) {
+            bufferedLogged = true;
+            LOG.info("O_DIRECT is not available for {}; reading weights through the page cache", pack.path());
         }
         this.direct = ch != null;
         this.channel = ch != null ? ch : FileChannel.open(pack.path(), StandardOpenOption.READ);
+    }
+
+    /** The file opened for O_DIRECT reads (past the page cache), or null where the file system refuses them. */
+    static FileChannel openDirect(java.nio.file.Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
     }
 
     public boolean isDirect() {

@@ -1,6 +1,5 @@
 package dev.demandlayering.runtime.pack;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,10 +29,8 @@ public final class DiskBandwidth {
         boolean direct = true;
         long t0 = System.nanoTime();
         for (Path f : files) {
-            FileChannel ch;
-            try {
-                ch = FileChannel.open(f, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
-            } catch (UnsupportedOperationException | IOException e) {
+            FileChannel ch = BlobReader.openDirect(f);
+            if (ch == null) {
                 ch = FileChannel.open(f, StandardOpenOption.READ);
                 direct = false;
             }

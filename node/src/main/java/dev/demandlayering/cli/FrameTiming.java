@@ -1,0 +1,22 @@
+package dev.demandlayering.cli;
+
+import dev.demandlayering.runtime.Session;
+import dev.demandlayering.runtime.exec.FrameStats;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** How the benches time a configuration: warm-up frames (JIT, first reads, the loader's first lap), then the median of measured frames. */
+record FrameTiming(double medianMs, FrameStats last) {
+    static FrameTiming measure(Session s, List<Map<String, float[]>> inputs, int warmup, int frames) {
+        for (int i = 0; i < warmup; i++) s.run(inputs);
+        double[] lat = new double[frames];
+        FrameStats last = null;
+        for (int i = 0; i < frames; i++) {
+            last = s.run(inputs).stats();
+            lat[i] = last.latencyMs();
+        }
+        Arrays.sort(lat);
+        return new FrameTiming(lat[frames / 2], last);
+    }
+}
