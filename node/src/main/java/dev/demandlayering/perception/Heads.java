@@ -28,19 +28,52 @@ public final class Heads {
         };
     }
 
-    /** The name of the probability output of a sigmoid-mask segmenter. */
+    /** The name of the mask output of a segmenter (layout sigmoid-mask or softmax-mask). */
     public static String maskOutput(ModelManifest m) {
         Map<String, Object> o = m.outputs();
-        if (!"sigmoid-mask".equals(String.valueOf(o.get("layout")))) {
-            throw new IllegalArgumentException(m.source() + ": segmentation output layout '" + o.get("layout") + "' is not supported (sigmoid-mask)");
+        String layout = String.valueOf(o.get("layout"));
+        if (!"sigmoid-mask".equals(layout) && !"softmax-mask".equals(layout)) {
+            throw new IllegalArgumentException(m.source() + ": segmentation output layout '" + layout
+                    + "' is not supported (sigmoid-mask, softmax-mask)");
+        }
+        if ("softmax-mask".equals(layout)) {
+            int c = ((Number) field(m, o, "channel")).intValue();
+            if (c < 0) throw new IllegalArgumentException(m.source() + ": outputs.channel must be 0 or more, got " + c);
         }
         return String.valueOf(field(m, o, "mask"));
     }
 
-    /** A sigmoid-mask segmenter's outputs as a class-id mask at {@code img}'s resolution. */
+    /**
+     * A segmenter's outputs as a class-id mask at {@code img}'s resolution: a sigmoid-mask output is already the
+     * per-pixel probability; a softmax-mask output holds one logit per class, channels last, and the probability
+     * is the softmax's {@code outputs.channel}.
+     */
     public static SegmentationMask mask(ModelManifest m, Map<String, float[]> outputs, RgbImage img, float threshold) {
         int[] hw = m.preprocessing().inputSize(m.inputShape());
-        return SegmentationMask.fromProbability(outputs.get(maskOutput(m)), hw[1], hw[0], m.preprocessing().geometry(img, m.inputShape()), threshold);
+        String name = maskOutput(m);
+        float[] out = outputs.get(name);
+        if (out == null) throw new IllegalArgumentException(m.source() + ": the model produced no output '" + name + "'");
+        float[] prob = "softmax-mask".equals(String.valueOf(m.outputs().get("layout")))
+                ? softmaxChannel(m, out, hw[0] * hw[1], ((Number) m.outputs().get("channel")).intValue()) : out;
+        return SegmentationMask.fromProbability(prob, hw[1], hw[0], m.preprocessing().geometry(img, m.inputShape()), threshold);
+    }
+
+    /** Channel {@code c} of the softmax over the channels of a channels-last map of {@code pixels} cells. */
+    static float[] softmaxChannel(ModelManifest m, float[] logits, int pixels, int c) {
+        if (logits.length % pixels != 0) {
+            throw new IllegalArgumentException(m.source() + ": mask output has " + logits.length + " values, not a multiple of the "
+                    + pixels + " input pixels");
+        }
+        int channels = logits.length / pixels;
+        if (c >= channels) throw new IllegalArgumentException(m.source() + ": outputs.channel " + c + " but the mask output has " + channels + " channels");
+        float[] p = new float[pixels];
+        for (int i = 0; i < pixels; i++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int k = 0; k < channels; k++) max = Math.max(max, logits[i * channels + k]);
+            for (int k = 0; k < channels; k++) sum += Math.exp(logits[i * channels + k] - max);
+            p[i] = (float) (Math.exp(logits[i * channels + c] - max) / sum);
+        }
+        return p;
     }
 
     private static Object field(ModelManifest m, Map<String, Object> o, String key) {

@@ -18,6 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Preprocess -> runtime -> head on the shipped models and real photos. */
 class PerceptionTest {
@@ -54,9 +56,10 @@ class PerceptionTest {
         assertTrue(top.iou(expected) > 0.8, "box " + top + " IoU " + top.iou(expected));
     }
 
-    @Test
-    void selfieSegmentsThePlayer() throws Exception {
-        ModelManifest m = TestRepo.catalog().manifest("selfie");
+    @ParameterizedTest
+    @ValueSource(strings = {"selfie", "meet"})
+    void segmentersFindThePlayer(String name) throws Exception {
+        ModelManifest m = TestRepo.catalog().manifest(name);
         RgbImage img = photo("messi5.jpg");
         SegmentationMask mask = Heads.mask(m, infer(m, img), img, 0.5f);
         assertEquals(img.width() * img.height(), mask.classIds().length);
@@ -64,6 +67,34 @@ class PerceptionTest {
         assertTrue(cover > 0.08 && cover < 0.6, "person coverage " + cover);
         assertEquals(1, mask.classIds()[150 * img.width() + 240], "the shirt at (240, 150) is person");
         assertEquals(0, mask.classIds()[10 * img.width() + 10], "the stands at (10, 10) are background");
+    }
+
+    /** Two segmenters trained apart (sigmoid and softmax heads) mark mostly the same pixels as the player. */
+    @Test
+    void selfieAndMeetAgree() throws Exception {
+        RgbImage img = photo("messi5.jpg");
+        ModelManifest selfie = TestRepo.catalog().manifest("selfie"), meet = TestRepo.catalog().manifest("meet");
+        byte[] a = Heads.mask(selfie, infer(selfie, img), img, 0.5f).classIds();
+        byte[] b = Heads.mask(meet, infer(meet, img), img, 0.5f).classIds();
+        int both = 0, either = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == 1 && b[i] == 1) both++;
+            if (a[i] == 1 || b[i] == 1) either++;
+        }
+        double iou = both / (double) either;
+        // measured 0.67: Selfie was trained on close-ups and misses the outstretched arm; a broken mask scores near 0
+        assertTrue(iou > 0.6, "selfie vs meet mask IoU " + iou);
+    }
+
+    @Test
+    void softmaxMaskTakesTheNamedChannel() throws Exception {
+        ModelManifest meet = TestRepo.catalog().manifest("meet");
+        float[] p = Heads.softmaxChannel(meet, new float[] {0f, 0f, 1f, 3f, 5f, -5f}, 3, 1);
+        assertEquals(0.5f, p[0], 1e-6f);
+        assertEquals(1 / (1 + Math.exp(-2)), p[1], 1e-6);
+        assertEquals(1 / (1 + Math.exp(10)), p[2], 1e-6);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Heads.softmaxChannel(meet, new float[6], 3, 2));
+        assertTrue(e.getMessage().contains("outputs.channel 2") && e.getMessage().contains("2 channels"), e.getMessage());
     }
 
     @Test

@@ -34,7 +34,7 @@ class OnnxExportTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanodet", "selfie"})
+    @ValueSource(strings = {"nanodet", "selfie", "meet"})
     void exportedModelMatchesOurRuntimeAndOpenCv(String name) throws Exception {
         ModelCatalog cat = TestRepo.catalog();
         ModelManifest m = cat.manifest(name);

@@ -35,7 +35,7 @@ class RealModelsTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanodet", "selfie"})
+    @ValueSource(strings = {"nanodet", "selfie", "meet"})
     void streamedEqualsResidentAndMatchesTensorFlowJs(String name) throws Exception {
         ShippedModel model = ShippedModel.load(name, tmp);
         ModelManifest m = model.manifest();

@@ -43,7 +43,7 @@ class CudaBackendTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanodet", "selfie"})
+    @ValueSource(strings = {"nanodet", "selfie", "meet"})
     void outputsMatchTheCpuBackendResidentAndStreamedWithinTheArena(String name) throws Exception {
         ShippedModel model = ShippedModel.load(name, tmp);
         PackFile pack = model.pack();

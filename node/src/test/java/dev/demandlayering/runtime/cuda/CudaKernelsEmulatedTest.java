@@ -33,7 +33,7 @@ class CudaKernelsEmulatedTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanodet", "selfie"})
+    @ValueSource(strings = {"nanodet", "selfie", "meet"})
     void shippedModelsMatchTheCpuBackend(String name) throws Exception {
         EmulatedCudaBackend emulated = new EmulatedCudaBackend();
         ShippedModel model = ShippedModel.load(name, tmp);
