@@ -1,5 +1,6 @@
 // Runs the CUDA backend's kernels.cu on the CPU, for tests on machines without a GPU: the kernels compile as
-// C++ against a few stand-ins for CUDA's built-ins, and a launch walks the grid block by block. Blocks of a
+// C++ against a few stand-ins for CUDA's built-ins, and a launch walks the grid block by block. Also a GEMM
+// with cuBLAS's conventions (column-major, leading dimensions, op flags) for the backend's cuBLAS calls. Blocks of a
 // kernel that uses __syncthreads run their threads as real threads meeting at a barrier; others run their
 // threads one after another. Arguments arrive exactly as cuLaunchKernel takes them: an array of pointers to
 // each argument's value. Reached from Java through JNI (KernelEmulator).
@@ -54,8 +55,8 @@ const std::map<std::string, Kernel>& table() {
         {"unary", kernel(unary, false)}, {"binary", kernel(binary, false)}, {"gather", kernel(gather, false)},
         {"scatter", kernel(scatter, false)}, {"pad", kernel(pad, false)}, {"pool2d", kernel(pool2d, false)},
         {"global_avg", kernel(global_avg, false)}, {"softmax", kernel(softmax, false)}, {"batchnorm", kernel(batchnorm, false)},
-        {"conv2d", kernel(conv2d, false)}, {"conv_transpose2d", kernel(conv_transpose2d, false)}, {"gemm", kernel(gemm, true)},
-        {"resize", kernel(resize, false)}};
+        {"conv2d", kernel(conv2d, false)}, {"conv_transpose2d", kernel(conv_transpose2d, false)}, {"im2col", kernel(im2col, false)},
+        {"channel_bias", kernel(channel_bias, false)}, {"resize", kernel(resize, false)}};
     return t;
 }
 }  // namespace
@@ -93,5 +94,24 @@ extern "C" JNIEXPORT jint JNICALL Java_dev_demandlayering_runtime_cuda_KernelEmu
             for (auto& t : threads) t.join();
         }
     }
+    return 0;
+}
+
+// C = alpha op(A) op(B) + beta C, column-major, as cublasSgemm computes it (beta 0: C is not read); checks the
+// leading dimensions the way cuBLAS does, returning 2 where it would return CUBLAS_STATUS_INVALID_VALUE
+extern "C" JNIEXPORT jint JNICALL Java_dev_demandlayering_runtime_cuda_KernelEmulator_sgemm(
+        JNIEnv*, jclass, jboolean ta, jboolean tb, jint m, jint n, jint k, jfloat alpha, jlong pa, jint lda, jlong pb, jint ldb, jfloat beta,
+        jlong pc, jint ldc) {
+    if (m < 0 || n < 0 || k < 0 || lda < std::max(1, ta ? k : m) || ldb < std::max(1, tb ? n : k) || ldc < std::max(1, m)) return 2;
+    const float* a = reinterpret_cast<const float*>(pa);
+    const float* b = reinterpret_cast<const float*>(pb);
+    float* c = reinterpret_cast<float*>(pc);
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < m; i++) {
+            float acc = 0.f;
+            for (int l = 0; l < k; l++) acc += (ta ? a[l + (long long)i * lda] : a[i + (long long)l * lda]) * (tb ? b[j + (long long)l * ldb] : b[l + (long long)j * ldb]);
+            float* out = &c[i + (long long)j * ldc];
+            *out = beta == 0.f ? alpha * acc : alpha * acc + beta * *out;
+        }
     return 0;
 }

@@ -83,6 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private String backendLine;
+    /** One backend for the whole run: a GPU's context, kernels and library handles are made once, not per configuration. */
+    private Backend device;
 
     @Override
     public Integer call() throws Exception {
@@ -101,11 +103,17 @@ final class BenchCommand implements Callable<Integer> {
             inputs.add(Map.of(m.inputName(), inputsDir != null ? Npy.read(inputsDir.resolve(name + ".npy")).data()
                     : Preprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
         }
-        // the JIT compiles the kernels during the first frames: warm them up before anything is measured
-        measure("warm-up", "warm-up", packs, inputs, 0, ResidencyMode.ALL, true);
+        Backends.Choice choice = Backends.select(backend);
+        backendLine = choice.reason();
+        System.err.println("bench: " + backendLine);
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
-        if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
+        try (Backend b = choice.backend()) {
+            device = b;
+            // the JIT compiles the kernels during the first frames: warm them up before anything is measured
+            measure("warm-up", "warm-up", packs, inputs, 0, ResidencyMode.ALL, true);
+            for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
+            if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
+        }
         DiskBandwidth.Measurement disk = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList());
         String md = markdown(rows, backendLine, disk);
         System.out.print(md);
@@ -142,11 +150,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         Backends.Choice choice = Backends.select(backend);
         String backendLine = choice.reason() + (diskBandwidth > 0 ? ", reads capped at " + ByteSize.human(diskBandwidth) + "/s" : "");
-        choice.backend().close();
         System.err.println("bench: " + backendLine);
         Files.createDirectories(results);
         Path work = Files.createTempDirectory("dlayer-paper");
-        PaperBench bench = new PaperBench(() -> Backends.select(backend).backend(), frames, diskBandwidth, work);
+        try (Backend b = choice.backend()) {
+            return paperRun(new PaperBench(b, frames, diskBandwidth, work), cfgs, skipped, backendLine);
+        }
+    }
+
+    private int paperRun(PaperBench bench, List<Path> cfgs, List<String> skipped, String backendLine) throws Exception {
         List<PaperBench.Point> points = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         var listType = om.getTypeFactory().constructCollectionType(List.class, PaperBench.Point.class);
@@ -183,8 +195,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private List<Row> measureSet(String set, List<PackFile> packs, List<Map<String, float[]>> inputs) throws Exception {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
-        ArenaPlan min = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.NONE));
-        ArenaPlan all = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.ALL));
+        long ws = device.workspaceBytes(models);
+        ArenaPlan min = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.NONE).withWorkspace(ws));
+        ArenaPlan all = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.ALL).withWorkspace(ws));
         List<Row> rows = new ArrayList<>();
         rows.add(measure(set, "fully resident", packs, inputs, 0, ResidencyMode.ALL, true));
         rows.add(measure(set, "sequential (no overlap), minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, false));
@@ -199,12 +212,7 @@ final class BenchCommand implements Callable<Integer> {
     private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
                         boolean prefetch) throws Exception {
         Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null);
-        Backends.Choice choice = Backends.select(backend);
-        if (backendLine == null) {
-            backendLine = choice.reason();
-            System.err.println("bench: " + choice.reason());
-        }
-        try (Backend b = choice.backend(); Session s = Session.open(packs, o, b)) {
+        try (Session s = Session.open(packs, o, device)) {
             FrameTiming t = FrameTiming.measure(s, inputs, WARMUP_FRAMES, frames);
             FrameStats last = t.last();
             System.err.printf("bench: %s / %s: %.1f ms%n", set, config, t.medianMs());

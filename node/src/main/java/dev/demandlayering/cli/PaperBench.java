@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -40,12 +39,12 @@ final class PaperBench {
 
     static final double[] FRACTIONS = {0.1, 0.25, 0.5, 0.75};
 
-    private final Supplier<Backend> backend;
+    private final Backend backend;
     private final int frames;
     private final long diskBandwidth;
     private final Path work;
 
-    PaperBench(Supplier<Backend> backend, int frames, long diskBandwidth, Path work) {
+    PaperBench(Backend backend, int frames, long diskBandwidth, Path work) {
         this.backend = backend;
         this.frames = frames;
         this.diskBandwidth = diskBandwidth;
@@ -67,8 +66,9 @@ final class PaperBench {
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         List<Map<String, float[]>> in = List.of(Map.of("input", x));
-        ArenaPlan min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE));
-        ArenaPlan all = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.ALL));
+        long ws = backend.workspaceBytes(List.of(pack.model()));
+        ArenaPlan min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE).withWorkspace(ws));
+        ArenaPlan all = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.ALL).withWorkspace(ws));
         List<Point> points = new ArrayList<>();
         points.add(run(net, "fully preloaded", pack, in, opts(0, ResidencyMode.ALL, true, null)));
         points.add(run(net, "sequential, minimum arena", pack, in, opts(min.minimumBytes(), ResidencyMode.NONE, false, null)));
@@ -77,13 +77,14 @@ final class PaperBench {
         for (double f : FRACTIONS) {
             long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
             Session.Options o = opts(budget, ResidencyMode.AUTO, true, costs);
-            try (Backend b = backend.get(); Session sess = Session.open(List.of(pack), o, b)) {
+            try (Session sess = Session.open(List.of(pack), o, backend)) {
                 if (costs == null) costs = sess.profile();
                 points.add(time(net, String.format(Locale.ROOT, "trade-off, %d%% of the way", (int) (100 * f)), sess, in));
             }
             if (f == 0.25) points.add(run(net, "ahead-distance only, same arena as 25%", pack, in, opts(budget, ResidencyMode.NONE, true, null)));
         }
-        ArenaPlan tmin = ArenaPlanner.plan(List.of(tiled.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE));
+        ArenaPlan tmin = ArenaPlanner.plan(List.of(tiled.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)
+                .withWorkspace(backend.workspaceBytes(List.of(tiled.model()))));
         points.add(run(net, "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena", tiled, in,
                 opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
         Files.deleteIfExists(packFile);
@@ -96,7 +97,7 @@ final class PaperBench {
     }
 
     private Point run(String net, String config, PackFile pack, List<Map<String, float[]>> in, Session.Options o) throws Exception {
-        try (Backend b = backend.get(); Session s = Session.open(List.of(pack), o, b)) {
+        try (Session s = Session.open(List.of(pack), o, backend)) {
             return time(net, config, s, in);
         }
     }
@@ -105,7 +106,8 @@ final class PaperBench {
         FrameTiming t = FrameTiming.measure(s, in, 1, frames);
         FrameStats last = t.last();
         System.err.printf(Locale.ROOT, "paper bench: %s / %s: %.1f ms, peak %s%n", net, config, t.medianMs(), ByteSize.human(last.peakBytes()));
-        return new Point(net, config, last.arenaBytes(), last.peakBytes(), s.plan().activationBytes(), t.medianMs(), last.stallMs(), last.bytesRead(),
+        // what is not weights: activations and the backend's kernel workspace, the same in every configuration
+        return new Point(net, config, last.arenaBytes(), last.peakBytes(), s.plan().activationBytes() + s.plan().workspaceBytes(), t.medianMs(), last.stallMs(), last.bytesRead(),
                 s.directIo(), s.plan().predictedFrameMs());
     }
 

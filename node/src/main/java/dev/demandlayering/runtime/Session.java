@@ -62,13 +62,14 @@ public final class Session implements AutoCloseable {
     public static Session open(List<PackFile> packs, Options opts, Backend backend) throws IOException {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         Map<String, LayerCost> costs = null;
+        long ws = backend.workspaceBytes(models);
         if (opts.mode() == ResidencyMode.AUTO) {
-            ArenaPlan probe = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), ResidencyMode.NONE, true, null));
-            long fullyResident = probe.activationBytes() + models.stream().flatMap(m -> m.layers().stream())
+            ArenaPlan probe = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), ResidencyMode.NONE, true, null, ws));
+            long fullyResident = probe.activationBytes() + probe.workspaceBytes() + models.stream().flatMap(m -> m.layers().stream())
                     .mapToLong(ArenaPlanner::slotBytes).sum();
             if (opts.budget() < fullyResident) costs = opts.costs() != null ? opts.costs() : profile(packs, models, backend, opts);
         }
-        ArenaPlan plan = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs));
+        ArenaPlan plan = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs, ws));
         return new Session(new Engine(packs, plan, backend, opts.io()), costs, packs, opts, backend);
     }
 
@@ -77,7 +78,7 @@ public final class Session implements AutoCloseable {
      * the minimum arena, on zero inputs; the last of {@code profileFrames} frames counts.
      */
     static Map<String, LayerCost> profile(List<PackFile> packs, List<LayeredModel> models, Backend backend, Options opts) throws IOException {
-        ArenaPlan seq = ArenaPlanner.plan(models, new ArenaPlanner.Request(0, ResidencyMode.NONE, false, null));
+        ArenaPlan seq = ArenaPlanner.plan(models, new ArenaPlanner.Request(0, ResidencyMode.NONE, false, null, backend.workspaceBytes(models)));
         Map<String, LayerCost> costs = new HashMap<>();
         try (Engine e = new Engine(packs, seq, backend, opts.io())) {
             FrameStats last = null;
@@ -110,7 +111,8 @@ public final class Session implements AutoCloseable {
     private void replan() {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         Map<String, LayerCost> costs = drift.estimates();
-        ArenaPlan next = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs));
+        ArenaPlan next = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs,
+                backend.workspaceBytes(models)));
         ArenaPlan now = engine.plan();
         profile = costs;
         predictedMs = next.predictedFrameMs();

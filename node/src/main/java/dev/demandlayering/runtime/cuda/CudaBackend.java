@@ -2,19 +2,26 @@ package dev.demandlayering.runtime.cuda;
 
 import dev.demandlayering.runtime.exec.Arena;
 import dev.demandlayering.runtime.exec.Backend;
+import dev.demandlayering.runtime.exec.LayerClock;
+import dev.demandlayering.runtime.exec.Region;
 import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import java.util.List;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
 
 /**
  * The CUDA backend: one device arena ({@link CudaArena}), every kernel on one compute stream, weights copied in
- * on a second stream. Kernels are this package's kernels.cu (NVRTC), each the GPU twin of the CPU backend's
- * kernel for the op; launches are asynchronous and the host waits only when it reads an output.
+ * on a second stream. Convolutions and matrix products are cuBLAS GEMMs (im2col and cuBLAS's scratch in the
+ * arena's planned workspace); the other ops are this package's kernels.cu (NVRTC), each the GPU twin of the CPU
+ * backend's kernel for the op. Launches are asynchronous and the host waits only when it reads an output;
+ * per-layer compute times come from CUDA events.
  */
 public final class CudaBackend implements Backend {
     private final CudaDevice device;
     private final CudaModule kernels;
+    private final Cublas blas;
     private final CudaOps ops;
     private final CUstream_st compute = new CUstream_st();
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
@@ -25,7 +32,8 @@ public final class CudaBackend implements Backend {
         CudaException.check(cudart.cudaFree(null), "creating the CUDA context");
         CudaException.check(cudart.cudaStreamCreateWithFlags(compute, cudart.cudaStreamNonBlocking), "creating the compute stream");
         kernels = new CudaModule(device);
-        ops = new CudaOps((name, gx, gy, bx, by, args) -> kernels.launch(name, gx, gy, bx, by, compute, args));
+        blas = new Cublas(compute);
+        ops = new CudaOps((name, gx, gy, bx, by, args) -> kernels.launch(name, gx, gy, bx, by, compute, args), blas, CudaOps.IM2COL_CAP);
     }
 
     /** Opens the backend on the probed device, or fails saying why no device is usable. */
@@ -61,8 +69,25 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out) {
+        throw new IllegalStateException("the CUDA backend runs nodes with the plan's workspace (Engine passes it)");
+    }
+
+    @Override
+    public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out, Region workspace) {
         bind();
-        ops.run(node, ((CudaArena) arena).address(0), in, out);
+        CudaArena a = (CudaArena) arena;
+        ops.run(node, a.address(0), in, out, a.address(workspace.offset()));
+    }
+
+    @Override
+    public long workspaceBytes(List<LayeredModel> models) {
+        return ops.workspaceBytes(models);
+    }
+
+    @Override
+    public LayerClock layerClock(int layers) {
+        bind();
+        return new CudaLayerClock(compute, layers);
     }
 
     @Override
@@ -74,6 +99,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void close() {
         cudart.cudaStreamSynchronize(compute);
+        blas.close();
         kernels.close();
         cudart.cudaStreamDestroy(compute);
     }

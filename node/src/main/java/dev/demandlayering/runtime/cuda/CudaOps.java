@@ -4,27 +4,74 @@ import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
+import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.LayeredModel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Which kernels of kernels.cu run a canonical node, with which arguments: the GPU twin of the CPU backend's
- * kernel table, reading the same attributes. Launching is left to a {@link KernelLauncher} (the CUDA driver
- * on a GPU; the tests also run it through a CPU emulation of kernels.cu).
+ * Which kernels of kernels.cu and which GEMMs run a canonical node, with which arguments: the GPU twin of the
+ * CPU backend's kernel table, reading the same attributes. Convolutions with enough channels per group, Gemm
+ * and MatMul go to the {@link Blas} (im2col into the arena's workspace, in tiles of output pixels that keep it
+ * small; a 1x1 stride-1 convolution needs no im2col); depthwise-like and transposed convolutions use direct
+ * kernels. Launching is left to a {@link KernelLauncher} (the CUDA driver on a GPU; the tests also run it
+ * through a CPU emulation of kernels.cu).
  */
 final class CudaOps {
     private static final Map<String, Integer> UNARY = Map.of("Relu", 0, "LeakyRelu", 1, "Sigmoid", 2, "Swish", 3, "HardSigmoid", 4, "HardSwish", 5,
             "Clip", 6, "Tanh", 7, "Mish", 8);
     private static final Map<String, Integer> BINARY = Map.of("Add", 0, "Sub", 1, "Mul", 2, "Div", 3);
 
-    private final KernelLauncher kernels;
+    /** Default cap on the im2col buffer; the property dlayer.cuda.im2colBytes sets another. */
+    static final long IM2COL_CAP = Long.getLong("dlayer.cuda.im2colBytes", 4L << 20);
 
-    CudaOps(KernelLauncher kernels) {
+    private final KernelLauncher kernels;
+    private final Blas blas;
+    private final long im2colCap;
+    private long workspace;
+
+    /** @param im2colCap the most bytes one im2col tile may take (bigger tiles: fewer, larger GEMMs; smaller: less arena) */
+    CudaOps(KernelLauncher kernels, Blas blas, long im2colCap) {
         this.kernels = kernels;
+        this.blas = blas;
+        this.im2colCap = im2colCap;
     }
 
-    /** Launches the kernels of one canonical node on tensors of the arena whose device address is {@code a}. */
-    void run(Node node, long a, TensorRef[] in, TensorRef[] out) {
+    /**
+     * Arena workspace the models need: the BLAS's own scratch, then the largest im2col tile of any convolution
+     * that runs as a GEMM.
+     */
+    long workspaceBytes(List<LayeredModel> models) {
+        long im2col = 0;
+        for (LayeredModel m : models) {
+            for (Layer l : m.layers()) {
+                for (Node n : l.nodes()) {
+                    if (!n.opType().equals("Conv")) continue;
+                    ConvShape c = ConvShape.of(n, m.activationShapes().get(n.inputs().get(0)), m.activationShapes().get(n.outputs().get(0)),
+                            l.weights().stream().filter(w -> w.name().equals(n.inputs().get(1))).findFirst().orElseThrow().shape());
+                    if (c.asGemm() && !c.pointwise()) im2col = Math.max(im2col, 4L * c.k() * c.tilePixels(im2colCap));
+                }
+            }
+        }
+        return im2col == 0 && !usesBlas(models) ? 0 : blas.workspaceBytes() + im2col;
+    }
+
+    private static boolean usesBlas(List<LayeredModel> models) {
+        for (LayeredModel m : models) {
+            for (Layer l : m.layers()) {
+                for (Node n : l.nodes()) if (List.of("Conv", "Gemm", "MatMul").contains(n.opType())) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Launches the kernels of one canonical node on tensors of the arena whose device address is {@code a}, with
+     * the planned workspace at device address {@code workspace}.
+     */
+    void run(Node node, long a, TensorRef[] in, TensorRef[] out, long workspace) {
+        this.workspace = workspace;
         String op = node.opType();
         Attributes at = node.attributes();
         Integer u = UNARY.get(op);
@@ -186,27 +233,70 @@ final class CudaOps {
     private void conv(long a, Node node, TensorRef[] in, TensorRef out) {
         Attributes at = node.attributes();
         int[] x = in[0].shape(), y = out.shape(), wt = in[1].shape();
-        int[] s = at.getInts("strides", null), d = at.getInts("dilations", null), p = at.getInts("pads", null);
         boolean transposed = node.opType().equals("ConvTranspose");
         boolean bias = in.length > 2;
+        if (!transposed) {
+            ConvShape c = ConvShape.of(node, x, y, wt);
+            if (c.asGemm()) {
+                convGemm(a, c, in, out);
+                return;
+            }
+        }
+        int[] s = at.getInts("strides", null), d = at.getInts("dilations", null), p = at.getInts("pads", null);
         kernels.launch(transposed ? "conv_transpose2d" : "conv2d", (long) size(out), new KernelArgs().ptr(addr(a, in[0])).ptr(addr(a, in[1]))
                 .ptr(bias ? addr(a, in[2]) : 0).ptr(addr(a, out)).i32(x[0]).i32(x[1]).i32(x[2]).i32(x[3]).i32(y[1]).i32(wt[2]).i32(wt[3])
                 .i32(y[2]).i32(y[3]).i32(s[0]).i32(s[1]).i32(d[0]).i32(d[1]).i32(p[0]).i32(p[1]).i32(at.getInt("group", 1)).i32(bias ? 1 : 0));
     }
 
+    /**
+     * Per image and group, Y_g [mg x P] = W_g [mg x K] . col [K x P] (row-major), which cuBLAS (column-major) takes
+     * as Y_g^T = col^T . W_g^T with no transposes. col is the input itself for a pointwise convolution, else
+     * im2col tiles of output pixels in the workspace, each followed by the GEMM for its columns of Y.
+     */
+    private void convGemm(long a, ConvShape c, TensorRef[] in, TensorRef out) {
+        long x = addr(a, in[0]), w = addr(a, in[1]), y = addr(a, out);
+        long col = workspace + blas.workspaceBytes();
+        int p = c.pixels(), tile = c.tilePixels(im2colCap);
+        for (int img = 0; img < c.n(); img++) {
+            for (int g = 0; g < c.group(); g++) {
+                long xg = x + 4L * ((long) img * c.c() + (long) g * c.cg()) * c.h() * c.w();
+                long wg = w + 4L * g * c.mg() * c.k();
+                long yg = y + 4L * ((long) img * c.m() + (long) g * c.mg()) * p;
+                if (c.pointwise()) {
+                    blas.sgemm(false, false, p, c.mg(), c.k(), 1f, xg, p, wg, c.k(), 0f, yg, p, workspace);
+                    continue;
+                }
+                for (int p0 = 0; p0 < p; p0 += tile) {
+                    int pt = Math.min(tile, p - p0);
+                    kernels.launch("im2col", (long) c.k() * pt, new KernelArgs().ptr(xg).ptr(col).i32(c.h()).i32(c.w()).i32(c.kh()).i32(c.kw())
+                            .i32(c.ow()).i32(c.sh()).i32(c.sw()).i32(c.dh()).i32(c.dw()).i32(c.ph()).i32(c.pw()).i32(c.k()).i32(p0).i32(pt));
+                    blas.sgemm(false, false, pt, c.mg(), c.k(), 1f, col, pt, wg, c.k(), 0f, yg + 4L * p0, p, workspace);
+                }
+            }
+        }
+        if (in.length > 2) {
+            kernels.launch("channel_bias", size(out), new KernelArgs().ptr(y).ptr(addr(a, in[2])).i32(size(out)).i32(c.m()).i32(p));
+        }
+    }
+
+    /**
+     * ONNX Gemm, Y [m x n] = alpha op(A) op(B) + beta C (row-major), as cuBLAS's column-major Y^T = op(B)^T op(A)^T:
+     * a row-major matrix is its own transpose in column-major terms, so B comes first and the flags carry over.
+     * C is first broadcast into Y, then the GEMM adds to it with beta.
+     */
     private void gemm(long a, Attributes at, TensorRef[] in, TensorRef out) {
         boolean ta = at.getInt("transA", 0) == 1, tb = at.getInt("transB", 0) == 1;
         int[] as = in[0].shape(), bs = in[1].shape();
         int m = ta ? as[1] : as[0], k = ta ? as[0] : as[1], n = tb ? bs[0] : bs[1];
-        int[] cs = in.length > 2 ? broadcastStrides(in[2].shape(), new int[] {m, n}) : new int[] {0, 0};
-        launchGemm(addr(a, in[0]), addr(a, in[1]), in.length > 2 ? addr(a, in[2]) : 0, addr(a, out), m, k, n, ta, tb, at.getFloat("alpha", 1f),
-                at.getFloat("beta", 1f), in.length > 2, cs[0], cs[1]);
-    }
-
-    private void launchGemm(long pa, long pb, long pc, long py, int m, int k, int n, boolean ta, boolean tb, float alpha, float beta, boolean hasC,
-                            int cRow, int cCol) {
-        kernels.launch("gemm", (n + 15) / 16, (m + 15) / 16, 16, 16, new KernelArgs().ptr(pa).ptr(pb).ptr(pc).ptr(py).i32(m).i32(k).i32(n)
-                .i32(ta ? 1 : 0).i32(tb ? 1 : 0).f32(alpha).f32(beta).i32(hasC ? 1 : 0).i32(cRow).i32(cCol));
+        boolean hasC = in.length > 2;
+        if (hasC) {
+            int[] cs = broadcastStrides(in[2].shape(), new int[] {m, n});
+            kernels.launch("gather", (long) m * n, new KernelArgs().ptr(addr(a, in[2])).ptr(addr(a, out)).i32(m * n).i32(2).i8(new int[] {m, n})
+                    .i8(cs).i64(0));
+        }
+        if (m == 0 || n == 0) return;
+        blas.sgemm(tb, ta, n, m, k, at.getFloat("alpha", 1f), addr(a, in[1]), Math.max(1, bs[1]), addr(a, in[0]), Math.max(1, as[1]),
+                hasC ? at.getFloat("beta", 1f) : 0f, addr(a, out), n, workspace);
     }
 
     private void matmul(long a, TensorRef ra, TensorRef rb, TensorRef out) {
@@ -218,9 +308,10 @@ final class CudaOps {
         int count = (int) Shapes.size(batch);
         int[] mapA = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchA, batch);
         int[] mapB = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchB, batch);
+        if (m == 0 || n == 0) return;
         for (int i = 0; i < count; i++) {
-            launchGemm(addr(a, ra) + 4L * mapA[i] * m * k, addr(a, rb) + 4L * mapB[i] * k * n, 0, addr(a, out) + 4L * i * m * n, m, k, n, false, false,
-                    1f, 0f, false, 0, 0);
+            blas.sgemm(false, false, n, m, k, 1f, addr(a, rb) + 4L * mapB[i] * k * n, n, addr(a, ra) + 4L * mapA[i] * m * k, Math.max(1, k), 0f,
+                    addr(a, out) + 4L * i * m * n, n, workspace);
         }
     }
 

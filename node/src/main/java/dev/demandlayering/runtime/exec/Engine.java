@@ -27,6 +27,8 @@ public final class Engine implements AutoCloseable {
     private final ArenaPlan plan;
     private final Backend backend;
     private final Arena arena;
+    private final Region workspace;
+    private final LayerClock clock;
     private final List<BlobReader> readers = new ArrayList<>();
     private final WeightRing ring;
     private final WeightLoader loader;
@@ -47,6 +49,8 @@ public final class Engine implements AutoCloseable {
         this.plan = plan;
         this.backend = backend;
         this.arena = backend.allocateArena(plan.arenaBytes());
+        this.workspace = new Region(plan.workspaceOffset(), plan.workspaceBytes());
+        this.clock = backend.layerClock(plan.models().stream().mapToInt(m -> m.model().layers().size()).max().orElse(0));
         List<WeightLoader.Item> sequence = new ArrayList<>();
         try {
             for (int mi = 0; mi < packs.size(); mi++) {
@@ -111,13 +115,19 @@ public final class Engine implements AutoCloseable {
                 long modelStart = System.nanoTime();
                 ArenaPlan.ModelPlan mp = plan.models().get(mi);
                 for (Map.Entry<String, float[]> e : inputs.get(mi).entrySet()) arena.write(mp.tensorOffsets().get(e.getKey()), e.getValue());
+                List<LayerStats> submitted = new ArrayList<>();
                 for (Layer l : mp.model().layers()) {
                     LayerStats s = runLayer(mi, mp, l);
-                    stats.add(s);
+                    submitted.add(s);
                     bytesRead += s.bytesRead();
                     stall += s.waitMs();
                 }
                 backend.synchronize();
+                // compute times are the device's, known once its work is done
+                for (LayerStats s : submitted) {
+                    stats.add(new LayerStats(s.model(), s.layer(), s.name(), s.kind(), s.weightBytes(), s.resident(), s.loadMs(), s.waitMs(),
+                            clock.elapsedMs(s.layer()), s.bytesRead()));
+                }
                 Map<String, float[]> out = new LinkedHashMap<>();
                 for (String o : mp.model().outputs()) {
                     out.put(o, arena.read(mp.tensorOffsets().get(o), (int) Shapes.size(mp.model().activationShapes().get(o))));
@@ -131,7 +141,7 @@ public final class Engine implements AutoCloseable {
         }
         double latency = (System.nanoTime() - frameStart) / 1e6;
         long ringPeak = ring == null ? 0 : ring.highWaterAndReset();
-        long peak = plan.residentBytes() + plan.activationBytes() + ringPeak;
+        long peak = plan.residentBytes() + plan.activationBytes() + plan.workspaceBytes() + ringPeak;
         FrameStats fs = new FrameStats(plan.arenaBytes(), peak, plan.residentBytes(), plan.streamedWeightBytes(), plan.totalWeightBytes(),
                 bytesRead, latency, stall, modelMs, stats);
         return new FrameResult(outputs, fs);
@@ -171,7 +181,7 @@ public final class Engine implements AutoCloseable {
         }
         Map<String, TensorRef> weights = new HashMap<>();
         for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + w.offset(), w.shape()));
-        long c0 = System.nanoTime();
+        clock.start(l.index());
         for (Node n : l.nodes()) {
             TensorRef[] in = new TensorRef[n.inputs().size()];
             for (int i = 0; i < in.length; i++) {
@@ -184,15 +194,15 @@ public final class Engine implements AutoCloseable {
                 String name = n.outputs().get(i);
                 out[i] = new TensorRef(mp.tensorOffsets().get(name), mp.model().activationShapes().get(name));
             }
-            backend.execute(n, arena, in, out);
+            backend.execute(n, arena, in, out, workspace);
         }
+        clock.stop(l.index());
         if (streamed) {
             // no host wait: the arena orders the next copy into this range after the work just submitted
             arena.releaseWeights(base, ArenaPlanner.slotBytes(l));
             ring.release();
         }
-        double computeMs = (System.nanoTime() - c0) / 1e6;
-        return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, computeMs, bytes);
+        return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, Double.NaN, bytes);
     }
 
     private static void validateInputs(LayeredModel m, Map<String, float[]> given) {
@@ -223,6 +233,7 @@ public final class Engine implements AutoCloseable {
                 // closing a read-only channel cannot lose data
             }
         }
+        if (clock != null) clock.close();
         arena.close();
     }
 }

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where everything lives in the one arena: [resident weights | activations | weight ring]. The activation
- * and ring regions are shared by all models, which run one after another on each frame.
+ * Where everything lives in the one arena: [resident weights | activations | kernel workspace | weight ring].
+ * The activation, workspace and ring regions are shared by all models, which run one after another on each frame.
  *
  * @param minimumBytes the smallest arena any plan of these models could use (all streamed, ring = largest blob)
  * @param prefetch whether the loader runs ahead of compute (false = sequential: load, then compute)
  */
-public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffset, long activationBytes, long ringOffset,
+public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffset, long activationBytes, long workspaceOffset,
+                        long workspaceBytes, long ringOffset,
                         long ringBytes, List<ModelPlan> models, long minimumBytes, boolean prefetch, double predictedFrameMs) {
 
     /**

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plans one arena for a list of models run in order each frame. The arena is [resident | activations | ring]:
- * the activation region is the largest single model's liveness plan (models never overlap in time), the ring
- * holds streamed blobs (padded to the 4096-byte direct-I/O block), and resident blobs are placed once.
+ * Plans one arena for a list of models run in order each frame. The arena is [resident | activations |
+ * workspace | ring]: the activation region is the largest single model's liveness plan (models never overlap
+ * in time), the workspace is the backend's scratch for its kernels (GEMM operands on a GPU; none on the CPU),
+ * the ring holds streamed blobs (padded to the 4096-byte direct-I/O block), and resident blobs are placed once.
  * See docs/planner.md for the trade-off algorithm.
  */
 public final class ArenaPlanner {
@@ -20,10 +21,21 @@ public final class ArenaPlanner {
     private ArenaPlanner() {
     }
 
-    /** Planner inputs beyond the models. {@code budget} 0 means "no budget given". */
-    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
+    /**
+     * Planner inputs beyond the models. {@code budget} 0 means "no budget given"; {@code workspaceBytes} is the
+     * backend's kernel scratch ({@code Backend.workspaceBytes}), which counts toward the arena like everything else.
+     */
+    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes) {
+        public Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
+            this(budget, mode, prefetch, costs, 0);
+        }
+
         public static Request of(long budget, ResidencyMode mode) {
             return new Request(budget, mode, true, null);
+        }
+
+        public Request withWorkspace(long bytes) {
+            return new Request(budget, mode, prefetch, costs, bytes);
         }
     }
 
@@ -45,6 +57,7 @@ public final class ArenaPlanner {
             actBytes = Math.max(actBytes, p.bytes());
         }
         actBytes = LayerBuilder.align(actBytes, BLOCK);
+        long ws = LayerBuilder.align(req.workspaceBytes(), BLOCK);
         List<Step> steps = new ArrayList<>();
         long maxSlot = 0, allWeights = 0;
         for (int mi = 0; mi < models.size(); mi++) {
@@ -56,8 +69,8 @@ public final class ArenaPlanner {
                 steps.add(new Step(mi, l.index(), slot, c != null ? c : new LayerCost(0, 0)));
             }
         }
-        long minimum = actBytes + maxSlot;
-        long fullyResident = actBytes + allWeights;
+        long minimum = actBytes + ws + maxSlot;
+        long fullyResident = actBytes + ws + allWeights;
         boolean[] resident = new boolean[steps.size()];
         long ring;
         double predicted = Double.NaN;
@@ -65,24 +78,24 @@ public final class ArenaPlanner {
             case ALL -> {
                 if (req.budget() > 0 && req.budget() < fullyResident) {
                     throw new BudgetTooSmallException("arena budget " + req.budget() + " bytes cannot hold all weights resident: that needs "
-                            + fullyResident + " bytes (" + allWeights + " weights + " + actBytes + " activations)", fullyResident);
+                            + fullyResident + " bytes (" + allWeights + " weights + " + actBytes + " activations" + workspaceNote(ws) + ")", fullyResident);
                 }
                 java.util.Arrays.fill(resident, true);
                 ring = 0;
             }
             case NONE -> {
-                checkMinimum(req.budget(), minimum, actBytes, maxSlot);
-                ring = req.budget() > 0 ? (req.budget() - actBytes) / BLOCK * BLOCK : maxSlot;
+                checkMinimum(req.budget(), minimum, actBytes + ws, maxSlot, ws);
+                ring = req.budget() > 0 ? (req.budget() - actBytes - ws) / BLOCK * BLOCK : maxSlot;
             }
             default -> {
                 if (req.budget() <= 0) throw new IllegalArgumentException("the trade-off (resident auto) needs an arena budget");
-                checkMinimum(req.budget(), minimum, actBytes, maxSlot);
+                checkMinimum(req.budget(), minimum, actBytes + ws, maxSlot, ws);
                 if (req.budget() >= fullyResident) {
                     java.util.Arrays.fill(resident, true);
                     ring = 0;
                 } else {
                     if (req.costs() == null) throw new IllegalArgumentException("the trade-off needs per-layer costs (profile first)");
-                    ResidencySelector.Choice c = ResidencySelector.choose(steps, req.budget() - actBytes, maxSlot, req.prefetch());
+                    ResidencySelector.Choice c = ResidencySelector.choose(steps, req.budget() - actBytes - ws, maxSlot, req.prefetch());
                     resident = c.resident();
                     ring = c.ringBytes();
                     predicted = c.predictedMs();
@@ -90,18 +103,22 @@ public final class ArenaPlanner {
             }
         }
         if (req.costs() != null && Double.isNaN(predicted)) predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch());
-        return assemble(models, acts, steps, resident, actBytes, ring, minimum, req, predicted);
+        return assemble(models, acts, steps, resident, actBytes, ws, ring, minimum, req, predicted);
     }
 
-    private static void checkMinimum(long budget, long minimum, long act, long maxSlot) {
+    private static void checkMinimum(long budget, long minimum, long actAndWorkspace, long maxSlot, long ws) {
         if (budget > 0 && budget < minimum) {
             throw new BudgetTooSmallException("arena budget " + budget + " bytes is below the minimum of " + minimum + " bytes ("
-                    + maxSlot + " for the largest layer's weights + " + act + " for activations)", minimum);
+                    + maxSlot + " for the largest layer's weights + " + (actAndWorkspace - ws) + " for activations" + workspaceNote(ws) + ")", minimum);
         }
     }
 
+    private static String workspaceNote(long ws) {
+        return ws > 0 ? " + " + ws + " for the backend's kernel workspace" : "";
+    }
+
     private static ArenaPlan assemble(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, List<Step> steps,
-                                      boolean[] resident, long actBytes, long ring, long minimum, Request req, double predicted) {
+                                      boolean[] resident, long actBytes, long ws, long ring, long minimum, Request req, double predicted) {
         long residentBytes = 0;
         Map<String, Long> residentAt = new HashMap<>();
         for (int i = 0; i < steps.size(); i++) {
@@ -112,7 +129,8 @@ public final class ArenaPlanner {
             }
         }
         long actOffset = residentBytes;
-        long ringOffset = actOffset + actBytes;
+        long wsOffset = actOffset + actBytes;
+        long ringOffset = wsOffset + ws;
         long arena = req.budget() > 0 && req.mode() != ResidencyMode.ALL ? req.budget() : ringOffset + ring;
         if (req.mode() == ResidencyMode.ALL && req.budget() > 0) arena = Math.max(req.budget(), ringOffset);
         List<ArenaPlan.ModelPlan> plans = new ArrayList<>();
@@ -127,6 +145,6 @@ public final class ArenaPlanner {
             }
             plans.add(new ArenaPlan.ModelPlan(m, offsets, res));
         }
-        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, ringOffset, ring, plans, minimum, req.prefetch(), predicted);
+        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, wsOffset, ws, ringOffset, ring, plans, minimum, req.prefetch(), predicted);
     }
 }

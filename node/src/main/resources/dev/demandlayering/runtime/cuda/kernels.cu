@@ -208,27 +208,24 @@ extern "C" __global__ void conv_transpose2d(const float* x, const float* w, cons
     y[i] = acc;
 }
 
-// Y[m,n] = alpha * sum_k A[m,k] B[k,n] + beta * C[(row, col) through strides], A and B optionally stored transposed;
-// 16x16 tiles through shared memory
-#define TILE 16
-extern "C" __global__ void gemm(const float* a, const float* b, const float* cm, float* y, int m, int k, int n, int ta, int tb,
-                                float alpha, float beta, int hasC, int cRowStride, int cColStride) {
-    __shared__ float as[TILE][TILE + 1], bs[TILE][TILE + 1];
-    int row = blockIdx.y * TILE + threadIdx.y, col = blockIdx.x * TILE + threadIdx.x;
-    float acc = 0.f;
-    for (int t = 0; t < k; t += TILE) {
-        int ak = t + threadIdx.x, bk = t + threadIdx.y;
-        as[threadIdx.y][threadIdx.x] = row < m && ak < k ? (ta ? a[(long long)ak * m + row] : a[(long long)row * k + ak]) : 0.f;
-        bs[threadIdx.y][threadIdx.x] = col < n && bk < k ? (tb ? b[(long long)col * k + bk] : b[(long long)bk * n + col]) : 0.f;
-        __syncthreads();
-        for (int j = 0; j < TILE; j++) acc += as[threadIdx.y][j] * bs[j][threadIdx.x];
-        __syncthreads();
-    }
-    if (row < m && col < n) {
-        float v = alpha * acc;
-        if (hasC) v += beta * cm[(long long)row * cRowStride + (long long)col * cColStride];
-        y[(long long)row * n + col] = v;
-    }
+// im2col of one image and group for output pixels [p0, p0 + pt): col[k * pt + j], k over (channel, ky, kx) as the
+// weights are laid out, zero where the window leaves the (padded) input; x points at the group's first channel
+extern "C" __global__ void im2col(const float* x, float* col, int h, int wd, int kh, int kw, int ow, int sh, int sw, int dh, int dw,
+                                  int ph, int pw, int kdim, int p0, int pt) {
+    long long i = gid();
+    if (i >= (long long)kdim * pt) return;
+    int j = (int)(i % pt), k = (int)(i / pt);
+    int p = p0 + j, oy = p / ow, ox = p % ow;
+    int kx = k % kw, ky = (k / kw) % kh, ci = k / (kw * kh);
+    int iy = oy * sh - ph + ky * dh, ix = ox * sw - pw + kx * dw;
+    col[i] = iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[((long long)ci * h + iy) * wd + ix] : 0.f;
+}
+
+// y[img, ch, p] += b[ch] over n values of m channels of plane values each
+extern "C" __global__ void channel_bias(float* y, const float* b, int n, int m, int plane) {
+    long long i = gid();
+    if (i >= n) return;
+    y[i] += b[(i / plane) % m];
 }
 
 // coord: 0 half_pixel, 1 asymmetric, 2 align_corners, 3 pytorch_half_pixel, 4 tf_half_pixel_for_nn;

@@ -12,6 +12,7 @@ import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.exec.LayerStats;
 import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
@@ -52,8 +53,9 @@ class CudaBackendTest {
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
         }
-        long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)).minimumBytes();
         try (CudaBackend gpu = CudaBackend.open()) {
+            long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)
+                    .withWorkspace(gpu.workspaceBytes(List.of(pack.model())))).minimumBytes();
             for (Session.Options o : List.of(Session.Options.of(0, ResidencyMode.ALL), Session.Options.of(min, ResidencyMode.NONE))) {
                 long freeBefore = CudaDevice.memInfo()[0];
                 long lowest = freeBefore;
@@ -65,7 +67,16 @@ class CudaBackendTest {
                     }
                     long used = freeBefore - lowest;
                     long arena = s.plan().arenaBytes();
-                    System.out.printf("%s %s: arena %d bytes, device memory used %d bytes, %.2f ms%n", name, o.mode(), arena, used, r.stats().latencyMs());
+                    System.out.printf("%s %s: arena %d bytes (workspace %d), device memory used %d bytes, %.2f ms%n", name, o.mode(), arena,
+                            s.plan().workspaceBytes(), used, r.stats().latencyMs());
+                    // per-layer compute times come from CUDA events: each one real, together within the frame
+                    double layers = 0;
+                    for (LayerStats l : r.stats().layers()) {
+                        assertTrue(l.computeMs() >= 0 && !Double.isNaN(l.computeMs()), name + " layer " + l.layer() + " compute " + l.computeMs());
+                        layers += l.computeMs();
+                    }
+                    assertTrue(layers > 0 && layers <= r.stats().latencyMs(), name + ": layers' compute " + layers + " ms vs frame "
+                            + r.stats().latencyMs() + " ms");
                     // cudaMalloc rounds up to its 2 MiB granularity
                     assertTrue(used <= arena + (2L << 20), name + " " + o.mode() + ": device memory used " + used + " > arena " + arena);
                 }

@@ -3,21 +3,34 @@ package dev.demandlayering.runtime.cuda;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.Arena;
 import dev.demandlayering.runtime.exec.Backend;
+import dev.demandlayering.runtime.exec.Region;
 import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.layers.LayeredModel;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.Pointer;
 
 /**
  * The CUDA backend's op dispatch ({@link CudaOps}) and kernels (kernels.cu) run on the CPU through
- * {@link KernelEmulator}, over the CPU backend's arena (host memory standing in for the device's): everything
- * of the backend but the CUDA runtime calls (streams, events, copies).
+ * {@link KernelEmulator}, over the CPU backend's arena (host memory standing in for the device's), with its
+ * GEMMs through the emulator's cuBLAS-convention GEMM and its workspace planned in the arena: everything of the
+ * backend but the CUDA runtime and library calls themselves (streams, events, copies, cuBLAS's kernels).
  */
 public final class EmulatedCudaBackend implements Backend {
-    private final CudaOps ops = new CudaOps(KernelEmulator.launcher());
+    private final CudaOps ops;
     private final CpuBackend cpu = new CpuBackend();
     private final Map<Arena, Long> bases = new IdentityHashMap<>();
+
+    public EmulatedCudaBackend() {
+        this(CudaOps.IM2COL_CAP);
+    }
+
+    /** @param im2colCap the most bytes one im2col tile may take (small: many tiles per convolution) */
+    public EmulatedCudaBackend(long im2colCap) {
+        ops = new CudaOps(KernelEmulator.launcher(), KernelEmulator.blas(), im2colCap);
+    }
 
     @Override
     public String name() {
@@ -34,6 +47,17 @@ public final class EmulatedCudaBackend implements Backend {
 
     @Override
     public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out) {
-        ops.run(node, bases.get(arena), in, out);
+        throw new IllegalStateException("runs with the plan's workspace only");
+    }
+
+    @Override
+    public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out, Region workspace) {
+        long base = bases.get(arena);
+        ops.run(node, base, in, out, base + workspace.offset());
+    }
+
+    @Override
+    public long workspaceBytes(List<LayeredModel> models) {
+        return ops.workspaceBytes(models);
     }
 }

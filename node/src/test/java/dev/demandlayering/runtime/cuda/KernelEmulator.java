@@ -20,6 +20,9 @@ final class KernelEmulator {
 
     static native int launch(String name, int gridX, int gridY, int blockX, int blockY, long params);
 
+    static native int sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c,
+                            int ldc);
+
     /** Builds and loads the emulator, or skips the calling test saying why it cannot. */
     static synchronized void load() {
         if (!loaded && unavailable == null) {
@@ -43,6 +46,24 @@ final class KernelEmulator {
             }
         }
         Assumptions.assumeTrue(loaded, unavailable);
+    }
+
+    /** cuBLAS's GEMM on the CPU, with cuBLAS's argument checks and the backend's workspace size. */
+    static Blas blas() {
+        load();
+        return new Blas() {
+            @Override
+            public long workspaceBytes() {
+                return Cublas.WORKSPACE;
+            }
+
+            @Override
+            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c, int ldc,
+                              long workspace) {
+                int rc = KernelEmulator.sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+                if (rc != 0) throw new IllegalStateException("cublasSgemm would refuse " + m + "x" + n + "x" + k + " with lda " + lda + ", ldb " + ldb + ", ldc " + ldc);
+            }
+        };
     }
 
     /** A launcher that runs kernels.cu on the CPU. */
