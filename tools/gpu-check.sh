@@ -18,7 +18,7 @@ export LD_LIBRARY_PATH="$(IFS=:; echo "${libdirs[*]:-}")${LD_LIBRARY_PATH:+:$LD_
   echo "== nvidia-smi"; nvidia-smi 2>&1 || echo "nvidia-smi not available"
   echo "== CUDA library directories"; printf '%s\n' "${libdirs[@]:-none found}"
   echo "== libraries the backend links"
-  for lib in libcudart.so.13 libnvrtc.so.13 libnvrtc-builtins.so.13*; do
+  for lib in libcudart.so.13 libnvrtc.so.13 libnvrtc-builtins.so.13* libcublas.so.13 libcublasLt.so.13; do
     found=""; for d in "${libdirs[@]:-}"; do [ -n "$d" ] && ls "$d"/$lib >/dev/null 2>&1 && found="$d"; done
     echo "$lib: ${found:-NOT FOUND}"
   done

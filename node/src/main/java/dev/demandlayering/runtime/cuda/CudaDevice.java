@@ -27,6 +27,11 @@ public record CudaDevice(boolean available, String reason, int index, String nam
             return none("the CUDA runtime (libcudart.so.13) cannot be loaded: " + firstLine(e));
         }
         try {
+            Loader.load(org.bytedeco.cuda.global.cublas.class);
+        } catch (Throwable e) {
+            return none("cuBLAS (libcublas.so.13, libcublasLt.so.13) cannot be loaded: " + firstLine(e));
+        }
+        try {
             int[] count = {0};
             int s = cudart.cudaGetDeviceCount(count);
             if (s != cudart.cudaSuccess) return none("no usable CUDA device: " + cudart.cudaGetErrorString(s).getString());
