@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String name : models) {
             ModelManifest m = cat.manifest(name);
             Path p = packDir.resolve(name + ".dlp");
-            ModelImporter.pack(cat.modelFile(m), p, false);
+            ModelImporter.pack(cat.modelFile(m), p, true);
             packs.add(PackFile.open(p));
             inputs.add(Map.of(m.inputName(), inputsDir != null ? Npy.read(inputsDir.resolve(name + ".npy")).data()
                     : Preprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
@@ -195,13 +195,15 @@ final class BenchCommand implements Callable<Integer> {
 
     private List<Row> measureSet(String set, List<PackFile> packs, List<Map<String, float[]>> inputs) throws Exception {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
-        long ws = device.workspaceBytes(models);
-        ArenaPlan min = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.NONE).withWorkspace(ws));
-        ArenaPlan all = ArenaPlanner.plan(models, ArenaPlanner.Request.of(0, ResidencyMode.ALL).withWorkspace(ws));
+        ArenaPlan min = Session.sizing(models, device, ResidencyMode.NONE, false);
+        ArenaPlan all = Session.sizing(models, device, ResidencyMode.ALL, false);
         List<Row> rows = new ArrayList<>();
         rows.add(measure(set, "fully resident", packs, inputs, 0, ResidencyMode.ALL, true));
         rows.add(measure(set, "sequential (no overlap), minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, false));
         rows.add(measure(set, "demand layering, minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, true));
+        rows.add(measure(set, "demand layering, minimum arena, fp16 weights", packs, inputs,
+                Session.sizing(models, device, ResidencyMode.NONE, true).minimumBytes(), ResidencyMode.NONE, true, true));
+        rows.add(measure(set, "fully resident, fp16 weights", packs, inputs, 0, ResidencyMode.ALL, true, true));
         for (double f : new double[] {0.25, 0.5, 0.75}) {
             long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
             rows.add(measure(set, String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), packs, inputs, budget, ResidencyMode.AUTO, true));
@@ -211,7 +213,12 @@ final class BenchCommand implements Callable<Integer> {
 
     private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
                         boolean prefetch) throws Exception {
-        Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null);
+        return measure(set, config, packs, inputs, budget, mode, prefetch, false);
+    }
+
+    private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
+                        boolean prefetch, boolean half) throws Exception {
+        Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null, half);
         try (Session s = Session.open(packs, o, device)) {
             FrameTiming t = FrameTiming.measure(s, inputs, WARMUP_FRAMES, frames);
             FrameStats last = t.last();

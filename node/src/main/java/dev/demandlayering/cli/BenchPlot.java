@@ -16,7 +16,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** The memory-delay curves of a bench run: per model set, median latency against the arena size (the budget). */
+/** The memory-delay curves of a bench run: per model set and weight precision, median latency against the arena size (the budget). */
 final class BenchPlot {
     private BenchPlot() {
     }
@@ -25,7 +25,9 @@ final class BenchPlot {
         Map<String, XYSeries> sets = new LinkedHashMap<>();
         for (BenchCommand.Row r : rows) {
             if (r.config().startsWith("sequential")) continue; // not on the trade-off curve
-            sets.computeIfAbsent(r.set(), s -> new XYSeries(s, true, true)).add(r.arenaBytes() / 1048576.0, r.medianMs());
+            // float16 weights make a curve of their own
+            String name = r.config().endsWith("fp16 weights") ? r.set() + ", fp16 weights" : r.set();
+            sets.computeIfAbsent(name, s -> new XYSeries(s, true, true)).add(r.arenaBytes() / 1048576.0, r.medianMs());
         }
         XYSeriesCollection data = new XYSeriesCollection();
         sets.values().forEach(data::addSeries);

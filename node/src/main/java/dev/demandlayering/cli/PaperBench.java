@@ -66,9 +66,8 @@ final class PaperBench {
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         List<Map<String, float[]>> in = List.of(Map.of("input", x));
-        long ws = backend.workspaceBytes(List.of(pack.model()));
-        ArenaPlan min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE).withWorkspace(ws));
-        ArenaPlan all = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.ALL).withWorkspace(ws));
+        ArenaPlan min = Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, false);
+        ArenaPlan all = Session.sizing(List.of(pack.model()), backend, ResidencyMode.ALL, false);
         List<Point> points = new ArrayList<>();
         points.add(run(net, "fully preloaded", pack, in, opts(0, ResidencyMode.ALL, true, null)));
         points.add(run(net, "sequential, minimum arena", pack, in, opts(min.minimumBytes(), ResidencyMode.NONE, false, null)));
@@ -83,8 +82,7 @@ final class PaperBench {
             }
             if (f == 0.25) points.add(run(net, "ahead-distance only, same arena as 25%", pack, in, opts(budget, ResidencyMode.NONE, true, null)));
         }
-        ArenaPlan tmin = ArenaPlanner.plan(List.of(tiled.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)
-                .withWorkspace(backend.workspaceBytes(List.of(tiled.model()))));
+        ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, false);
         points.add(run(net, "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena", tiled, in,
                 opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
         Files.deleteIfExists(packFile);

@@ -90,7 +90,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--save-costs", paramLabel = "FILE", description = "write the per-layer times the trade-off used (JSON)")
     Path costsOut;
 
-    @Option(names = "--fp16", description = "when packing on the fly, also store float16 blobs")
+    @Option(names = "--fp16", description = "float16 weights: half the weight memory and read bytes (a model packed on the fly gets "
+            + "float16 blobs; a --pack must have been written with 'dlayer pack --fp16')")
     boolean fp16;
 
     @Option(names = "--score-threshold", paramLabel = "S", description = "detection models: minimum class score; default ${DEFAULT-VALUE}")
@@ -112,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
         }
         Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true, diskBandwidth), 2,
-                costsIn == null ? null : CostsFile.read(costsIn));
+                costsIn == null ? null : CostsFile.read(costsIn), fp16);
         Backends.Choice choice = Backends.select(backend);
         System.err.println("dlayer run: " + choice.reason());
         try (Backend b = choice.backend(); Session session = Session.open(List.of(src.pack()), opts, b)) {

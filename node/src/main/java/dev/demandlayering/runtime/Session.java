@@ -50,26 +50,49 @@ public final class Session implements AutoCloseable {
 
     /**
      * Arena and loader settings. {@code budget} 0 lets the planner size the arena. {@code costs}, when not
-     * null, are per-layer times ("model/layer" keys) the trade-off uses instead of profiling.
+     * null, are per-layer times ("model/layer" keys) the trade-off uses instead of profiling. {@code halfWeights}
+     * streams and keeps the packs' float16 blobs instead of their float32 ones: half the weight bytes in the
+     * arena and on the disk, at float16's precision.
      */
     public record Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames,
-                          Map<String, LayerCost> costs) {
+                          Map<String, LayerCost> costs, boolean halfWeights) {
+        public Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames, Map<String, LayerCost> costs) {
+            this(budget, mode, prefetch, io, profileFrames, costs, false);
+        }
+
         public static Options of(long budget, ResidencyMode mode) {
             return new Options(budget, mode, true, Engine.Options.defaults(), 2, null);
         }
+
+        public Options withHalfWeights(boolean half) {
+            return new Options(budget, mode, prefetch, io, profileFrames, costs, half);
+        }
+    }
+
+    /**
+     * The unbudgeted plan of these models on this backend ({@code NONE}: the minimum arena; {@code ALL}: fully
+     * resident), for sizing budgets.
+     */
+    public static ArenaPlan sizing(List<LayeredModel> models, Backend backend, ResidencyMode mode, boolean halfWeights) {
+        return ArenaPlanner.plan(models, request(models, backend, Options.of(0, mode).withHalfWeights(halfWeights), 0, mode, true, null));
+    }
+
+    /** A planner request for these options on this backend: its workspace and the weights' precision included. */
+    static ArenaPlanner.Request request(List<LayeredModel> models, Backend backend, Options opts, long budget, ResidencyMode mode, boolean prefetch,
+                                       Map<String, LayerCost> costs) {
+        return new ArenaPlanner.Request(budget, mode, prefetch, costs, backend.workspaceBytes(models, opts.halfWeights()), opts.halfWeights());
     }
 
     public static Session open(List<PackFile> packs, Options opts, Backend backend) throws IOException {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         Map<String, LayerCost> costs = null;
-        long ws = backend.workspaceBytes(models);
         if (opts.mode() == ResidencyMode.AUTO) {
-            ArenaPlan probe = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), ResidencyMode.NONE, true, null, ws));
+            ArenaPlan probe = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), ResidencyMode.NONE, true, null));
             long fullyResident = probe.activationBytes() + probe.workspaceBytes() + models.stream().flatMap(m -> m.layers().stream())
-                    .mapToLong(ArenaPlanner::slotBytes).sum();
+                    .mapToLong(l -> ArenaPlanner.slotBytes(l, opts.halfWeights())).sum();
             if (opts.budget() < fullyResident) costs = opts.costs() != null ? opts.costs() : profile(packs, models, backend, opts);
         }
-        ArenaPlan plan = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs, ws));
+        ArenaPlan plan = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), opts.mode(), opts.prefetch(), costs));
         return new Session(new Engine(packs, plan, backend, opts.io()), costs, packs, opts, backend);
     }
 
@@ -78,7 +101,7 @@ public final class Session implements AutoCloseable {
      * the minimum arena, on zero inputs; the last of {@code profileFrames} frames counts.
      */
     static Map<String, LayerCost> profile(List<PackFile> packs, List<LayeredModel> models, Backend backend, Options opts) throws IOException {
-        ArenaPlan seq = ArenaPlanner.plan(models, new ArenaPlanner.Request(0, ResidencyMode.NONE, false, null, backend.workspaceBytes(models)));
+        ArenaPlan seq = ArenaPlanner.plan(models, request(models, backend, opts, 0, ResidencyMode.NONE, false, null));
         Map<String, LayerCost> costs = new HashMap<>();
         try (Engine e = new Engine(packs, seq, backend, opts.io())) {
             FrameStats last = null;
@@ -111,8 +134,7 @@ public final class Session implements AutoCloseable {
     private void replan() {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         Map<String, LayerCost> costs = drift.estimates();
-        ArenaPlan next = ArenaPlanner.plan(models, new ArenaPlanner.Request(opts.budget(), opts.mode(), opts.prefetch(), costs,
-                backend.workspaceBytes(models)));
+        ArenaPlan next = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), opts.mode(), opts.prefetch(), costs));
         ArenaPlan now = engine.plan();
         profile = costs;
         predictedMs = next.predictedFrameMs();

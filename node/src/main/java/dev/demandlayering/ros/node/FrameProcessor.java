@@ -64,10 +64,11 @@ public final class FrameProcessor implements AutoCloseable {
         Path packDir = Files.createDirectories(catalog.packDir());
         @SuppressWarnings("unchecked")
         List<String> models = (List<String>) params.get("models");
+        boolean half = "fp16".equals(params.get("weight_precision"));
         for (String name : models) {
             ModelManifest m = catalog.manifest(name);
             Path pack = packDir.resolve(name + ".dlp");
-            ModelImporter.pack(catalog.modelFile(m), pack, false);
+            ModelImporter.pack(catalog.modelFile(m), pack, half);
             packs.add(PackFile.open(pack));
             manifests.add(m);
         }
@@ -80,7 +81,7 @@ public final class FrameProcessor implements AutoCloseable {
         long arena = (Long) params.get("arena_size");
         if (mode == ResidencyMode.AUTO && arena == 0) mode = ResidencyMode.NONE;
         try {
-            session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null), backend);
+            session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null).withHalfWeights(half), backend);
         } catch (IOException | RuntimeException e) {
             backend.close();
             throw e;

@@ -27,6 +27,9 @@ public final class NodeParameters {
             .add("residency", ParameterSchema.Type.STRING, "auto",
                     "Which layers stay resident: auto (memory-delay trade-off within arena_size), none (stream all), all (fully resident).",
                     "auto, none, all", v -> Set.of("auto", "none", "all").contains(v))
+            .add("weight_precision", ParameterSchema.Type.STRING, "fp32",
+                    "Weights in the arena and on the disk: fp32, or fp16 (half the weight memory and read bytes; outputs move by about 1e-3; convolutions run on a GPU's tensor cores).",
+                    "fp32, fp16", v -> Set.of("fp32", "fp16").contains(v))
             .add("backend", ParameterSchema.Type.STRING, "auto",
                     "Compute backend: auto picks cuda when a GPU is usable, else cpu (and logs why).", "auto, cpu, cuda",
                     v -> Set.of("auto", "cpu", "cuda").contains(v))

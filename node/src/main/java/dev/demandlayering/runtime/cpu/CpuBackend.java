@@ -2,13 +2,21 @@ package dev.demandlayering.runtime.cpu;
 
 import dev.demandlayering.runtime.exec.Arena;
 import dev.demandlayering.runtime.exec.Backend;
+import dev.demandlayering.runtime.exec.HalfWeights;
+import dev.demandlayering.runtime.exec.Region;
 import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
+import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.pack.Fp16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
-/** The pure-Java backend: an off-heap arena and the kernels in this package, using all cores. */
+/**
+ * The pure-Java backend: an off-heap arena and the kernels in this package, using all cores. Float16 weights
+ * are widened to float32 in the arena's workspace just before their node runs.
+ */
 public final class CpuBackend implements Backend {
     @Override
     public String name() {
@@ -24,7 +32,27 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
+        return halfWeights ? HalfWeights.widenBytes(models, (n, i, s) -> true) : 0;
+    }
+
+    @Override
+    public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs, Region workspace) {
+        TensorRef[] wide = HalfWeights.layout(node, inputs, workspace.offset(), (n, i, s) -> true);
+        TensorRef[] in = inputs.clone();
+        for (int i = 0; i < in.length; i++) {
+            if (wide[i] == null) continue;
+            ((CpuArena) arena).widen(inputs[i], wide[i]);
+            in[i] = wide[i];
+        }
+        execute(node, arena, in, outputs);
+    }
+
+    @Override
     public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs) {
+        for (TensorRef t : inputs) {
+            if (t.half()) throw new IllegalStateException(node.describe() + ": float16 weights need the plan's workspace to be widened in");
+        }
         CpuArena a = (CpuArena) arena;
         TensorView[] in = new TensorView[inputs.length];
         for (int i = 0; i < in.length; i++) in[i] = a.view(inputs[i]);
@@ -40,6 +68,14 @@ public final class CpuBackend implements Backend {
         CpuArena(int bytes) {
             memory = ByteBuffer.allocateDirect(bytes + 8192).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
             memory.limit(bytes);
+        }
+
+        /** Float16 values at {@code from} as float32 at {@code to}. */
+        void widen(TensorRef from, TensorRef to) {
+            int n = (int) Shapes.size(from.shape());
+            java.nio.ShortBuffer src = memory.slice((int) from.offset(), 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+            java.nio.FloatBuffer dst = memory.slice((int) to.offset(), 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < n; i++) dst.put(i, Fp16.toFloat(src.get(i)));
         }
 
         TensorView view(TensorRef r) {

@@ -40,11 +40,20 @@ record ConvShape(int n, int c, int h, int w, int m, int kh, int kw, int oh, int 
      * group) stay with the direct kernel.
      */
     boolean asGemm() {
-        return k() >= 16 && mg() >= 8;
+        return gemm(k(), mg());
     }
 
-    /** Output pixels per im2col tile: as many as fit {@code capBytes}, at least one. */
-    int tilePixels(long capBytes) {
-        return (int) Math.max(1, Math.min(pixels(), capBytes / (4L * k())));
+    /** {@link #asGemm} from the weights' shape (OIHW) alone. */
+    static boolean gemmWeights(int[] wt, int group) {
+        return gemm(wt[1] * wt[2] * wt[3], wt[0] / group);
+    }
+
+    private static boolean gemm(int k, int mg) {
+        return k >= 16 && mg >= 8;
+    }
+
+    /** Output pixels per im2col tile of {@code elementBytes}-byte values: as many as fit {@code capBytes}, at least one. */
+    int tilePixels(long capBytes, int elementBytes) {
+        return (int) Math.max(1, Math.min(pixels(), capBytes / ((long) elementBytes * k())));
     }
 }

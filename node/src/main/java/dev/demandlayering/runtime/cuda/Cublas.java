@@ -3,13 +3,15 @@ package dev.demandlayering.runtime.cuda;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
  * cuBLAS on the backend's compute stream. Its scratch is a slice of the arena's workspace (cublasSetWorkspace)
- * so that cuBLAS allocates no device memory of its own during a frame; FP32 math (no TF32) keeps outputs
- * within 1e-3 of the CPU backend.
+ * so that cuBLAS allocates no device memory of its own during a frame. Float32 GEMMs use FP32 math (no TF32),
+ * keeping outputs within 1e-3 of the CPU backend; float16 weights go through cublasGemmEx with float32
+ * accumulation, which runs on the tensor cores.
  */
 final class Cublas implements Blas, AutoCloseable {
     /** cuBLAS's own scratch per GEMM: enough for its split-K kernels on the shapes convolutions give. */
@@ -33,14 +35,28 @@ final class Cublas implements Blas, AutoCloseable {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float a, long pa, int lda, long pb, int ldb, float b, long pc, int ldc,
                       long workspace) {
-        if (workspace != boundWorkspace) {
-            check(cublas.cublasSetWorkspace_v2(handle, at(workspace), WORKSPACE), "cublasSetWorkspace");
-            boundWorkspace = workspace;
-        }
+        bindWorkspace(workspace);
         alpha.put(a);
         beta.put(b);
         check(cublas.cublasSgemm_v2(handle, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
                 m, n, k, alpha, floats(pa), lda, floats(pb), ldb, beta, floats(pc), ldc), "cublasSgemm " + m + "x" + n + "x" + k);
+    }
+
+    @Override
+    public void hgemm(int m, int n, int k, long pa, int lda, long pb, int ldb, long pc, int ldc, long workspace) {
+        bindWorkspace(workspace);
+        alpha.put(1f);
+        beta.put(0f);
+        check(cublas.cublasGemmEx(handle, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N, m, n, k, alpha, at(pa), cudart.CUDA_R_16F, lda, at(pb),
+                cudart.CUDA_R_16F, ldb, beta, at(pc), cudart.CUDA_R_32F, ldc, cublas.CUBLAS_COMPUTE_32F, cublas.CUBLAS_GEMM_DEFAULT),
+                "cublasGemmEx (float16 in, float32 out) " + m + "x" + n + "x" + k);
+    }
+
+    private void bindWorkspace(long workspace) {
+        if (workspace != boundWorkspace) {
+            check(cublas.cublasSetWorkspace_v2(handle, at(workspace), WORKSPACE), "cublasSetWorkspace");
+            boundWorkspace = workspace;
+        }
     }
 
     /** A JavaCPP pointer at a device address (never dereferenced on the host). */

@@ -76,12 +76,12 @@ public final class CudaBackend implements Backend {
     public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out, Region workspace) {
         bind();
         CudaArena a = (CudaArena) arena;
-        ops.run(node, a.address(0), in, out, a.address(workspace.offset()));
+        ops.run(node, a.address(0), in, out, workspace);
     }
 
     @Override
-    public long workspaceBytes(List<LayeredModel> models) {
-        return ops.workspaceBytes(models);
+    public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
+        return ops.workspaceBytes(models, halfWeights);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.demandlayering.runtime.cuda;
 
+import dev.demandlayering.runtime.exec.HalfWeights;
+import dev.demandlayering.runtime.exec.Region;
 import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
@@ -40,38 +42,40 @@ final class CudaOps {
 
     /**
      * Arena workspace the models need: the BLAS's own scratch, then the largest im2col tile of any convolution
-     * that runs as a GEMM.
+     * that runs as a GEMM (float16 with float16 weights, which pointwise convolutions then need too), then room to
+     * widen the float16 weights no GEMM reads (placed at the workspace's end).
      */
-    long workspaceBytes(List<LayeredModel> models) {
+    long workspaceBytes(List<LayeredModel> models, boolean half) {
         long im2col = 0;
+        boolean blasUsed = false;
         for (LayeredModel m : models) {
             for (Layer l : m.layers()) {
                 for (Node n : l.nodes()) {
+                    blasUsed |= List.of("Conv", "Gemm", "MatMul").contains(n.opType());
                     if (!n.opType().equals("Conv")) continue;
                     ConvShape c = ConvShape.of(n, m.activationShapes().get(n.inputs().get(0)), m.activationShapes().get(n.outputs().get(0)),
                             l.weights().stream().filter(w -> w.name().equals(n.inputs().get(1))).findFirst().orElseThrow().shape());
-                    if (c.asGemm() && !c.pointwise()) im2col = Math.max(im2col, 4L * c.k() * c.tilePixels(im2colCap));
+                    int e = half ? 2 : 4;
+                    if (c.asGemm() && (half || !c.pointwise())) im2col = Math.max(im2col, (long) e * c.k() * c.tilePixels(im2colCap, e));
                 }
             }
         }
-        return im2col == 0 && !usesBlas(models) ? 0 : blas.workspaceBytes() + im2col;
+        long widen = half ? HalfWeights.widenBytes(models, CudaOps::widened) : 0;
+        return (blasUsed ? blas.workspaceBytes() : 0) + (im2col + 255) / 256 * 256 + widen;
     }
 
-    private static boolean usesBlas(List<LayeredModel> models) {
-        for (LayeredModel m : models) {
-            for (Layer l : m.layers()) {
-                for (Node n : l.nodes()) if (List.of("Conv", "Gemm", "MatMul").contains(n.opType())) return true;
-            }
-        }
-        return false;
+    /** Float16 inputs the kernels read as float32: all but a GEMM convolution's weights, which cuBLAS takes as they are. */
+    static boolean widened(Node n, int index, int[] shape) {
+        return !(n.opType().equals("Conv") && index == 1 && ConvShape.gemmWeights(shape, n.attributes().getInt("group", 1)));
     }
 
     /**
      * Launches the kernels of one canonical node on tensors of the arena whose device address is {@code a}, with
-     * the planned workspace at device address {@code workspace}.
+     * the planned workspace (arena bytes {@code ws}).
      */
-    void run(Node node, long a, TensorRef[] in, TensorRef[] out, long workspace) {
-        this.workspace = workspace;
+    void run(Node node, long a, TensorRef[] in, TensorRef[] out, Region ws) {
+        this.workspace = a + ws.offset();
+        in = widenHalf(node, a, in, ws);
         String op = node.opType();
         Attributes at = node.attributes();
         Integer u = UNARY.get(op);
@@ -116,6 +120,20 @@ final class CudaOps {
             case "Resize" -> resize(a, at, in[0], out[0]);
             default -> throw new IllegalStateException("the CUDA backend has no kernel for " + node.describe());
         }
+    }
+
+    /** Float16 inputs the kernels cannot read, widened into float32 copies at the end of the workspace. */
+    private TensorRef[] widenHalf(Node node, long a, TensorRef[] in, Region ws) {
+        long bytes = HalfWeights.bytes(node, in, CudaOps::widened);
+        if (bytes == 0) return in;
+        TensorRef[] wide = HalfWeights.layout(node, in, ws.offset() + ws.bytes() - bytes, CudaOps::widened);
+        TensorRef[] now = in.clone();
+        for (int i = 0; i < in.length; i++) {
+            if (wide[i] == null) continue;
+            kernels.launch("widen_half", size(in[i]), new KernelArgs().ptr(addr(a, in[i])).ptr(addr(a, wide[i])).i32(size(in[i])));
+            now[i] = wide[i];
+        }
+        return now;
     }
 
     private static long addr(long a, TensorRef t) {
@@ -256,21 +274,26 @@ final class CudaOps {
     private void convGemm(long a, ConvShape c, TensorRef[] in, TensorRef out) {
         long x = addr(a, in[0]), w = addr(a, in[1]), y = addr(a, out);
         long col = workspace + blas.workspaceBytes();
-        int p = c.pixels(), tile = c.tilePixels(im2colCap);
+        boolean half = in[1].half();
+        int e = half ? 2 : 4;
+        int p = c.pixels(), tile = c.tilePixels(im2colCap, e);
         for (int img = 0; img < c.n(); img++) {
             for (int g = 0; g < c.group(); g++) {
                 long xg = x + 4L * ((long) img * c.c() + (long) g * c.cg()) * c.h() * c.w();
-                long wg = w + 4L * g * c.mg() * c.k();
+                long wg = w + (long) e * g * c.mg() * c.k();
                 long yg = y + 4L * ((long) img * c.m() + (long) g * c.mg()) * p;
-                if (c.pointwise()) {
+                if (c.pointwise() && !half) {
                     blas.sgemm(false, false, p, c.mg(), c.k(), 1f, xg, p, wg, c.k(), 0f, yg, p, workspace);
                     continue;
                 }
                 for (int p0 = 0; p0 < p; p0 += tile) {
                     int pt = Math.min(tile, p - p0);
-                    kernels.launch("im2col", (long) c.k() * pt, new KernelArgs().ptr(xg).ptr(col).i32(c.h()).i32(c.w()).i32(c.kh()).i32(c.kw())
-                            .i32(c.ow()).i32(c.sh()).i32(c.sw()).i32(c.dh()).i32(c.dw()).i32(c.ph()).i32(c.pw()).i32(c.k()).i32(p0).i32(pt));
-                    blas.sgemm(false, false, pt, c.mg(), c.k(), 1f, col, pt, wg, c.k(), 0f, yg + 4L * p0, p, workspace);
+                    // float16 weights: the tile is float16 too, and the GEMM runs on the tensor cores
+                    kernels.launch(half ? "im2col_h" : "im2col", (long) c.k() * pt, new KernelArgs().ptr(xg).ptr(col).i32(c.h()).i32(c.w())
+                            .i32(c.kh()).i32(c.kw()).i32(c.ow()).i32(c.sh()).i32(c.sw()).i32(c.dh()).i32(c.dw()).i32(c.ph()).i32(c.pw()).i32(c.k())
+                            .i32(p0).i32(pt));
+                    if (half) blas.hgemm(pt, c.mg(), c.k(), col, pt, wg, c.k(), yg + 4L * p0, p, workspace);
+                    else blas.sgemm(false, false, pt, c.mg(), c.k(), 1f, col, pt, wg, c.k(), 0f, yg + 4L * p0, p, workspace);
                 }
             }
         }

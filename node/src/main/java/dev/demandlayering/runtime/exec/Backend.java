@@ -21,8 +21,11 @@ public interface Backend extends AutoCloseable {
         execute(node, arena, inputs, outputs);
     }
 
-    /** Arena bytes this backend's kernels need as scratch for these models (planned inside the arena budget). */
-    default long workspaceBytes(List<LayeredModel> models) {
+    /**
+     * Arena bytes this backend's kernels need as scratch for these models (planned inside the arena budget), with
+     * weights as float32 or, for {@code halfWeights}, float16.
+     */
+    default long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
         return 0;
     }
 

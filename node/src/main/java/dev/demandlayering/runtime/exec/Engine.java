@@ -54,13 +54,14 @@ public final class Engine implements AutoCloseable {
         List<WeightLoader.Item> sequence = new ArrayList<>();
         try {
             for (int mi = 0; mi < packs.size(); mi++) {
-                BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums(), options.diskBytesPerSecond());
+                BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums(), options.diskBytesPerSecond(),
+                        plan.halfWeights());
                 readers.add(reader);
                 ArenaPlan.ModelPlan mp = plan.models().get(mi);
                 for (Layer l : mp.model().layers()) {
                     if (mp.isResident(l.index())) {
                         long at = mp.residentOffsets()[l.index()];
-                        long slot = ArenaPlanner.slotBytes(l);
+                        long slot = ArenaPlanner.slotBytes(l, plan.halfWeights());
                         reader.read(l, arena.weightStaging(at, slot));
                         arena.commitWeights(at, slot);
                         arena.awaitWeights(at, slot);
@@ -78,7 +79,7 @@ public final class Engine implements AutoCloseable {
             loader = null;
         } else {
             ring = new WeightRing(plan.ringBytes());
-            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch());
+            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch(), plan.halfWeights());
             loader.start();
         }
     }
@@ -175,12 +176,14 @@ public final class Engine implements AutoCloseable {
             base = plan.ringOffset() + got.ringOffset();
             loadMs = got.loadMs();
             bytes = got.bytes();
-            arena.awaitWeights(base, ArenaPlanner.slotBytes(l));
+            arena.awaitWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
         } else {
             base = mp.residentOffsets()[l.index()];
         }
         Map<String, TensorRef> weights = new HashMap<>();
-        for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + w.offset(), w.shape()));
+        // a float16 blob holds the same tensors at half the offsets
+        boolean half = plan.halfWeights();
+        for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + (half ? w.offset() / 2 : w.offset()), w.shape(), half));
         clock.start(l.index());
         for (Node n : l.nodes()) {
             TensorRef[] in = new TensorRef[n.inputs().size()];
@@ -199,7 +202,7 @@ public final class Engine implements AutoCloseable {
         clock.stop(l.index());
         if (streamed) {
             // no host wait: the arena orders the next copy into this range after the work just submitted
-            arena.releaseWeights(base, ArenaPlanner.slotBytes(l));
+            arena.releaseWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
             ring.release();
         }
         return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, Double.NaN, bytes);

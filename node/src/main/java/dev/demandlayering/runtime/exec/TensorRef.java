@@ -1,5 +1,11 @@
 package dev.demandlayering.runtime.exec;
 
-/** A float32 tensor at a byte offset in the arena. */
-public record TensorRef(long offset, int[] shape) {
+/**
+ * A tensor at a byte offset in the arena: float32, or float16 for weights streamed from a pack's fp16 blobs
+ * ({@code half}), which a backend reads directly or widens first.
+ */
+public record TensorRef(long offset, int[] shape, boolean half) {
+    public TensorRef(long offset, int[] shape) {
+        this(offset, shape, false);
+    }
 }

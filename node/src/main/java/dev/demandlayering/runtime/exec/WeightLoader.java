@@ -28,12 +28,14 @@ final class WeightLoader implements Runnable {
     private final Arena arena;
     private final long ringBase;
     private final boolean prefetch;
+    private final boolean half;
     private final BlockingQueue<Loaded> ready = new LinkedBlockingQueue<>();
     private final Semaphore requests = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
 
-    WeightLoader(List<Item> sequence, WeightRing ring, Arena arena, long ringBase, boolean prefetch) {
+    WeightLoader(List<Item> sequence, WeightRing ring, Arena arena, long ringBase, boolean prefetch, boolean half) {
+        this.half = half;
         this.sequence = sequence;
         this.ring = ring;
         this.arena = arena;
@@ -60,7 +62,7 @@ final class WeightLoader implements Runnable {
             while (running) {
                 Item it = sequence.get(q);
                 if (!prefetch) requests.acquire();
-                long slot = ArenaPlanner.slotBytes(it.layer());
+                long slot = ArenaPlanner.slotBytes(it.layer(), half);
                 long off = ring.allocate(slot);
                 long t0 = System.nanoTime();
                 ByteBuffer dst = arena.weightStaging(ringBase + off, slot);

@@ -22,16 +22,23 @@ public final class BlobReader implements AutoCloseable {
     private final boolean direct;
     private final boolean verify;
     private final long bytesPerSecond;
+    private final boolean half;
 
     public BlobReader(PackFile pack, boolean tryDirect, boolean verify) throws IOException {
-        this(pack, tryDirect, verify, 0);
+        this(pack, tryDirect, verify, 0, false);
     }
 
     /**
      * @param bytesPerSecond when positive, reads take at least bytes / bytesPerSecond: emulates a slower disk
      *     (e.g. an embedded board's SSD) on a fast development machine
+     * @param half read the pack's float16 blobs (the pack must have them: {@code dlayer pack --fp16})
      */
-    public BlobReader(PackFile pack, boolean tryDirect, boolean verify, long bytesPerSecond) throws IOException {
+    public BlobReader(PackFile pack, boolean tryDirect, boolean verify, long bytesPerSecond, boolean half) throws IOException {
+        if (half && !pack.hasFp16()) {
+            throw new PackFormatException(pack.path() + ": float16 weights were asked for but the pack has no float16 blobs; "
+                    + "re-create it with 'dlayer pack --fp16'");
+        }
+        this.half = half;
         this.pack = pack;
         this.verify = verify;
         this.bytesPerSecond = bytesPerSecond;
@@ -58,11 +65,11 @@ public final class BlobReader implements AutoCloseable {
     }
 
     /**
-     * Reads layer {@code layer}'s float32 blob into {@code dst} at its position (4096-aligned address when
+     * Reads layer {@code layer}'s blob (float32, or float16 for a half reader) into {@code dst} at its position (4096-aligned address when
      * direct; {@code dst} must have room for the padded length). Returns the payload bytes read.
      */
     public long read(Layer layer, ByteBuffer dst) throws IOException {
-        BlobInfo b = pack.blob(layer.index());
+        BlobInfo b = half ? pack.blobFp16(layer.index()) : pack.blob(layer.index());
         long start = System.nanoTime();
         ByteBuffer target = dst.duplicate();
         target.limit(target.position() + (int) (direct ? b.paddedLength() : b.length()));

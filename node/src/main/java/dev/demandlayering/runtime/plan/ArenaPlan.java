@@ -10,10 +10,12 @@ import java.util.Map;
  *
  * @param minimumBytes the smallest arena any plan of these models could use (all streamed, ring = largest blob)
  * @param prefetch whether the loader runs ahead of compute (false = sequential: load, then compute)
+ * @param halfWeights whether weights live in the arena as the packs' float16 blobs
  */
 public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffset, long activationBytes, long workspaceOffset,
                         long workspaceBytes, long ringOffset,
-                        long ringBytes, List<ModelPlan> models, long minimumBytes, boolean prefetch, double predictedFrameMs) {
+                        long ringBytes, List<ModelPlan> models, long minimumBytes, boolean prefetch, double predictedFrameMs,
+                        boolean halfWeights) {
 
     /**
      * One model's placement.
@@ -31,8 +33,10 @@ public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffs
         }
     }
 
+    /** The models' weight bytes in the arena's precision (half of the float32 figure for float16 weights). */
     public long totalWeightBytes() {
-        return models.stream().mapToLong(m -> m.model().totalWeightBytes()).sum();
+        long b = models.stream().mapToLong(m -> m.model().totalWeightBytes()).sum();
+        return halfWeights ? b / 2 : b;
     }
 
     public long streamedWeightBytes() {
@@ -40,7 +44,7 @@ public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffs
         for (ModelPlan m : models) {
             for (int i = 0; i < m.residentOffsets().length; i++) if (m.isStreamed(i)) s += m.model().layers().get(i).weightBytes();
         }
-        return s;
+        return halfWeights ? s / 2 : s;
     }
 
     public int residentLayerCount() {

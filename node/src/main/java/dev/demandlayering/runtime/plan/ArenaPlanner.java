@@ -25,9 +25,13 @@ public final class ArenaPlanner {
      * Planner inputs beyond the models. {@code budget} 0 means "no budget given"; {@code workspaceBytes} is the
      * backend's kernel scratch ({@code Backend.workspaceBytes}), which counts toward the arena like everything else.
      */
-    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes) {
+    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes, boolean halfWeights) {
         public Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
-            this(budget, mode, prefetch, costs, 0);
+            this(budget, mode, prefetch, costs, 0, false);
+        }
+
+        public Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes) {
+            this(budget, mode, prefetch, costs, workspaceBytes, false);
         }
 
         public static Request of(long budget, ResidencyMode mode) {
@@ -35,7 +39,12 @@ public final class ArenaPlanner {
         }
 
         public Request withWorkspace(long bytes) {
-            return new Request(budget, mode, prefetch, costs, bytes);
+            return new Request(budget, mode, prefetch, costs, bytes, halfWeights);
+        }
+
+        /** Weights as the packs' float16 blobs: half the slot bytes of every layer. */
+        public Request withHalfWeights(boolean half) {
+            return new Request(budget, mode, prefetch, costs, workspaceBytes, half);
         }
     }
 
@@ -45,7 +54,12 @@ public final class ArenaPlanner {
     }
 
     public static long slotBytes(Layer l) {
-        return LayerBuilder.align(l.weightBytes(), BLOCK);
+        return slotBytes(l, false);
+    }
+
+    /** Arena bytes for a layer's blob: float32, or its float16 copy (half the bytes), padded to the direct-I/O block. */
+    public static long slotBytes(Layer l, boolean half) {
+        return LayerBuilder.align(half ? l.weightBytes() / 2 : l.weightBytes(), BLOCK);
     }
 
     public static ArenaPlan plan(List<LayeredModel> models, Request req) {
@@ -62,7 +76,7 @@ public final class ArenaPlanner {
         long maxSlot = 0, allWeights = 0;
         for (int mi = 0; mi < models.size(); mi++) {
             for (Layer l : models.get(mi).layers()) {
-                long slot = slotBytes(l);
+                long slot = slotBytes(l, req.halfWeights());
                 maxSlot = Math.max(maxSlot, slot);
                 allWeights += slot;
                 LayerCost c = req.costs() == null ? null : req.costs().get(key(mi, l.index()));
@@ -145,6 +159,7 @@ public final class ArenaPlanner {
             }
             plans.add(new ArenaPlan.ModelPlan(m, offsets, res));
         }
-        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, wsOffset, ws, ringOffset, ring, plans, minimum, req.prefetch(), predicted);
+        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, wsOffset, ws, ringOffset, ring, plans, minimum, req.prefetch(), predicted,
+                req.halfWeights());
     }
 }

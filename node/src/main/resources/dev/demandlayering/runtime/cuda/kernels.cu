@@ -208,17 +208,75 @@ extern "C" __global__ void conv_transpose2d(const float* x, const float* w, cons
     y[i] = acc;
 }
 
+// IEEE binary16 <-> float32, round to nearest even (bit for bit as the packer's Fp16), written out so that the
+// same source compiles with NVRTC and, for the tests, with g++
+union f32bits { float f; unsigned int u; };
+
+__device__ __forceinline__ float h2f(unsigned short h) {
+    unsigned int sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu;
+    f32bits r;
+    if (exp == 0x1fu) r.u = sign | 0x7f800000u | (mant << 13);
+    else if (exp == 0) {
+        float v = mant * 5.9604644775390625e-8f;  // subnormal: mant * 2^-24
+        return sign ? -v : v;
+    } else r.u = sign | ((exp + 112u) << 23) | (mant << 13);
+    return r.f;
+}
+
+__device__ __forceinline__ unsigned short f2h(float f) {
+    f32bits b;
+    b.f = f;
+    unsigned int sign = (b.u >> 16) & 0x8000u, mant = b.u & 0x7fffffu;
+    int exp = (int)((b.u >> 23) & 0xffu);
+    if (exp == 0xff) return (unsigned short)(sign | 0x7c00u | (mant ? 0x200u : 0u));
+    int e = exp - 127 + 15;
+    if (e >= 0x1f) return (unsigned short)(sign | 0x7c00u);
+    if (e <= 0) {
+        if (e < -10) return (unsigned short)sign;
+        mant |= 0x800000u;
+        int shift = 14 - e;
+        unsigned int half = mant >> shift, rem = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
+        if (rem > mid || (rem == mid && (half & 1u))) half++;
+        return (unsigned short)(sign | half);
+    }
+    unsigned int half = ((unsigned int)e << 10) | (mant >> 13), rem = mant & 0x1fffu;
+    if (rem > 0x1000u || (rem == 0x1000u && (half & 1u))) half++;
+    return (unsigned short)(sign | half);
+}
+
+__device__ __forceinline__ void store(float* p, float v) { *p = v; }
+__device__ __forceinline__ void store(unsigned short* p, float v) { *p = f2h(v); }
+
 // im2col of one image and group for output pixels [p0, p0 + pt): col[k * pt + j], k over (channel, ky, kx) as the
 // weights are laid out, zero where the window leaves the (padded) input; x points at the group's first channel
-extern "C" __global__ void im2col(const float* x, float* col, int h, int wd, int kh, int kw, int ow, int sh, int sw, int dh, int dw,
-                                  int ph, int pw, int kdim, int p0, int pt) {
+template <typename T>
+__device__ void im2col_tile(const float* x, T* col, int h, int wd, int kh, int kw, int ow, int sh, int sw, int dh, int dw, int ph, int pw,
+                            int kdim, int p0, int pt) {
     long long i = gid();
     if (i >= (long long)kdim * pt) return;
     int j = (int)(i % pt), k = (int)(i / pt);
     int p = p0 + j, oy = p / ow, ox = p % ow;
     int kx = k % kw, ky = (k / kw) % kh, ci = k / (kw * kh);
     int iy = oy * sh - ph + ky * dh, ix = ox * sw - pw + kx * dw;
-    col[i] = iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[((long long)ci * h + iy) * wd + ix] : 0.f;
+    store(col + i, iy >= 0 && iy < h && ix >= 0 && ix < wd ? x[((long long)ci * h + iy) * wd + ix] : 0.f);
+}
+
+extern "C" __global__ void im2col(const float* x, float* col, int h, int wd, int kh, int kw, int ow, int sh, int sw, int dh, int dw,
+                                  int ph, int pw, int kdim, int p0, int pt) {
+    im2col_tile(x, col, h, wd, kh, kw, ow, sh, sw, dh, dw, ph, pw, kdim, p0, pt);
+}
+
+// the same tile as float16, for a GEMM with float16 weights (tensor cores)
+extern "C" __global__ void im2col_h(const float* x, unsigned short* col, int h, int wd, int kh, int kw, int ow, int sh, int sw, int dh,
+                                    int dw, int ph, int pw, int kdim, int p0, int pt) {
+    im2col_tile(x, col, h, wd, kh, kw, ow, sh, sw, dh, dw, ph, pw, kdim, p0, pt);
+}
+
+// float16 weights as float32, for the kernels that read float32
+extern "C" __global__ void widen_half(const unsigned short* x, float* y, int n) {
+    long long i = gid();
+    if (i >= n) return;
+    y[i] = h2f(x[i]);
 }
 
 // y[img, ch, p] += b[ch] over n values of m channels of plane values each

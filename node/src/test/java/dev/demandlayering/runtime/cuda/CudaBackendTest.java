@@ -54,8 +54,7 @@ class CudaBackendTest {
             cpu = s.run(List.of(feeds));
         }
         try (CudaBackend gpu = CudaBackend.open()) {
-            long min = ArenaPlanner.plan(List.of(pack.model()), ArenaPlanner.Request.of(0, ResidencyMode.NONE)
-                    .withWorkspace(gpu.workspaceBytes(List.of(pack.model())))).minimumBytes();
+            long min = Session.sizing(List.of(pack.model()), gpu, ResidencyMode.NONE, false).minimumBytes();
             for (Session.Options o : List.of(Session.Options.of(0, ResidencyMode.ALL), Session.Options.of(min, ResidencyMode.NONE))) {
                 long freeBefore = CudaDevice.memInfo()[0];
                 long lowest = freeBefore;
@@ -85,6 +84,42 @@ class CudaBackendTest {
                     System.out.printf("%s %s %s: relative L2 vs CPU %.3g%n", name, o.mode(), out, rel);
                     assertTrue(rel < 1e-3, name + " " + o.mode() + " output " + out + ": relative L2 vs CPU " + rel);
                 }
+            }
+        }
+    }
+
+    /** Float16 weights streamed through the minimum float16 arena: GEMM convolutions on the tensor cores. */
+    @ParameterizedTest
+    @ValueSource(strings = {"nanodet", "selfie", "meet"})
+    void halfWeightsStreamedMatchTheCpuBackendWithinTheArena(String name) throws Exception {
+        ShippedModel model = ShippedModel.load(name, tmp);
+        Path packFile = tmp.resolve(name + "-fp16.dlp");
+        dev.demandlayering.runtime.ModelImporter.pack(model.modelFile(), packFile, true);
+        PackFile pack = PackFile.open(packFile);
+        Map<String, float[]> feeds = model.feeds();
+        FrameResult cpu;
+        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withHalfWeights(true), new CpuBackend())) {
+            cpu = s.run(List.of(feeds));
+        }
+        try (CudaBackend gpu = CudaBackend.open()) {
+            long min = Session.sizing(List.of(pack.model()), gpu, ResidencyMode.NONE, true).minimumBytes();
+            long freeBefore = CudaDevice.memInfo()[0];
+            long lowest = freeBefore;
+            FrameResult r = null;
+            try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE).withHalfWeights(true), gpu)) {
+                for (int i = 0; i < 3; i++) {
+                    r = s.run(List.of(feeds));
+                    lowest = Math.min(lowest, CudaDevice.memInfo()[0]);
+                }
+            }
+            long used = freeBefore - lowest;
+            System.out.printf("%s fp16 streamed: arena %d bytes, device memory used %d bytes, %.2f ms%n", name, min, used, r.stats().latencyMs());
+            assertTrue(used <= min + (2L << 20), name + " fp16: device memory used " + used + " > arena " + min);
+            for (String out : pack.model().outputs()) {
+                double rel = relativeL2(cpu.outputs().get(0).get(out), r.outputs().get(0).get(out));
+                System.out.printf("%s fp16 %s: relative L2 vs CPU %.3g%n", name, out, rel);
+                // the tensor-core GEMMs round their activation operand to float16 too
+                assertTrue(rel < 5e-3, name + " fp16 output " + out + ": relative L2 vs CPU " + rel);
             }
         }
     }

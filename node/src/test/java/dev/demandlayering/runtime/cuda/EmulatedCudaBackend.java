@@ -52,12 +52,11 @@ public final class EmulatedCudaBackend implements Backend {
 
     @Override
     public void execute(Node node, Arena arena, TensorRef[] in, TensorRef[] out, Region workspace) {
-        long base = bases.get(arena);
-        ops.run(node, base, in, out, base + workspace.offset());
+        ops.run(node, bases.get(arena), in, out, workspace);
     }
 
     @Override
-    public long workspaceBytes(List<LayeredModel> models) {
-        return ops.workspaceBytes(models);
+    public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
+        return ops.workspaceBytes(models, halfWeights);
     }
 }

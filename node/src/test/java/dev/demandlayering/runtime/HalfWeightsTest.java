@@ -1,0 +1,96 @@
+package dev.demandlayering.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.ShippedModel;
+import dev.demandlayering.runtime.cpu.CpuBackend;
+import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.pack.PackFormatException;
+import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.ArenaPlanner;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Float16 weights (the packs' fp16 blobs) on the CPU backend: half the weight bytes in the arena and read from
+ * the disk, counted exactly; streamed equals resident bit for bit. The shipped models were published with
+ * float16-quantized weights, so for them float16 loses nothing; random float32 weights move the outputs a little.
+ */
+class HalfWeightsTest {
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanodet", "selfie", "meet"})
+    void halfTheWeightBytesAndOutputsCloseToFloat32(String name) throws Exception {
+        ShippedModel model = ShippedModel.load(name, tmp);
+        Path packFile = tmp.resolve(name + "-fp16.dlp");
+        ModelImporter.pack(model.modelFile(), packFile, true);
+        PackFile pack = PackFile.open(packFile);
+        Map<String, float[]> feeds = model.feeds();
+        List<Layer> layers = pack.model().layers();
+        CpuBackend cpu = new CpuBackend();
+
+        FrameResult fp32 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.ALL), feeds);
+        ArenaPlan min = Session.sizing(List.of(pack.model()), cpu, ResidencyMode.NONE, true);
+        long halfBlobs = layers.stream().mapToLong(l -> l.weightBytes() / 2).sum();
+        long largestSlot = layers.stream().mapToLong(l -> ArenaPlanner.slotBytes(l, true)).max().orElseThrow();
+        // the arena at the minimum: activations, the widening workspace, one float16 slot
+        assertEquals(min.activationBytes() + min.workspaceBytes() + largestSlot, min.minimumBytes());
+        FrameResult streamed, resident;
+        try (Session s = Session.open(List.of(pack), Session.Options.of(min.minimumBytes(), ResidencyMode.NONE).withHalfWeights(true), cpu)) {
+            streamed = s.run(List.of(feeds));
+            streamed = s.run(List.of(feeds));
+        }
+        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withHalfWeights(true), cpu)) {
+            resident = s.run(List.of(feeds));
+            assertEquals(halfBlobs, resident.stats().modelWeightBytes());
+            assertEquals(layers.stream().mapToLong(l -> ArenaPlanner.slotBytes(l, true)).sum(), resident.stats().residentWeightBytes());
+        }
+        assertEquals(halfBlobs, streamed.stats().bytesRead(), "a streamed frame reads every float16 blob once");
+        assertEquals(halfBlobs, streamed.stats().streamedWeightBytes());
+        assertTrue(streamed.stats().peakBytes() <= min.minimumBytes());
+        for (String o : pack.model().outputs()) {
+            assertArrayEquals(resident.outputs().get(0).get(o), streamed.outputs().get(0).get(o), o + ": streamed vs resident, float16 weights");
+            assertArrayEquals(fp32.outputs().get(0).get(o), streamed.outputs().get(0).get(o), o + ": float16 vs float32 weights");
+        }
+    }
+
+    @Test
+    void randomFloat32WeightsMoveTheOutputsALittle() throws Exception {
+        Path cfg = dev.demandlayering.TestRepo.root().resolve("node/src/test/resources/darknet/small-detector.cfg");
+        Path packFile = tmp.resolve("small-detector.dlp");
+        dev.demandlayering.runtime.pack.PackWriter.write(ModelImporter.importDarknet(cfg, null, 5), packFile, true);
+        PackFile pack = PackFile.open(packFile);
+        float[] x = new float[3 * 32 * 32];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        Map<String, float[]> feeds = Map.of(pack.model().inputs().keySet().iterator().next(), x);
+        FrameResult fp32 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE), feeds);
+        FrameResult fp16 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE).withHalfWeights(true), feeds);
+        for (String o : pack.model().outputs()) {
+            double rel = RealModelsTest.relativeL2(fp32.outputs().get(0).get(o), fp16.outputs().get(0).get(o));
+            System.out.printf("small-detector %s: float16 weights vs float32, relative L2 %.3g%n", o, rel);
+            assertTrue(rel > 0 && rel < 1e-2, o + ": relative L2 " + rel);
+        }
+    }
+
+    @Test
+    void aPackWithoutFloat16BlobsIsRefusedSayingHowToMakeOne() throws Exception {
+        ShippedModel model = ShippedModel.load("selfie", tmp);
+        PackFormatException e = assertThrows(PackFormatException.class, () -> Session.open(List.of(model.pack()),
+                Session.Options.of(0, ResidencyMode.NONE).withHalfWeights(true), new CpuBackend()));
+        assertTrue(e.getMessage().contains(model.pack().path().toString()) && e.getMessage().contains("dlayer pack --fp16"), e.getMessage());
+    }
+}
