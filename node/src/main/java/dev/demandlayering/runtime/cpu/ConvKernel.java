@@ -2,13 +2,15 @@ package dev.demandlayering.runtime.cpu;
 
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.pack.Fp16;
 import java.nio.FloatBuffer;
 
 /**
  * 2-D convolution as an implicit GEMM: for each group and block of output pixels, the input patch matrix
  * (K = in-channels/group * kh * kw rows) is packed into a heap block, and each output channel accumulates
  * weight * patch rows four channels at a time, in loops the JIT vectorises. Depthwise convolutions take
- * a direct per-channel path. Both are deterministic: one fixed summation order per output element.
+ * a direct per-channel path. Both are deterministic: one fixed summation order per output element. The GEMM
+ * path also reads float16 weights as they are, widening each block of weight rows as it packs them.
  */
 final class ConvKernel implements Kernel {
     private static final int BLOCK_FLOATS = 1 << 17; // packed patch block: 512 KiB, sized for L2
@@ -18,11 +20,39 @@ final class ConvKernel implements Kernel {
         Attributes a = node.attributes();
         Geometry g = new Geometry(in[0].shape(), in[1].shape(), out[0].shape(), a);
         FloatBuffer bias = in.length > 2 ? in[2].data() : null;
-        if (g.group == g.c && g.mg == 1 && g.cg == 1) {
+        if (!gemmWeights(in[1].shape(), g.group)) {
             depthwise(g, in[0].data(), in[1].data(), bias, out[0].data());
         } else {
-            gemm(g, in[0].data(), in[1].data(), bias, out[0].data());
+            gemm(g, in[0].data(), weightRows(in[1]), bias, out[0].data());
         }
+    }
+
+    /** Whether a convolution with these weights (OIHW) takes the GEMM path: all but depthwise ones (one channel in and out per group). */
+    static boolean gemmWeights(int[] wt, int group) {
+        return !(wt[1] == 1 && wt[0] / group == 1);
+    }
+
+    /** Copies {@code n} weights from index {@code from} into {@code dst} at {@code off}, as float32. */
+    @FunctionalInterface
+    interface WeightRows {
+        void get(int from, float[] dst, int off, int n);
+    }
+
+    private static final float[] HALF_TO_FLOAT = new float[65536];
+
+    static {
+        for (int i = 0; i < 65536; i++) HALF_TO_FLOAT[i] = Fp16.toFloat((short) i);
+    }
+
+    private static WeightRows weightRows(TensorView w) {
+        if (w.half() == null) {
+            FloatBuffer f = w.data();
+            return (from, dst, off, n) -> f.get(from, dst, off, n);
+        }
+        java.nio.ShortBuffer h = w.half();
+        return (from, dst, off, n) -> {
+            for (int i = 0; i < n; i++) dst[off + i] = HALF_TO_FLOAT[h.get(from + i) & 0xffff];
+        };
     }
 
     /** Shapes and attributes of one convolution. */
@@ -54,7 +84,7 @@ final class ConvKernel implements Kernel {
         }
     }
 
-    private static void gemm(Geometry g, FloatBuffer x, FloatBuffer wt, FloatBuffer bias, FloatBuffer y) {
+    private static void gemm(Geometry g, FloatBuffer x, WeightRows wt, FloatBuffer bias, FloatBuffer y) {
         int pb = Math.max(16, Math.min(g.p, (BLOCK_FLOATS / Math.max(1, g.k)) & ~15));
         int blocks = (g.p + pb - 1) / pb;
         int tasks = g.n * g.group * blocks;

@@ -14,8 +14,9 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 /**
- * The pure-Java backend: an off-heap arena and the kernels in this package, using all cores. Float16 weights
- * are widened to float32 in the arena's workspace just before their node runs.
+ * The pure-Java backend: an off-heap arena and the kernels in this package, using all cores. Convolutions on
+ * the GEMM path read float16 weights as they are; other float16 weights are widened to float32 in the arena's
+ * workspace just before their node runs.
  */
 public final class CpuBackend implements Backend {
     @Override
@@ -33,12 +34,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
-        return halfWeights ? HalfWeights.widenBytes(models, (n, i, s) -> true) : 0;
+        return halfWeights ? HalfWeights.widenBytes(models, CpuBackend::widened) : 0;
+    }
+
+    /** Float16 inputs the kernels read as float32: all but the weights of a convolution on the GEMM path. */
+    static boolean widened(Node n, int index, int[] shape) {
+        return !(n.opType().equals("Conv") && index == 1 && ConvKernel.gemmWeights(shape, n.attributes().getInt("group", 1)));
     }
 
     @Override
     public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs, Region workspace) {
-        TensorRef[] wide = HalfWeights.layout(node, inputs, workspace.offset(), (n, i, s) -> true);
+        TensorRef[] wide = HalfWeights.layout(node, inputs, workspace.offset(), CpuBackend::widened);
         TensorRef[] in = inputs.clone();
         for (int i = 0; i < in.length; i++) {
             if (wide[i] == null) continue;
@@ -50,8 +56,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs) {
-        for (TensorRef t : inputs) {
-            if (t.half()) throw new IllegalStateException(node.describe() + ": float16 weights need the plan's workspace to be widened in");
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i].half() && widened(node, i, inputs[i].shape())) {
+                throw new IllegalStateException(node.describe() + ": float16 weights need the plan's workspace to be widened in");
+            }
         }
         CpuArena a = (CpuArena) arena;
         TensorView[] in = new TensorView[inputs.length];
@@ -79,6 +87,10 @@ public final class CpuBackend implements Backend {
         }
 
         TensorView view(TensorRef r) {
+            if (r.half()) {
+                int n = (int) Shapes.size(r.shape());
+                return new TensorView(null, r.shape(), memory.slice((int) r.offset(), 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer());
+            }
             int len = (int) (4 * Shapes.size(r.shape()));
             return new TensorView(memory.slice((int) r.offset(), len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), r.shape());
         }
