@@ -38,6 +38,8 @@ final class PaperBench {
     }
 
     static final double[] FRACTIONS = {0.1, 0.25, 0.5, 0.75};
+    static final String FP16 = ", fp16 weights";
+    static final String FP16_MINIMUM = "demand layering, minimum arena" + FP16;
 
     private final Backend backend;
     private final int frames;
@@ -55,11 +57,11 @@ final class PaperBench {
         String net = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
         LayerBuilder.Result built = ModelImporter.importDarknet(cfg, null, 1);
         Path packFile = work.resolve(net + ".dlp");
-        PackWriter.write(built, packFile, false);
+        PackWriter.write(built, packFile, true);
         PackFile pack = PackFile.open(packFile);
         long largest = pack.model().largestLayerBytes();
         Path tiledFile = work.resolve(net + "-tiled.dlp");
-        PackWriter.write(ModelImporter.importDarknet(cfg, null, 1, Math.max(1L << 20, largest / 4)), tiledFile, false);
+        PackWriter.write(ModelImporter.importDarknet(cfg, null, 1, Math.max(1L << 20, largest / 4)), tiledFile, true);
         PackFile tiled = PackFile.open(tiledFile);
         int[] s = pack.model().inputs().get("input");
         float[] x = new float[s[1] * s[2] * s[3]];
@@ -72,6 +74,8 @@ final class PaperBench {
         points.add(run(net, "fully preloaded", pack, in, opts(0, ResidencyMode.ALL, true, null)));
         points.add(run(net, "sequential, minimum arena", pack, in, opts(min.minimumBytes(), ResidencyMode.NONE, false, null)));
         points.add(run(net, "demand layering, minimum arena", pack, in, opts(min.minimumBytes(), ResidencyMode.NONE, true, null)));
+        points.add(run(net, FP16_MINIMUM, pack, in, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
+                ResidencyMode.NONE, true, null).withHalfWeights(true)));
         Map<String, LayerCost> costs = null;
         for (double f : FRACTIONS) {
             long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
@@ -83,8 +87,10 @@ final class PaperBench {
             if (f == 0.25) points.add(run(net, "ahead-distance only, same arena as 25%", pack, in, opts(budget, ResidencyMode.NONE, true, null)));
         }
         ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, false);
-        points.add(run(net, "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena", tiled, in,
-                opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
+        String tiles = "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena";
+        points.add(run(net, tiles, tiled, in, opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
+        points.add(run(net, tiles + FP16, tiled, in, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
+                ResidencyMode.NONE, true, null).withHalfWeights(true)));
         Files.deleteIfExists(packFile);
         Files.deleteIfExists(tiledFile);
         return points;
@@ -122,7 +128,8 @@ final class PaperBench {
                 .append("On a CPU, run-to-run noise is a few percent of the frame time, far above 1 ms: overheads within about ±5% are noise here.\n\n");
         sb.append("| network | configuration | arena | peak used | memory reduction | weight memory | weight memory reduction | median latency | overhead | stall | read per frame | planner's prediction |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        List<double[]> pipelined = new ArrayList<>(), nearZero = new ArrayList<>();
+        List<double[]> pipelined = new ArrayList<>(), nearZero = new ArrayList<>(), halfPipelined = new ArrayList<>();
+        List<double[]> tiledRows = new ArrayList<>(), tiledHalf = new ArrayList<>();
         List<String> ratios = new ArrayList<>();
         String net = null;
         Point base = null, quarter = null;
@@ -142,6 +149,10 @@ final class PaperBench {
                     p == base ? "baseline" : String.format(Locale.ROOT, "%+.1f%% (%+.1f ms)", 100 * over / base.medianMs(), over), p.stallMs(),
                     ByteSize.human(p.bytesRead()), predicted));
             if (p.config().equals("demand layering, minimum arena")) pipelined.add(new double[] {red, 100 * over / base.medianMs(), wred});
+            if (p.config().equals(FP16_MINIMUM)) halfPipelined.add(new double[] {red, 100 * over / base.medianMs(), wred});
+            if (p.config().startsWith("tiled")) {
+                (p.config().endsWith(FP16) ? tiledHalf : tiledRows).add(new double[] {red, 100 * over / base.medianMs(), wred});
+            }
             if (p.config().startsWith("trade-off, 25%")) quarter = p;
             if (p.config().startsWith("ahead-distance only") && quarter != null) {
                 ratios.add(String.format(Locale.ROOT, "%s %.3f", p.net(), quarter.medianMs() / p.medianMs()));
@@ -152,7 +163,7 @@ final class PaperBench {
             List<Point> ps = points.stream().filter(p -> p.net().equals(n)).toList();
             Point b = ps.get(0), best = null;
             for (Point p : ps.subList(1, ps.size())) {
-                if (p.config().startsWith("sequential")) continue;
+                if (p.config().startsWith("sequential") || p.config().endsWith(FP16)) continue;
                 if (p.medianMs() - b.medianMs() < 1.0 && (best == null || p.peakBytes() < best.peakBytes())) best = p;
             }
             if (best != null) {
@@ -165,6 +176,9 @@ final class PaperBench {
         sb.append(String.format(Locale.ROOT, "| this run: demand layering at the minimum arena (%d networks) | %.1f%% | %.1f%% | %.1f%% |%n", pipelined.size(),
                 pipelined.stream().mapToDouble(v -> v[0]).average().orElse(Double.NaN), pipelined.stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN),
                 pipelined.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN)));
+        averageRow(sb, "the same with float16 weights (outputs within float16 rounding)", halfPipelined);
+        averageRow(sb, "tiled below the largest layer, minimum arena", tiledRows);
+        averageRow(sb, "tiled, float16 weights", tiledHalf);
         sb.append("| paper: the memory-delay trade-off at under 1 ms overhead | | 88.4% | < 1 ms |\n");
         sb.append(String.format(Locale.ROOT, "| this run: the least memory within 1 ms of preloaded (%d of %d networks have such a point) | %s | %s | %s |%n",
                 nearZero.size(), pipelined.size(), nearZero.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f%%", nearZero.stream().mapToDouble(v -> v[0]).average().orElse(0)),
@@ -176,10 +190,19 @@ final class PaperBench {
         return sb.toString();
     }
 
+    /** One averages row (arena reduction, weight reduction, overhead; all in %) when the run measured the configuration. */
+    private static void averageRow(StringBuilder sb, String what, List<double[]> rows) {
+        if (rows.isEmpty()) return;
+        sb.append(String.format(Locale.ROOT, "| this run: %s (%d networks) | %.1f%% | %.1f%% | %.1f%% |%n", what, rows.size(),
+                rows.stream().mapToDouble(v -> v[0]).average().orElse(Double.NaN), rows.stream().mapToDouble(v -> v[2]).average().orElse(Double.NaN),
+                rows.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN)));
+    }
+
     static void plot(Path png, List<Point> points) throws java.io.IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         for (String n : points.stream().map(Point::net).distinct().toList()) {
-            List<Point> ps = points.stream().filter(p -> p.net().equals(n) && !p.config().startsWith("sequential") && !p.config().startsWith("ahead")).toList();
+            List<Point> ps = points.stream().filter(p -> p.net().equals(n) && !p.config().startsWith("sequential") && !p.config().startsWith("ahead")
+                    && !p.config().endsWith(FP16)).toList();
             Point b = ps.get(0);
             XYSeries s = new XYSeries(n, true, true);
             for (Point p : ps) s.add(100.0 * p.peakBytes() / b.peakBytes(), 100.0 * (p.medianMs() / b.medianMs() - 1));
