@@ -13,7 +13,7 @@ cd "$home"
 "$home/models/fetch.sh" >/dev/null
 mvn -q -B -ntp -DskipTests package test-compile >&2
 rm -rf "$out"
-mkdir -p "$out/lib" "$out/cache/models" "$out/inputs" "$out/repo/models"
+mkdir -p "$out/lib" "$out/cache/models" "$out/inputs" "$out/repo/models" "$out/shared/paper-models"
 jlink --add-modules java.base,jdk.unsupported,java.xml,java.management,java.logging,java.naming \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
 deps="$(mktemp -d)"
@@ -26,10 +26,10 @@ for pattern in 'jackson-*' 'snakeyaml-*' 'picocli-*' 'slf4j-*' 'javacpp-*.jar' '
   done
 done
 rm -rf "$deps"
-# of the CUDA presets' JNI glue only what the backend loads (cudart, nvrtc): 4.8 MB -> 0.6 MB
+# of the CUDA presets' JNI glue only what the backend loads (cudart, nvrtc, cublas)
 for natives in "$out"/lib/cuda-*-linux-x86_64.jar; do
   keep="$(mktemp -d)"
-  (cd "$keep" && unzip -q "$natives" 'META-INF/*' 'org/bytedeco/cuda/linux-x86_64/libjnicudart.so' 'org/bytedeco/cuda/linux-x86_64/libjninvrtc.so' \
+  (cd "$keep" && unzip -q "$natives" 'META-INF/*' 'org/bytedeco/cuda/linux-x86_64/libjnicudart.so' 'org/bytedeco/cuda/linux-x86_64/libjninvrtc.so' 'org/bytedeco/cuda/linux-x86_64/libjnicublas.so' \
     && rm -f "$natives" && jar cf "$natives" .)
   rm -rf "$keep"
 done
@@ -38,6 +38,8 @@ mvn -q -B -ntp dependency:copy -Dartifact=org.junit.platform:junit-platform-cons
 (cd "$home/node/target/test-classes" && jar cf "$out/lib/dlayer-test-classes.jar" dev)
 cp "$cache"/models/nanodet.* "$cache"/models/selfie.* "$cache"/models/meet.* "$out/cache/models/"
 cp "$home"/models/*.yaml "$out/repo/models/"
+# the paper's networks for bench --paper (Darknet cfgs; their weights are generated there)
+if [ -d "$home/../shared/paper-models" ]; then cp "$home"/../shared/paper-models/*.cfg "$out/shared/paper-models/"; fi
 java -Ddlayer.home="$home" -jar "$home/node/target/dlayer.jar" inputs --models nanodet,selfie,meet -o "$out/inputs" >/dev/null
 cp "$home/tools/gpu-check.sh" "$out/gpu-check.sh"
 size=$(du -sb "$out" | cut -f1)

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs on a GPU host from the bundle tools/gpu-bundle.sh builds (copied into it as gpu-bundle/gpu-check.sh):
-#   gpu-bundle/gpu-check.sh OUT_DIR
+#   gpu-bundle/gpu-check.sh OUT_DIR                       # GPU tests, then bench on cuda and cpu
+#   gpu-bundle/gpu-check.sh OUT_DIR --paper NET[,NET...]  # bench --paper on cuda for these networks only
 # Finds the CUDA 13 libraries (system CUDA, or NVIDIA's Python wheels: site-packages/nvidia/*/lib), records the
 # device, runs the GPU test suite (JUnit console launcher; reports in OUT_DIR/junit), then the benchmark on the
 # CUDA backend and, for comparison on the same host, the CPU backend. Every step's output goes to OUT_DIR.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="${1:?usage: gpu-check.sh OUT_DIR}"
+out="${1:?usage: gpu-check.sh OUT_DIR [--paper NET,...]}"
+paper=""
+if [ "${2:-}" = "--paper" ]; then paper="${3:?--paper needs a comma-separated list of networks (../shared/paper-models)}"; fi
 mkdir -p "$out"
 libdirs=()
 for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do [ -d "$d" ] && libdirs+=("$d"); done
@@ -29,6 +32,13 @@ export DLAYER_CACHE="$out/cache"
 mkdir -p "$DLAYER_CACHE" && cp -r "$here/cache/models" "$DLAYER_CACHE/"
 java=("$here/jre/bin/java" -Xmx16g -Ddlayer.repo="$here/repo" -Ddlayer.home="$here/repo" -Ddlayer.test.inputs="$here/inputs"
       -Dorg.bytedeco.javacpp.cachedir="$out/javacpp-cache" -cp "$here/lib/*")
+if [ -n "$paper" ]; then
+  echo "== bench --paper, CUDA backend: $paper"
+  # each network's figures land in OUT_DIR/paper-results/NET.json; merge runs with: dlayer bench --paper --report-only --results DIR
+  "${java[@]}" dev.demandlayering.cli.BenchMain --paper --backend cuda --nets "$paper" --paper-models "$here/shared/paper-models" \
+    --results "$out/paper-results" --frames 3 --output "$out/paper-cuda.md" 2>&1 | tee "$out/paper-cuda.log"
+  exit "${PIPESTATUS[0]}"
+fi
 echo "== GPU tests"
 "${java[@]}" org.junit.platform.console.ConsoleLauncher --disable-banner --details=tree --reports-dir="$out/junit" \
   --select-class=dev.demandlayering.runtime.cuda.CudaBackendTest 2>&1 | tee "$out/tests.log"
