@@ -53,8 +53,10 @@ final class CudaOps {
                 for (Node n : l.nodes()) {
                     blasUsed |= List.of("Conv", "Gemm", "MatMul").contains(n.opType());
                     if (!n.opType().equals("Conv")) continue;
-                    ConvShape c = ConvShape.of(n, m.activationShapes().get(n.inputs().get(0)), m.activationShapes().get(n.outputs().get(0)),
-                            l.weights().stream().filter(w -> w.name().equals(n.inputs().get(1))).findFirst().orElseThrow().shape());
+                    String wName = n.inputs().get(1);
+                    int[] wt = l.weights().stream().filter(w -> w.name().equals(wName)).map(Layer.WeightRef::shape).findFirst()
+                            .orElseGet(() -> m.activationShapes().get(wName)); // weights computed at run time
+                    ConvShape c = ConvShape.of(n, m.activationShapes().get(n.inputs().get(0)), m.activationShapes().get(n.outputs().get(0)), wt);
                     int e = half ? 2 : 4;
                     if (c.asGemm() && (half || !c.pointwise())) im2col = Math.max(im2col, (long) e * c.k() * c.tilePixels(im2colCap, e));
                 }
