@@ -55,7 +55,7 @@ const std::map<std::string, Kernel>& table() {
         {"unary", kernel(unary, false)}, {"binary", kernel(binary, false)}, {"gather", kernel(gather, false)},
         {"scatter", kernel(scatter, false)}, {"pad", kernel(pad, false)}, {"pool2d", kernel(pool2d, false)},
         {"global_avg", kernel(global_avg, false)}, {"softmax", kernel(softmax, false)}, {"batchnorm", kernel(batchnorm, false)},
-        {"conv2d", kernel(conv2d, false)}, {"conv_transpose2d", kernel(conv_transpose2d, false)}, {"im2col", kernel(im2col, false)}, {"im2col_h", kernel(im2col_h, false)}, {"widen_half", kernel(widen_half, false)},
+        {"conv2d", kernel(conv2d, false)}, {"conv_transpose2d", kernel(conv_transpose2d, false)}, {"im2col", kernel(im2col, false)}, {"im2col_h", kernel(im2col_h, false)}, {"widen_half", kernel(widen_half, false)}, {"narrow_half", kernel(narrow_half, false)},
         {"channel_bias", kernel(channel_bias, false)}, {"resize", kernel(resize, false)}};
     return t;
 }
@@ -116,18 +116,21 @@ extern "C" JNIEXPORT jint JNICALL Java_dev_demandlayering_runtime_cuda_KernelEmu
     return 0;
 }
 
-// C (float32) = A B with A and B float16 (as cublasGemmEx with CUDA_R_16F inputs, CUBLAS_COMPUTE_32F), no transposes
+// as the sgemm above with A and B float16 (cublasGemmEx with CUDA_R_16F inputs, CUDA_R_32F output, CUBLAS_COMPUTE_32F)
 extern "C" JNIEXPORT jint JNICALL Java_dev_demandlayering_runtime_cuda_KernelEmulator_hgemm(
-        JNIEnv*, jclass, jint m, jint n, jint k, jlong pa, jint lda, jlong pb, jint ldb, jlong pc, jint ldc) {
-    if (m < 0 || n < 0 || k < 0 || lda < std::max(1, m) || ldb < std::max(1, k) || ldc < std::max(1, m)) return 2;
+        JNIEnv*, jclass, jboolean ta, jboolean tb, jint m, jint n, jint k, jfloat alpha, jlong pa, jint lda, jlong pb, jint ldb, jfloat beta,
+        jlong pc, jint ldc) {
+    if (m < 0 || n < 0 || k < 0 || lda < std::max(1, ta ? k : m) || ldb < std::max(1, tb ? n : k) || ldc < std::max(1, m)) return 2;
     const unsigned short* a = reinterpret_cast<const unsigned short*>(pa);
     const unsigned short* b = reinterpret_cast<const unsigned short*>(pb);
     float* c = reinterpret_cast<float*>(pc);
     for (int j = 0; j < n; j++)
         for (int i = 0; i < m; i++) {
             float acc = 0.f;
-            for (int l = 0; l < k; l++) acc += h2f(a[i + (long long)l * lda]) * h2f(b[l + (long long)j * ldb]);
-            c[i + (long long)j * ldc] = acc;
+            for (int l = 0; l < k; l++)
+                acc += h2f(ta ? a[l + (long long)i * lda] : a[i + (long long)l * lda]) * h2f(tb ? b[j + (long long)l * ldb] : b[l + (long long)j * ldb]);
+            float* out = &c[i + (long long)j * ldc];
+            *out = beta == 0.f ? alpha * acc : alpha * acc + beta * *out;
         }
     return 0;
 }

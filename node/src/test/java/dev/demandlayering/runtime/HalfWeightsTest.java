@@ -73,13 +73,16 @@ class HalfWeightsTest {
         }
     }
 
-    @Test
-    void randomFloat32WeightsMoveTheOutputsALittle() throws Exception {
-        Path cfg = dev.demandlayering.TestRepo.root().resolve("node/src/test/resources/darknet/small-detector.cfg");
-        Path packFile = tmp.resolve("small-detector.dlp");
+    /** Convolutions (grouped, strided, pointwise) and a connected layer reading float16 weights directly. */
+    @ParameterizedTest
+    @ValueSource(strings = {"small-detector", "small-classifier"})
+    void randomFloat32WeightsMoveTheOutputsALittle(String net) throws Exception {
+        Path cfg = dev.demandlayering.TestRepo.root().resolve("node/src/test/resources/darknet/" + net + ".cfg");
+        Path packFile = tmp.resolve(net + ".dlp");
         dev.demandlayering.runtime.pack.PackWriter.write(ModelImporter.importDarknet(cfg, null, 5), packFile, true);
         PackFile pack = PackFile.open(packFile);
-        float[] x = new float[3 * 32 * 32];
+        int[] shape = pack.model().inputs().values().iterator().next();
+        float[] x = new float[(int) dev.demandlayering.runtime.graph.Shapes.size(shape)];
         java.util.SplittableRandom r = new java.util.SplittableRandom(9);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         Map<String, float[]> feeds = Map.of(pack.model().inputs().keySet().iterator().next(), x);
@@ -87,7 +90,7 @@ class HalfWeightsTest {
         FrameResult fp16 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE).withHalfWeights(true), feeds);
         for (String o : pack.model().outputs()) {
             double rel = RealModelsTest.relativeL2(fp32.outputs().get(0).get(o), fp16.outputs().get(0).get(o));
-            System.out.printf("small-detector %s: float16 weights vs float32, relative L2 %.3g%n", o, rel);
+            System.out.printf("%s %s: float16 weights vs float32, relative L2 %.3g%n", net, o, rel);
             assertTrue(rel > 0 && rel < 1e-2, o + ": relative L2 " + rel);
         }
     }

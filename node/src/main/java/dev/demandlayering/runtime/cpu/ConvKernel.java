@@ -2,7 +2,6 @@ package dev.demandlayering.runtime.cpu;
 
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
-import dev.demandlayering.runtime.pack.Fp16;
 import java.nio.FloatBuffer;
 
 /**
@@ -23,7 +22,7 @@ final class ConvKernel implements Kernel {
         if (!gemmWeights(in[1].shape(), g.group)) {
             depthwise(g, in[0].data(), in[1].data(), bias, out[0].data());
         } else {
-            gemm(g, in[0].data(), weightRows(in[1]), bias, out[0].data());
+            gemm(g, in[0].data(), WeightRows.of(in[1]), bias, out[0].data());
         }
     }
 
@@ -32,28 +31,6 @@ final class ConvKernel implements Kernel {
         return !(wt[1] == 1 && wt[0] / group == 1);
     }
 
-    /** Copies {@code n} weights from index {@code from} into {@code dst} at {@code off}, as float32. */
-    @FunctionalInterface
-    interface WeightRows {
-        void get(int from, float[] dst, int off, int n);
-    }
-
-    private static final float[] HALF_TO_FLOAT = new float[65536];
-
-    static {
-        for (int i = 0; i < 65536; i++) HALF_TO_FLOAT[i] = Fp16.toFloat((short) i);
-    }
-
-    private static WeightRows weightRows(TensorView w) {
-        if (w.half() == null) {
-            FloatBuffer f = w.data();
-            return (from, dst, off, n) -> f.get(from, dst, off, n);
-        }
-        java.nio.ShortBuffer h = w.half();
-        return (from, dst, off, n) -> {
-            for (int i = 0; i < n; i++) dst[off + i] = HALF_TO_FLOAT[h.get(from + i) & 0xffff];
-        };
-    }
 
     /** Shapes and attributes of one convolution. */
     static final class Geometry {

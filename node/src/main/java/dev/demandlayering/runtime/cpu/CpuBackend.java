@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The pure-Java backend: an off-heap arena and the kernels in this package, using all cores. Convolutions on
- * the GEMM path read float16 weights as they are; other float16 weights are widened to float32 in the arena's
- * workspace just before their node runs.
+ * the GEMM path, Gemm and MatMul read float16 weights as they are; other float16 weights are widened to
+ * float32 in the arena's workspace just before their node runs.
  */
 public final class CpuBackend implements Backend {
     @Override
@@ -37,9 +37,17 @@ public final class CpuBackend implements Backend {
         return halfWeights ? HalfWeights.widenBytes(models, CpuBackend::widened) : 0;
     }
 
-    /** Float16 inputs the kernels read as float32: all but the weights of a convolution on the GEMM path. */
+    /**
+     * Float16 inputs the kernels read as float32: all but the B operand of Gemm and MatMul and the weights of a
+     * convolution on the GEMM path, which the kernels read as they are.
+     */
     static boolean widened(Node n, int index, int[] shape) {
-        return !(n.opType().equals("Conv") && index == 1 && ConvKernel.gemmWeights(shape, n.attributes().getInt("group", 1)));
+        if (index != 1) return true;
+        return switch (n.opType()) {
+            case "Gemm", "MatMul" -> false;
+            case "Conv" -> !ConvKernel.gemmWeights(shape, n.attributes().getInt("group", 1));
+            default -> true;
+        };
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.nio.FloatBuffer;
 
 /**
  * Gemm (Y = alpha * A' B' + beta * C) and numpy MatMul. Rows of the output are computed in parallel; each row
- * is a sum over k in fixed order of A[m,k] * B[k,:], with B rows bulk-copied to the heap so loops vectorise.
+ * is a sum over k in fixed order of A[m,k] * B[k,:], with B rows bulk-copied to the heap so loops vectorise
+ * (B may be float16 weights, widened as they are copied).
  */
 final class MatMulKernel implements Kernel {
     @Override
@@ -25,7 +26,7 @@ final class MatMulKernel implements Kernel {
         int[] as = in[0].shape(), bs = in[1].shape();
         int m = ta ? as[1] : as[0], k = ta ? as[0] : as[1], n = tb ? bs[0] : bs[1];
         int[] cMap = in.length > 2 ? dev.demandlayering.runtime.ops.Broadcast.indexMap(in[2].shape(), new int[] {m, n}) : null;
-        multiply(in[0].data(), 0, ta, in[1].data(), 0, tb, m, k, n, y.data(), 0, alpha,
+        multiply(in[0].data(), 0, ta, WeightRows.of(in[1]), 0, tb, m, k, n, y.data(), 0, alpha,
                 cMap == null ? null : (row, col) -> beta * in[2].data().get(cMap[row * n + col]));
     }
 
@@ -34,7 +35,7 @@ final class MatMulKernel implements Kernel {
     }
 
     /** Y[m,n] = alpha * sum_k A[m,k] B[k,n] (+ addend), with A, B optionally transposed in memory. */
-    static void multiply(FloatBuffer a, int aOff, boolean ta, FloatBuffer b, int bOff, boolean tb, int m, int k, int n,
+    static void multiply(FloatBuffer a, int aOff, boolean ta, WeightRows b, int bOff, boolean tb, int m, int k, int n,
                          FloatBuffer y, int yOff, float alpha, Addend addend) {
         // B stored as [k][n] takes the row-update path; stored transposed ([n][k]) it takes the dot-product path
         Parallel.forEach(m, row -> {
@@ -82,7 +83,7 @@ final class MatMulKernel implements Kernel {
         int[] mapA = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchA, batch);
         int[] mapB = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchB, batch);
         for (int i = 0; i < count; i++) {
-            multiply(a.data(), mapA[i] * m * k, false, b.data(), mapB[i] * k * n, false, m, k, n, y.data(), i * m * n, 1f, null);
+            multiply(a.data(), mapA[i] * m * k, false, WeightRows.of(b), mapB[i] * k * n, false, m, k, n, y.data(), i * m * n, 1f, null);
         }
     }
 }

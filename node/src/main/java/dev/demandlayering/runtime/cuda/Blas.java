@@ -12,6 +12,7 @@ interface Blas {
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c, int ldc,
                long workspace);
 
-    /** C (float32) = A B with A and B float16, no transposes, float32 accumulation: tensor cores on a GPU. */
-    void hgemm(int m, int n, int k, long a, int lda, long b, int ldb, long c, int ldc, long workspace);
+    /** As {@link #sgemm} with A and B float16 and C float32, accumulating in float32: tensor cores on a GPU. */
+    void hgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c, int ldc,
+               long workspace);
 }

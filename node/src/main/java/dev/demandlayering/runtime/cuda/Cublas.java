@@ -43,11 +43,13 @@ final class Cublas implements Blas, AutoCloseable {
     }
 
     @Override
-    public void hgemm(int m, int n, int k, long pa, int lda, long pb, int ldb, long pc, int ldc, long workspace) {
+    public void hgemm(boolean transA, boolean transB, int m, int n, int k, float a, long pa, int lda, long pb, int ldb, float b, long pc, int ldc,
+                      long workspace) {
         bindWorkspace(workspace);
-        alpha.put(1f);
-        beta.put(0f);
-        check(cublas.cublasGemmEx(handle, cublas.CUBLAS_OP_N, cublas.CUBLAS_OP_N, m, n, k, alpha, at(pa), cudart.CUDA_R_16F, lda, at(pb),
+        alpha.put(a);
+        beta.put(b);
+        check(cublas.cublasGemmEx(handle, transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
+                m, n, k, alpha, at(pa), cudart.CUDA_R_16F, lda, at(pb),
                 cudart.CUDA_R_16F, ldb, beta, at(pc), cudart.CUDA_R_32F, ldc, cublas.CUBLAS_COMPUTE_32F, cublas.CUBLAS_GEMM_DEFAULT),
                 "cublasGemmEx (float16 in, float32 out) " + m + "x" + n + "x" + k);
     }

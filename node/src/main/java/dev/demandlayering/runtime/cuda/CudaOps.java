@@ -52,11 +52,15 @@ final class CudaOps {
             for (Layer l : m.layers()) {
                 for (Node n : l.nodes()) {
                     blasUsed |= List.of("Conv", "Gemm", "MatMul").contains(n.opType());
+                    if (half && (n.opType().equals("Gemm") || n.opType().equals("MatMul"))) {
+                        // the activation operand, rounded to float16 (one batch item at a time)
+                        int[] as = shapeOf(m, l, n.inputs().get(0));
+                        int r = as.length;
+                        im2col = Math.max(im2col, 2L * (r >= 2 ? as[r - 2] : 1) * as[r - 1]);
+                    }
                     if (!n.opType().equals("Conv")) continue;
-                    String wName = n.inputs().get(1);
-                    int[] wt = l.weights().stream().filter(w -> w.name().equals(wName)).map(Layer.WeightRef::shape).findFirst()
-                            .orElseGet(() -> m.activationShapes().get(wName)); // weights computed at run time
-                    ConvShape c = ConvShape.of(n, m.activationShapes().get(n.inputs().get(0)), m.activationShapes().get(n.outputs().get(0)), wt);
+                    ConvShape c = ConvShape.of(n, m.activationShapes().get(n.inputs().get(0)), m.activationShapes().get(n.outputs().get(0)),
+                            shapeOf(m, l, n.inputs().get(1)));
                     int e = half ? 2 : 4;
                     if (c.asGemm() && (half || !c.pointwise())) im2col = Math.max(im2col, (long) e * c.k() * c.tilePixels(im2colCap, e));
                 }
@@ -66,9 +70,17 @@ final class CudaOps {
         return (blasUsed ? blas.workspaceBytes() : 0) + (im2col + 255) / 256 * 256 + widen;
     }
 
-    /** Float16 inputs the kernels read as float32: all but a GEMM convolution's weights, which cuBLAS takes as they are. */
+    /**
+     * Float16 inputs the kernels read as float32: all but the B operand of Gemm and MatMul and a GEMM convolution's
+     * weights, which cuBLAS takes as they are (with the other operand rounded to float16 in the workspace).
+     */
     static boolean widened(Node n, int index, int[] shape) {
-        return !(n.opType().equals("Conv") && index == 1 && ConvShape.gemmWeights(shape, n.attributes().getInt("group", 1)));
+        if (index != 1) return true;
+        return switch (n.opType()) {
+            case "Gemm", "MatMul" -> false;
+            case "Conv" -> !ConvShape.gemmWeights(shape, n.attributes().getInt("group", 1));
+            default -> true;
+        };
     }
 
     /**
@@ -122,6 +134,12 @@ final class CudaOps {
             case "Resize" -> resize(a, at, in[0], out[0]);
             default -> throw new IllegalStateException("the CUDA backend has no kernel for " + node.describe());
         }
+    }
+
+    /** A tensor's shape: a weight of the layer, or an activation (weights computed at run time). */
+    private static int[] shapeOf(LayeredModel m, Layer l, String name) {
+        return l.weights().stream().filter(w -> w.name().equals(name)).map(Layer.WeightRef::shape).findFirst()
+                .orElseGet(() -> m.activationShapes().get(name));
     }
 
     /** Float16 inputs the kernels cannot read, widened into float32 copies at the end of the workspace. */
@@ -294,7 +312,7 @@ final class CudaOps {
                     kernels.launch(half ? "im2col_h" : "im2col", (long) c.k() * pt, new KernelArgs().ptr(xg).ptr(col).i32(c.h()).i32(c.w())
                             .i32(c.kh()).i32(c.kw()).i32(c.ow()).i32(c.sh()).i32(c.sw()).i32(c.dh()).i32(c.dw()).i32(c.ph()).i32(c.pw()).i32(c.k())
                             .i32(p0).i32(pt));
-                    if (half) blas.hgemm(pt, c.mg(), c.k(), col, pt, wg, c.k(), yg + 4L * p0, p, workspace);
+                    if (half) blas.hgemm(false, false, pt, c.mg(), c.k(), 1f, col, pt, wg, c.k(), 0f, yg + 4L * p0, p, workspace);
                     else blas.sgemm(false, false, pt, c.mg(), c.k(), 1f, col, pt, wg, c.k(), 0f, yg + 4L * p0, p, workspace);
                 }
             }
@@ -320,8 +338,17 @@ final class CudaOps {
                     .i8(cs).i64(0));
         }
         if (m == 0 || n == 0) return;
-        blas.sgemm(tb, ta, n, m, k, at.getFloat("alpha", 1f), addr(a, in[1]), Math.max(1, bs[1]), addr(a, in[0]), Math.max(1, as[1]),
-                hasC ? at.getFloat("beta", 1f) : 0f, addr(a, out), n, workspace);
+        float beta = hasC ? at.getFloat("beta", 1f) : 0f;
+        if (in[1].half()) {
+            // float16 weights: the activation operand rounded to float16 too, then the tensor cores
+            long a16 = workspace + blas.workspaceBytes();
+            kernels.launch("narrow_half", size(in[0]), new KernelArgs().ptr(addr(a, in[0])).ptr(a16).i32(size(in[0])));
+            blas.hgemm(tb, ta, n, m, k, at.getFloat("alpha", 1f), addr(a, in[1]), Math.max(1, bs[1]), a16, Math.max(1, as[1]), beta, addr(a, out), n,
+                    workspace);
+            return;
+        }
+        blas.sgemm(tb, ta, n, m, k, at.getFloat("alpha", 1f), addr(a, in[1]), Math.max(1, bs[1]), addr(a, in[0]), Math.max(1, as[1]), beta,
+                addr(a, out), n, workspace);
     }
 
     private void matmul(long a, TensorRef ra, TensorRef rb, TensorRef out) {
@@ -334,9 +361,16 @@ final class CudaOps {
         int[] mapA = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchA, batch);
         int[] mapB = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchB, batch);
         if (m == 0 || n == 0) return;
+        boolean half = rb.half();
+        long a16 = workspace + blas.workspaceBytes();
         for (int i = 0; i < count; i++) {
-            blas.sgemm(false, false, n, m, k, 1f, addr(a, rb) + 4L * mapB[i] * k * n, n, addr(a, ra) + 4L * mapA[i] * m * k, Math.max(1, k), 0f,
-                    addr(a, out) + 4L * i * m * n, n, workspace);
+            long ai = addr(a, ra) + 4L * mapA[i] * m * k, yi = addr(a, out) + 4L * i * m * n;
+            if (half) {
+                kernels.launch("narrow_half", (long) m * k, new KernelArgs().ptr(ai).ptr(a16).i32(m * k));
+                blas.hgemm(false, false, n, m, k, 1f, addr(a, rb) + 2L * mapB[i] * k * n, n, a16, Math.max(1, k), 0f, yi, n, workspace);
+            } else {
+                blas.sgemm(false, false, n, m, k, 1f, addr(a, rb) + 4L * mapB[i] * k * n, n, ai, Math.max(1, k), 0f, yi, n, workspace);
+            }
         }
     }
 

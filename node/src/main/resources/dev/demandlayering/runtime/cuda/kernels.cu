@@ -272,6 +272,13 @@ extern "C" __global__ void im2col_h(const float* x, unsigned short* col, int h, 
     im2col_tile(x, col, h, wd, kh, kw, ow, sh, sw, dh, dw, ph, pw, kdim, p0, pt);
 }
 
+// float32 activations as float16, the other operand of a GEMM with float16 weights
+extern "C" __global__ void narrow_half(const float* x, unsigned short* y, int n) {
+    long long i = gid();
+    if (i >= n) return;
+    y[i] = f2h(x[i]);
+}
+
 // float16 weights as float32, for the kernels that read float32
 extern "C" __global__ void widen_half(const unsigned short* x, float* y, int n) {
     long long i = gid();

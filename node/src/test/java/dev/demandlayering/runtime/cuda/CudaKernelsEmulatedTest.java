@@ -69,13 +69,7 @@ class CudaKernelsEmulatedTest {
         Path packFile = tmp.resolve(net + ".dlp");
         PackWriter.write(ModelImporter.importDarknet(cfg, null, 11), packFile, false);
         PackFile pack = PackFile.open(packFile);
-        Map<String, float[]> feeds = new java.util.HashMap<>();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
-        pack.model().inputs().forEach((k, shape) -> {
-            float[] x = new float[(int) dev.demandlayering.runtime.graph.Shapes.size(shape)];
-            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-            feeds.put(k, x);
-        });
+        Map<String, float[]> feeds = randomInputs(pack);
         FrameResult cpu, gpu;
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
@@ -100,24 +94,22 @@ class CudaKernelsEmulatedTest {
      * shipped model and on random weights, streamed through the minimum float16 arena.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"nanodet", "small-detector"})
+    @ValueSource(strings = {"nanodet", "meet", "small-detector", "small-classifier"})
     void halfWeightsOnTheTensorCorePathMatchTheCpuBackend(String name) throws Exception {
         EmulatedCudaBackend emulated = new EmulatedCudaBackend(64 << 10);
         Path packFile = tmp.resolve(name + "-fp16.dlp");
         Map<String, float[]> feeds;
-        if (name.equals("nanodet")) {
+        if (!name.startsWith("small-")) {
             ShippedModel model = ShippedModel.load(name, tmp);
             ModelImporter.pack(model.modelFile(), packFile, true);
             feeds = model.feeds();
         } else {
             PackWriter.write(ModelImporter.importDarknet(TestRepo.root().resolve("node/src/test/resources/darknet/" + name + ".cfg"), null, 5),
                     packFile, true);
-            float[] x = new float[3 * 32 * 32];
-            java.util.SplittableRandom r = new java.util.SplittableRandom(9);
-            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
-            feeds = Map.of("input", x);
+            feeds = null;
         }
         PackFile pack = PackFile.open(packFile);
+        if (feeds == null) feeds = randomInputs(pack);
         FrameResult cpu, gpu;
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withHalfWeights(true), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
@@ -164,6 +156,18 @@ class CudaKernelsEmulatedTest {
             float f = floats.getFloat(4 * i);
             assertTrue(Fp16.fromFloat(f) == halves.getShort(2 * i), "float " + f + " (0x" + Integer.toHexString(Float.floatToRawIntBits(f)) + ")");
         }
+    }
+
+    /** Seeded uniform [0, 1) values for every input of the pack's model. */
+    static Map<String, float[]> randomInputs(PackFile pack) {
+        Map<String, float[]> feeds = new java.util.HashMap<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        pack.model().inputs().forEach((k, shape) -> {
+            float[] x = new float[(int) dev.demandlayering.runtime.graph.Shapes.size(shape)];
+            for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+            feeds.put(k, x);
+        });
+        return feeds;
     }
 
     private static long address(java.nio.ByteBuffer b) {

@@ -20,7 +20,8 @@ final class KernelEmulator {
 
     static native int launch(String name, int gridX, int gridY, int blockX, int blockY, long params);
 
-    static native int hgemm(int m, int n, int k, long a, int lda, long b, int ldb, long c, int ldc);
+    static native int hgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c,
+                            int ldc);
 
     static native int sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c,
                             int ldc);
@@ -67,8 +68,9 @@ final class KernelEmulator {
             }
 
             @Override
-            public void hgemm(int m, int n, int k, long a, int lda, long b, int ldb, long c, int ldc, long workspace) {
-                int rc = KernelEmulator.hgemm(m, n, k, a, lda, b, ldb, c, ldc);
+            public void hgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, long a, int lda, long b, int ldb, float beta, long c, int ldc,
+                              long workspace) {
+                int rc = KernelEmulator.hgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
                 if (rc != 0) throw new IllegalStateException("cublasGemmEx would refuse " + m + "x" + n + "x" + k + " with lda " + lda + ", ldb " + ldb + ", ldc " + ldc);
             }
         };
