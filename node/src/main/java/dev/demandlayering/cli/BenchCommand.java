@@ -18,7 +18,6 @@ import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlan;
-import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,6 @@ import dev.demandlayering.runtime.layers.LayerBuilder;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackWriter;
 import dev.demandlayering.runtime.plan.ArenaPlan;
-import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.LayerCost;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Files;

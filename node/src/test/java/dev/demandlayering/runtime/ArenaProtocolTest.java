@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.demandlayering.ShippedModel;
-import dev.demandlayering.TestRepo;
-import dev.demandlayering.models.ModelCatalog;
-import dev.demandlayering.models.ModelManifest;
-import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.Arena;
 import dev.demandlayering.runtime.exec.Backend;
@@ -19,13 +15,11 @@ import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
