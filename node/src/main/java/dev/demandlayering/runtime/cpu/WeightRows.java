@@ -23,8 +23,28 @@ interface WeightRows {
         }
         ShortBuffer h = t.half();
         return (from, dst, off, n) -> {
-            for (int i = 0; i < n; i++) dst[off + i] = HALF_TO_FLOAT[h.get(from + i) & 0xffff];
+            // one bulk copy out of the arena, then the table: far faster than a buffer read per value
+            short[] bits = HalfScratch.get(n);
+            h.get(from, bits, 0, n);
+            for (int i = 0; i < n; i++) dst[off + i] = HALF_TO_FLOAT[bits[i] & 0xffff];
         };
+    }
+
+    /** Per-thread staging for the float16 bits of one bulk read. */
+    final class HalfScratch {
+        private static final ThreadLocal<short[]> LOCAL = ThreadLocal.withInitial(() -> new short[0]);
+
+        private HalfScratch() {
+        }
+
+        static short[] get(int n) {
+            short[] s = LOCAL.get();
+            if (s.length < n) {
+                s = new short[Math.max(n, 1024)];
+                LOCAL.set(s);
+            }
+            return s;
+        }
     }
 
     private static float[] halfTable() {

@@ -3,8 +3,8 @@ package dev.demandlayering.ros.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.ChildCli;
 import dev.demandlayering.TestRepo;
-import dev.demandlayering.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,12 +23,10 @@ class NodeStartupTest {
     }
 
     static Result node(String... rosArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Ddlayer.home=" + REPO,
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node", "--ros-args"));
-        cmd.addAll(List.of(rosArgs));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        return new Result(p.waitFor(), out);
+        List<String> args = new ArrayList<>(List.of("node", "--ros-args"));
+        args.addAll(List.of(rosArgs));
+        ChildCli.Result r = ChildCli.run(args.toArray(String[]::new));
+        return new Result(r.code(), r.out());
     }
 
     @Test

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.demandlayering.ChildCli;
 import dev.demandlayering.TestRepo;
-import dev.demandlayering.cli.Main;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.ros.bag.BagOracle;
 import dev.demandlayering.ros.bag.BagTopic;
@@ -41,19 +41,9 @@ class ReplayTest {
     @TempDir
     Path tmp;
 
-    record Cli(int code, String out) {
-    }
-
-    /** {@code dlayer replay ...} in a child JVM, as a user runs it. */
-    static Cli dlayer(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
-                "-Ddlayer.home=" + TestRepo.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("DLAYER_CACHE", TestRepo.cache().toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        return new Cli(p.waitFor(), out);
+    /** {@code dlayer ARGS...} in a child JVM, as a user runs it. */
+    static ChildCli.Result dlayer(String... args) throws Exception {
+        return ChildCli.run(args);
     }
 
     static void assumeModels() {
@@ -65,7 +55,7 @@ class ReplayTest {
         assumeModels();
         Path bag = SampleBag.path();
         Path out = tmp.resolve("outputs"), report = tmp.resolve("report");
-        Cli r = dlayer("replay", bag.toString(), "--params-file", TIGHT.toString(), "--as-fast-as-possible", "--record", out.toString(),
+        ChildCli.Result r = dlayer("replay", bag.toString(), "--params-file", TIGHT.toString(), "--as-fast-as-possible", "--record", out.toString(),
                 "--report", report.toString(), "--check-golden", GOLDEN.toString());
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("outputs match " + GOLDEN + " (20 frames)"), r.out());
@@ -216,7 +206,7 @@ class ReplayTest {
             assertEquals("topic /other in bag " + bag + " has type diagnostic_msgs/msg/DiagnosticArray; a camera topic must be sensor_msgs/msg/Image"
                     + " or sensor_msgs/msg/CompressedImage", type.getMessage());
         }
-        Cli noMeta = dlayer("replay", Files.createDirectories(tmp.resolve("empty_dir")).toString());
+        ChildCli.Result noMeta = dlayer("replay", Files.createDirectories(tmp.resolve("empty_dir")).toString());
         assertEquals(2, noMeta.code(), noMeta.out());
         assertTrue(noMeta.out().contains("dlayer replay: bag directory has no metadata.yaml"), noMeta.out());
     }
