@@ -230,6 +230,7 @@ public final class FrameProcessor implements AutoCloseable {
         arena.put("camera", f.camera());
         arena.put("backend", backendName);
         arena.put("direct_io", Boolean.toString(session.directIo()));
+        arena.put("weight_precision", session.plan().halfWeights() ? "fp16" : "fp32");
         arena.put("arena_bytes", Long.toString(s.arenaBytes()));
         arena.put("peak_bytes", Long.toString(s.peakBytes()));
         arena.put("resident_weight_bytes", Long.toString(s.residentWeightBytes()));

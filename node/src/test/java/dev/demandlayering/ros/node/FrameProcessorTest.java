@@ -91,4 +91,38 @@ class FrameProcessorTest {
             assertEquals(1, p.invalidFrames());
         }
     }
+
+    /**
+     * weight_precision fp16: the same detections and masks (the shipped models' weights were published as
+     * float16) from an arena that streams half the weight bytes, as the diagnostics report.
+     */
+    @Test
+    void float16WeightsGiveTheSameOutputsFromHalfTheWeightBytes() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/meet.bin")), "models not fetched (models/fetch.sh)");
+        byte[] jpeg = Files.readAllBytes(TestRepo.cache().resolve("data/messi5.jpg"));
+        StdMsgs.Header header = new StdMsgs.Header(new StdMsgs.Time(1, 0), "camera");
+        List<Map<String, String>> diagnostics = new ArrayList<>();
+        List<Collected> sinks = new ArrayList<>();
+        for (String precision : List.of("fp32", "fp16")) {
+            RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet, meet]", "-p", "weight_precision:=" + precision,
+                    "-p", "image_topics:=[image_raw/compressed]"}, NodeParameters.DEFAULT_NODE_NAME);
+            try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+                Collected sink = new Collected();
+                p.advertise(sink);
+                CameraFrame f = p.decode("/image_raw/compressed", new SensorMsgs.CompressedImage(header, "jpeg", jpeg).encode(), System.nanoTime());
+                p.process(f, sink, Map.of());
+                Map<String, String> values = new LinkedHashMap<>();
+                DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(0)).status().get(0).values().forEach(kv -> values.put(kv.key(), kv.value()));
+                diagnostics.add(values);
+                sinks.add(sink);
+            }
+        }
+        for (String topic : List.of("/nanodet/detections", "/meet/mask")) {
+            assertTrue(java.util.Arrays.equals(sinks.get(0).on(topic).get(0), sinks.get(1).on(topic).get(0)), topic + " differs between fp32 and fp16");
+        }
+        long read32 = Long.parseLong(diagnostics.get(0).get("bytes_read")), read16 = Long.parseLong(diagnostics.get(1).get("bytes_read"));
+        assertEquals(read32 / 2, read16, 64, "float16 weights read half the bytes: " + diagnostics);
+        assertTrue(Long.parseLong(diagnostics.get(1).get("arena_bytes")) < Long.parseLong(diagnostics.get(0).get("arena_bytes")), diagnostics.toString());
+        assertEquals(List.of("fp32", "fp16"), diagnostics.stream().map(d -> d.get("weight_precision")).toList());
+    }
 }
