@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.Outputs;
 import dev.demandlayering.ShippedModel;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
@@ -89,7 +90,7 @@ class HalfWeightsTest {
         FrameResult fp32 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE), feeds);
         FrameResult fp16 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE).withHalfWeights(true), feeds);
         for (String o : pack.model().outputs()) {
-            double rel = RealModelsTest.relativeL2(fp32.outputs().get(0).get(o), fp16.outputs().get(0).get(o));
+            double rel = Outputs.relativeL2(fp32.outputs().get(0).get(o), fp16.outputs().get(0).get(o));
             System.out.printf("%s %s: float16 weights vs float32, relative L2 %.3g%n", net, o, rel);
             assertTrue(rel > 0 && rel < 1e-2, o + ": relative L2 " + rel);
         }

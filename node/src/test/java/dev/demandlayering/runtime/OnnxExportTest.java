@@ -3,6 +3,7 @@ package dev.demandlayering.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.Outputs;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
@@ -52,7 +53,7 @@ class OnnxExportTest {
         Path b = Files.createDirectories(tmp.resolve("b"));
         FrameResult fromOnnx = Pipelines.run(Pipelines.pack(reread, b), Session.Options.of(0, ResidencyMode.NONE), feeds);
         for (String o : normalized.outputs()) {
-            double rel = RealModelsTest.relativeL2(fromTfjs.outputs().get(0).get(o), fromOnnx.outputs().get(0).get(o));
+            double rel = Outputs.relativeL2(fromTfjs.outputs().get(0).get(o), fromOnnx.outputs().get(0).get(o));
             assertTrue(rel < 1e-6, name + " " + o + ": ONNX round trip differs by " + rel);
         }
 
@@ -68,7 +69,7 @@ class OnnxExportTest {
         assertEquals(0, p.exitValue(), log);
         for (String o : normalized.outputs()) {
             float[] ref = Npy.read(tmp.resolve("cv").resolve(o.replace('/', '_') + ".npy")).data();
-            double rel = RealModelsTest.relativeL2(ref, fromOnnx.outputs().get(0).get(o));
+            double rel = Outputs.relativeL2(ref, fromOnnx.outputs().get(0).get(o));
             System.out.printf("%s %s: relative L2 vs OpenCV DNN %.3g%n", name, o, rel);
             assertTrue(rel < 1e-4, name + " " + o + " differs from OpenCV: " + rel);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.Outputs;
 import dev.demandlayering.ShippedModel;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.models.ModelManifest;
@@ -60,19 +61,9 @@ class RealModelsTest {
         assertEquals(0, p.exitValue(), log);
         for (String o : pack.model().outputs()) {
             float[] ref = Npy.read(outDir.resolve(o + ".npy")).data();
-            double rel = relativeL2(ref, all.outputs().get(0).get(o));
+            double rel = Outputs.relativeL2(ref, all.outputs().get(0).get(o));
             System.out.printf("%s %s: relative L2 vs TensorFlow.js %.3g%n", name, o, rel);
             assertTrue(rel < 1e-4, name + " output " + o + " differs from TensorFlow.js: relative L2 " + rel);
         }
-    }
-
-    static double relativeL2(float[] ref, float[] got) {
-        assertEquals(ref.length, got.length);
-        double num = 0, den = 0;
-        for (int i = 0; i < ref.length; i++) {
-            num += (ref[i] - got[i]) * (double) (ref[i] - got[i]);
-            den += ref[i] * (double) ref[i];
-        }
-        return Math.sqrt(num / Math.max(den, 1e-30));
     }
 }

@@ -1,8 +1,8 @@
 package dev.demandlayering.runtime.cuda;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.Outputs;
 import dev.demandlayering.ShippedModel;
 import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
@@ -73,7 +73,7 @@ class CudaBackendTest {
                     assertTrue(used <= arena + (2L << 20), name + " " + o.mode() + ": device memory used " + used + " > arena " + arena);
                 }
                 for (String out : pack.model().outputs()) {
-                    double rel = relativeL2(cpu.outputs().get(0).get(out), r.outputs().get(0).get(out));
+                    double rel = Outputs.relativeL2(cpu.outputs().get(0).get(out), r.outputs().get(0).get(out));
                     System.out.printf("%s %s %s: relative L2 vs CPU %.3g%n", name, o.mode(), out, rel);
                     assertTrue(rel < 1e-3, name + " " + o.mode() + " output " + out + ": relative L2 vs CPU " + rel);
                 }
@@ -109,22 +109,11 @@ class CudaBackendTest {
             System.out.printf("%s fp16 streamed: arena %d bytes, device memory used %d bytes, %.2f ms%n", name, min, used, r.stats().latencyMs());
             assertTrue(used <= min + (2L << 20), name + " fp16: device memory used " + used + " > arena " + min);
             for (String out : pack.model().outputs()) {
-                double rel = relativeL2(cpu.outputs().get(0).get(out), r.outputs().get(0).get(out));
+                double rel = Outputs.relativeL2(cpu.outputs().get(0).get(out), r.outputs().get(0).get(out));
                 System.out.printf("%s fp16 %s: relative L2 vs CPU %.3g%n", name, out, rel);
                 // the tensor-core GEMMs round their activation operand to float16 too
                 assertTrue(rel < 5e-3, name + " fp16 output " + out + ": relative L2 vs CPU " + rel);
             }
         }
-    }
-
-    static double relativeL2(float[] ref, float[] got) {
-        assertEquals(ref.length, got.length);
-        double num = 0, den = 0;
-        for (int i = 0; i < ref.length; i++) {
-            if (Float.isNaN(got[i])) return Double.NaN;
-            num += (ref[i] - got[i]) * (double) (ref[i] - got[i]);
-            den += ref[i] * (double) ref[i];
-        }
-        return Math.sqrt(num / Math.max(den, 1e-30));
     }
 }

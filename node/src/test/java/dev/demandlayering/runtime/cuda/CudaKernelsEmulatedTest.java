@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.demandlayering.Outputs;
 import dev.demandlayering.ShippedModel;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.runtime.ModelImporter;
@@ -44,7 +45,7 @@ class CudaKernelsEmulatedTest {
             gpu = s.run(List.of(feeds));
         }
         for (String out : pack.model().outputs()) {
-            double rel = CudaBackendTest.relativeL2(cpu.outputs().get(0).get(out), gpu.outputs().get(0).get(out));
+            double rel = Outputs.relativeL2(cpu.outputs().get(0).get(out), gpu.outputs().get(0).get(out));
             System.out.printf("%s %s: CUDA kernels (emulated) vs CPU, relative L2 %.3g%n", name, out, rel);
             assertTrue(rel < 1e-4, name + " output " + out + ": relative L2 " + rel);
         }
@@ -76,7 +77,7 @@ class CudaKernelsEmulatedTest {
             assertTrue(gpu.stats().peakBytes() <= min, net + ": peak " + gpu.stats().peakBytes() + " > arena " + min);
         }
         for (String out : pack.model().outputs()) {
-            double rel = CudaBackendTest.relativeL2(cpu.outputs().get(0).get(out), gpu.outputs().get(0).get(out));
+            double rel = Outputs.relativeL2(cpu.outputs().get(0).get(out), gpu.outputs().get(0).get(out));
             System.out.printf("%s %s: tiled GEMM convolutions (emulated) vs CPU, relative L2 %.3g%n", net, out, rel);
             assertTrue(rel < 1e-4, net + " output " + out + ": relative L2 " + rel);
         }
@@ -114,7 +115,7 @@ class CudaKernelsEmulatedTest {
             assertTrue(gpu.stats().peakBytes() <= min);
         }
         for (String out : pack.model().outputs()) {
-            double rel = CudaBackendTest.relativeL2(cpu.outputs().get(0).get(out), gpu.outputs().get(0).get(out));
+            double rel = Outputs.relativeL2(cpu.outputs().get(0).get(out), gpu.outputs().get(0).get(out));
             System.out.printf("%s %s: float16 weights, tensor-core path (emulated) vs CPU, relative L2 %.3g%n", name, out, rel);
             // the GEMMs also round their activation operand to float16
             assertTrue(rel > 0 && rel < 5e-3, name + " output " + out + ": relative L2 " + rel);
