@@ -1,10 +1,9 @@
 // Runs the CUDA backend's kernels.cu on the CPU, for tests on machines without a GPU: the kernels compile as
-// C++ against a few stand-ins for CUDA's built-ins, and a launch walks the grid block by block. Also a GEMM
-// with cuBLAS's conventions (column-major, leading dimensions, op flags) for the backend's cuBLAS calls. Blocks of a
-// kernel that uses __syncthreads run their threads as real threads meeting at a barrier; others run their
-// threads one after another. Arguments arrive exactly as cuLaunchKernel takes them: an array of pointers to
-// each argument's value. Reached from Java through JNI (KernelEmulator).
-#include <barrier>
+// C++ against a few stand-ins for CUDA's built-ins, and a launch walks the grid block by block, a block's threads
+// one after another (no kernel uses shared memory or __syncthreads). Also GEMMs with cuBLAS's conventions
+// (column-major, leading dimensions, op flags) for the backend's cuBLAS calls. Arguments arrive exactly as
+// cuLaunchKernel takes them: an array of pointers to each argument's value. Reached from Java through JNI
+// (KernelEmulator).
 #include <cmath>
 #include <algorithm>
 #include <cstring>
@@ -12,25 +11,18 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
-#include <vector>
 #include <jni.h>
 
 struct dim3s { unsigned x = 0, y = 0, z = 0; };
 thread_local dim3s blockIdx, threadIdx;
 dim3s blockDim;
-thread_local std::barrier<>* block_barrier = nullptr;
-inline void __syncthreads() { if (block_barrier) block_barrier->arrive_and_wait(); }
 using std::min;
 using std::max;
 #define __global__
 #define __device__
 #define __forceinline__ inline
-#define __shared__ thread_local_shared
-// __shared__ arrays are one per block: the threads of a block share them, blocks run one at a time
-#define thread_local_shared static
 
 #include KERNELS
 
@@ -40,23 +32,20 @@ void call(void (*f)(A...), void** p, std::index_sequence<I...>) {
     f(*static_cast<std::remove_reference_t<A>*>(p[I])...);
 }
 
-struct Kernel {
-    std::function<void(void**)> run;
-    bool syncs;
-};
+using Kernel = std::function<void(void**)>;
 
 template <typename... A>
-Kernel kernel(void (*f)(A...), bool syncs) {
-    return {[f](void** p) { call(f, p, std::index_sequence_for<A...>{}); }, syncs};
+Kernel kernel(void (*f)(A...)) {
+    return [f](void** p) { call(f, p, std::index_sequence_for<A...>{}); };
 }
 
 const std::map<std::string, Kernel>& table() {
     static const std::map<std::string, Kernel> t = {
-        {"unary", kernel(unary, false)}, {"binary", kernel(binary, false)}, {"gather", kernel(gather, false)},
-        {"scatter", kernel(scatter, false)}, {"pad", kernel(pad, false)}, {"pool2d", kernel(pool2d, false)},
-        {"global_avg", kernel(global_avg, false)}, {"softmax", kernel(softmax, false)}, {"batchnorm", kernel(batchnorm, false)},
-        {"conv2d", kernel(conv2d, false)}, {"conv_transpose2d", kernel(conv_transpose2d, false)}, {"im2col", kernel(im2col, false)}, {"im2col_h", kernel(im2col_h, false)}, {"widen_half", kernel(widen_half, false)}, {"narrow_half", kernel(narrow_half, false)},
-        {"channel_bias", kernel(channel_bias, false)}, {"resize", kernel(resize, false)}};
+        {"unary", kernel(unary)}, {"binary", kernel(binary)}, {"gather", kernel(gather)}, {"scatter", kernel(scatter)},
+        {"pad", kernel(pad)}, {"pool2d", kernel(pool2d)}, {"global_avg", kernel(global_avg)}, {"softmax", kernel(softmax)},
+        {"batchnorm", kernel(batchnorm)}, {"conv2d", kernel(conv2d)}, {"conv_transpose2d", kernel(conv_transpose2d)},
+        {"im2col", kernel(im2col)}, {"im2col_h", kernel(im2col_h)}, {"widen_half", kernel(widen_half)},
+        {"narrow_half", kernel(narrow_half)}, {"channel_bias", kernel(channel_bias)}, {"resize", kernel(resize)}};
     return t;
 }
 }  // namespace
@@ -70,30 +59,15 @@ extern "C" JNIEXPORT jint JNICALL Java_dev_demandlayering_runtime_cuda_KernelEmu
     if (it == table().end()) return 1;
     void** p = reinterpret_cast<void**>(params);
     blockDim = {unsigned(bx), unsigned(by), 1};
-    for (int y = 0; y < gy; y++) {
+    for (int y = 0; y < gy; y++)
         for (int x = 0; x < gx; x++) {
-            if (!it->second.syncs) {
-                blockIdx = {unsigned(x), unsigned(y), 0};
-                for (int ty = 0; ty < by; ty++)
-                    for (int tx = 0; tx < bx; tx++) {
-                        threadIdx = {unsigned(tx), unsigned(ty), 0};
-                        it->second.run(p);
-                    }
-                continue;
-            }
-            std::barrier<> bar(bx * by);
-            std::vector<std::thread> threads;
+            blockIdx = {unsigned(x), unsigned(y), 0};
             for (int ty = 0; ty < by; ty++)
-                for (int tx = 0; tx < bx; tx++)
-                    threads.emplace_back([&, tx, ty] {
-                        blockIdx = {unsigned(x), unsigned(y), 0};
-                        threadIdx = {unsigned(tx), unsigned(ty), 0};
-                        block_barrier = &bar;
-                        it->second.run(p);
-                    });
-            for (auto& t : threads) t.join();
+                for (int tx = 0; tx < bx; tx++) {
+                    threadIdx = {unsigned(tx), unsigned(ty), 0};
+                    it->second(p);
+                }
         }
-    }
     return 0;
 }
 
