@@ -52,14 +52,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs, Region workspace) {
-        TensorRef[] wide = HalfWeights.layout(node, inputs, workspace.offset(), CpuBackend::widened);
-        TensorRef[] in = inputs.clone();
-        for (int i = 0; i < in.length; i++) {
-            if (wide[i] == null) continue;
-            ((CpuArena) arena).widen(inputs[i], wide[i]);
-            in[i] = wide[i];
-        }
-        execute(node, arena, in, outputs);
+        execute(node, arena, HalfWeights.widen(node, inputs, workspace.offset(), CpuBackend::widened, ((CpuArena) arena)::widen), outputs);
     }
 
     @Override

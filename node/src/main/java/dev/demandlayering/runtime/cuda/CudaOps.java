@@ -146,14 +146,8 @@ final class CudaOps {
     private TensorRef[] widenHalf(Node node, long a, TensorRef[] in, Region ws) {
         long bytes = HalfWeights.bytes(node, in, CudaOps::widened);
         if (bytes == 0) return in;
-        TensorRef[] wide = HalfWeights.layout(node, in, ws.offset() + ws.bytes() - bytes, CudaOps::widened);
-        TensorRef[] now = in.clone();
-        for (int i = 0; i < in.length; i++) {
-            if (wide[i] == null) continue;
-            kernels.launch("widen_half", size(in[i]), new KernelArgs().ptr(addr(a, in[i])).ptr(addr(a, wide[i])).i32(size(in[i])));
-            now[i] = wide[i];
-        }
-        return now;
+        return HalfWeights.widen(node, in, ws.offset() + ws.bytes() - bytes, CudaOps::widened,
+                (from, to) -> kernels.launch("widen_half", size(from), new KernelArgs().ptr(addr(a, from)).ptr(addr(a, to)).i32(size(from))));
     }
 
     private static long addr(long a, TensorRef t) {

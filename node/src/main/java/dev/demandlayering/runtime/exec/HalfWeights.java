@@ -44,21 +44,29 @@ public final class HalfWeights {
         return most;
     }
 
-    /**
-     * Where each float16 input that {@code widened} accepts goes once widened: consecutive float32 tensors from
-     * arena offset {@code at}; null for inputs that stay as they are.
-     */
-    public static TensorRef[] layout(Node node, TensorRef[] in, long at, Widened widened) {
-        TensorRef[] to = new TensorRef[in.length];
-        for (int i = 0; i < in.length; i++) {
-            if (!in[i].half() || !widened.test(node, i, in[i].shape())) continue;
-            to[i] = new TensorRef(at, in[i].shape());
-            at += aligned(in[i].shape());
-        }
-        return to;
+    /** Copies float16 values into a float32 tensor of the same shape (the backend's conversion). */
+    @FunctionalInterface
+    public interface Widen {
+        void widen(TensorRef from, TensorRef to);
     }
 
-    /** Workspace bytes {@link #layout} takes for this node's inputs. */
+    /**
+     * The node's inputs with every float16 one that {@code widened} accepts widened by {@code widen} into
+     * consecutive float32 tensors from arena offset {@code at}; {@code in} itself when there are none.
+     */
+    public static TensorRef[] widen(Node node, TensorRef[] in, long at, Widened widened, Widen widen) {
+        TensorRef[] now = in;
+        for (int i = 0; i < in.length; i++) {
+            if (!in[i].half() || !widened.test(node, i, in[i].shape())) continue;
+            if (now == in) now = in.clone();
+            now[i] = new TensorRef(at, in[i].shape());
+            widen.widen(in[i], now[i]);
+            at += aligned(in[i].shape());
+        }
+        return now;
+    }
+
+    /** Workspace bytes {@link #widen} takes for this node's inputs. */
     public static long bytes(Node node, TensorRef[] in, Widened widened) {
         long sum = 0;
         for (int i = 0; i < in.length; i++) if (in[i].half() && widened.test(node, i, in[i].shape())) sum += aligned(in[i].shape());
