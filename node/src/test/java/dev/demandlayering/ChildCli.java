@@ -15,13 +15,40 @@ public final class ChildCli {
     }
 
     public static Result run(String... args) throws Exception {
+        Process p = start(TestRepo.cache(), args);
+        String out = new String(p.getInputStream().readAllBytes());
+        return new Result(p.waitFor(), out);
+    }
+
+    /** The command line that runs {@code dlayer} in a child JVM (for scripts that start it themselves). */
+    public static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
                 "-Ddlayer.home=" + TestRepo.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("DLAYER_CACHE", TestRepo.cache().toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        return new Result(p.waitFor(), out);
+        return cmd;
+    }
+
+    /** Starts {@code dlayer ARGS...} with its own model cache; stdout and stderr together on the process's input stream. */
+    public static Process start(Path cache, String... args) throws java.io.IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true);
+        pb.environment().put("DLAYER_CACHE", cache.toString());
+        return pb.start();
+    }
+
+    /**
+     * A model cache of its own: copies of the shared cache's models (a few MB, so a test may delete them), its data
+     * linked, and no packs yet: for tests that damage packs or run processes side by side.
+     */
+    public static Path privateCache(Path dir) throws java.io.IOException {
+        Path cache = java.nio.file.Files.createDirectories(dir);
+        Path models = java.nio.file.Files.createDirectories(cache.resolve("models"));
+        try (var files = java.nio.file.Files.list(TestRepo.cache().resolve("models"))) {
+            for (Path f : files.toList()) java.nio.file.Files.copy(f, models.resolve(f.getFileName()));
+        }
+        for (String sub : List.of("data", "bags")) {
+            Path shared = TestRepo.cache().resolve(sub);
+            if (java.nio.file.Files.exists(shared)) java.nio.file.Files.createSymbolicLink(cache.resolve(sub), shared);
+        }
+        return cache;
     }
 }

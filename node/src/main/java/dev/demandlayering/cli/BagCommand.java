@@ -4,6 +4,7 @@ import dev.demandlayering.ros.bag.BagTopic;
 import dev.demandlayering.ros.bag.ImageBags;
 import dev.demandlayering.ros.bag.ReadReport;
 import dev.demandlayering.ros.bag.RosBag;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bag", mixinStandardHelpOptions = true, description = "Inspect rosbag2 bags, or make one from images.",
-        subcommands = {BagCommand.Info.class, BagCommand.FromImages.class})
+        subcommands = {BagCommand.Info.class, BagCommand.Repair.class, BagCommand.FromImages.class})
 final class BagCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -34,12 +35,47 @@ final class BagCommand implements Runnable {
             System.out.printf("%s: %s storage, %d topics%n", bag, b.storage(), topics.size());
             System.out.println("| topic | type | serialization | messages |\n|---|---|---|---|");
             for (BagTopic t : topics) System.out.printf("| %s | %s | %s | %d |%n", t.name(), t.rosType(), t.serializationFormat(), t.messageCount());
-            ReadReport r = b.read(null, m -> {
-            });
+            java.util.Map<String, Long> read = new java.util.LinkedHashMap<>();
+            ReadReport r = b.read(null, m -> read.merge(m.topic(), 1L, Long::sum));
             System.out.printf("read %d messages; %d chunks and %d messages skipped%s%n", r.messages(), r.skippedChunks(), r.skippedMessages(),
                     r.truncated() ? "; truncated" : "");
-            r.warnings().forEach(w -> System.out.println("warning: " + w));
-            return r.warnings().isEmpty() ? 0 : 1;
+            List<String> warnings = new java.util.ArrayList<>(b.notes());
+            warnings.addAll(r.warnings());
+            if (b.metadata() != null) {
+                for (BagTopic t : b.metadata().topics()) {
+                    long got = read.getOrDefault(t.name(), 0L);
+                    if (got != t.messageCount()) {
+                        warnings.add(bag.resolve(dev.demandlayering.ros.bag.BagMetadata.FILE) + " says " + t.name() + " has " + t.messageCount()
+                                + " messages; the files hold " + got);
+                    }
+                }
+                if (b.metadata().messageCount() != r.messages() && b.metadata().messageCount() != 0) {
+                    warnings.add(bag.resolve(dev.demandlayering.ros.bag.BagMetadata.FILE) + " says message_count " + b.metadata().messageCount()
+                            + "; " + r.messages() + " were read");
+                }
+            }
+            warnings.forEach(w -> System.out.println("warning: " + w));
+            return warnings.isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+            description = {"Finish an MCAP bag that a crash or kill left without summary, footer or metadata.yaml (as 'mcap recover' does).",
+                    "Every readable message is written again into a finished file; the original is kept as NAME.mcap.orig."})
+    static final class Repair implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "BAG", description = "bag directory or .mcap file")
+        Path bag;
+
+        @Override
+        public Integer call() throws Exception {
+            dev.demandlayering.ros.bag.BagRepair.Result r = dev.demandlayering.ros.bag.BagRepair.repair(bag);
+            System.out.printf("%s: repaired %d file(s), %d messages%n", bag, r.files().size(), r.messages());
+            r.perTopic().forEach((t, n) -> System.out.printf("  %s: %d%n", t, n));
+            System.out.printf("%d chunks skipped%s%n", r.report().skippedChunks(), r.report().truncated() ? "; the last record was cut short and dropped" : "");
+            r.report().warnings().forEach(w -> System.out.println("note: " + w));
+            r.originals().forEach(o -> System.out.println("original kept as " + o));
+            if (Files.exists(bag.resolve(dev.demandlayering.ros.bag.BagMetadata.FILE))) System.out.println("wrote " + bag.resolve("metadata.yaml"));
+            return 0;
         }
     }
 

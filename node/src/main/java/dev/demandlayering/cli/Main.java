@@ -32,7 +32,7 @@ public final class Main implements Runnable {
     static CommandLine withErrorHandling(CommandLine cl) {
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // expected failures (bad model, corrupt pack, budget too small...) get one clear line, not a trace
-            cmd.getErr().println("dlayer " + cmd.getCommandName() + ": " + Errors.describe(ex));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + Errors.describe(ex));
             if (System.getenv("DLAYER_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 2;
         });

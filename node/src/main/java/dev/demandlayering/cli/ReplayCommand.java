@@ -54,6 +54,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--record-inputs", description = "also copy the camera messages into the recorded bag (for viewing in Foxglove)")
     boolean recordInputs;
 
+    @Option(names = "--chunk-seconds", paramLabel = "S", description = "close a recorded chunk, and put it on the disk, at least this often: "
+            + "the most a crash or power loss can lose of the recording; 0 = by size only (4 MiB); default ${DEFAULT-VALUE}")
+    double chunkSeconds = 1.0;
+
     @Option(names = "--report", paramLabel = "DIR", description = "where report.md, report.json and latency.png go; default: out/replay")
     Path report = Path.of("out", "replay");
 
@@ -82,22 +86,38 @@ final class ReplayCommand implements Callable<Integer> {
         GoldenOutputs golden = checkGolden != null ? GoldenOutputs.read(checkGolden) : null;
         RosBag rosBag = RosBag.open(bag);
         double rate = pace.fast ? 0 : pace.rate != null ? pace.rate : 1.0;
-        if (rate < 0 || Double.isNaN(rate)) throw new IllegalArgumentException("--rate must be > 0, got " + rate);
+        if (rate <= 0 || Double.isNaN(rate)) {
+            if (!pace.fast) throw new IllegalArgumentException("--rate must be > 0 (or use --as-fast-as-possible), got " + rate);
+        }
+        if (chunkSeconds < 0 || Double.isNaN(chunkSeconds)) throw new IllegalArgumentException("--chunk-seconds must be >= 0, got " + chunkSeconds);
+        for (String w : rosBag.notes()) System.out.println("note: " + w);
+        StopSignals signals = StopSignals.install("dlayer replay");
         Replayer.Result result;
         try (FrameProcessor processor = new FrameProcessor(args, values, ModelCatalog.fromEnvironment())) {
             List<String> cameras = topics != null ? topics.stream().map(args::resolveTopic).toList() : processor.cameras();
             System.out.printf("replaying %s (%s) cameras %s, models %s, %s%n", bag, rosBag.storage(), cameras, processor.modelNames(),
                     rate == 0 ? "as fast as possible" : "at rate " + rate);
-            result = Replayer.run(processor, rosBag, new Replayer.Options(cameras, rate, record, recordInputs, dropFrames));
+            result = Replayer.run(processor, rosBag, new Replayer.Options(cameras, rate, record, recordInputs, dropFrames, chunkSeconds,
+                    signals::requested));
+        }
+        if (result.stopped()) {
+            System.out.println("stopped by " + signals.signalName() + " after " + result.frames().size() + " frames; "
+                    + (record != null ? "the recording is finished and complete up to there" : "nothing was being recorded"));
         }
         ReplayReport.Summary s = ReplayReport.write(report, bag.toString(), result);
-        System.out.printf("%d frames in %.1f s (%d invalid, %d dropped): latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; arena %d bytes, peak %d; stall %.1f%%%n",
-                s.frames(), result.wallSeconds(), s.invalid(), s.dropped(), s.p50(), s.p95(), s.p99(), s.arenaBytes(), s.peakBytes(), 100 * s.stallShare());
+        System.out.printf("%d frames in %.1f s (%d invalid, %d failed, %d dropped): latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; arena %d bytes, peak %d; stall %.1f%%%n",
+                s.frames(), result.wallSeconds(), s.invalid(), result.failedFrames(), s.dropped(), s.p50(), s.p95(), s.p99(), s.arenaBytes(), s.peakBytes(), 100 * s.stallShare());
         if (s.skippedChunks() > 0 || s.truncated()) {
             System.out.printf("bag damage: %d chunk(s) skipped%s (see the report's warnings)%n", s.skippedChunks(), s.truncated() ? ", truncated" : "");
         }
         System.out.println("report: " + report.resolve("report.md") + " (plot: " + report.resolve("latency.png") + ")");
         if (record != null) System.out.println("recorded: " + record);
+        if (result.frames().isEmpty() && !result.stopped()) {
+            System.err.println("dlayer replay: no frame was processed: the bag's camera topics " + result.cameras() + " had "
+                    + (result.invalidFrames() + result.failedFrames() == 0 ? "no messages" : result.invalidFrames() + " invalid and "
+                    + result.failedFrames() + " failed frames") + " (see the log above)");
+            return 2;
+        }
         if (saveGolden != null) {
             result.outputs().write(saveGolden);
             System.out.println("golden outputs: " + saveGolden + " (" + result.outputs().frameCount() + " frames)");

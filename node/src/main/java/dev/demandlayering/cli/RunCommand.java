@@ -99,10 +99,32 @@ final class RunCommand implements Callable<Integer> {
 
     private RgbImage photo;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private boolean diskBandwidthGiven() {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption("--disk-bandwidth");
+    }
+
     @Override
     public Integer call() throws Exception {
         ResidencyMode mode = parseMode(resident);
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+        if (image != null && !inputs.isEmpty()) {
+            throw new IllegalArgumentException("--image and --input both give the model's input: use one of them");
+        }
+        if (diskBandwidth < 0 || (diskBandwidth == 0 && diskBandwidthGiven())) {
+            throw new IllegalArgumentException("--disk-bandwidth must be a positive size per second (e.g. 100MiB), got 0");
+        }
+        if (Files.exists(outputDir) && !Files.isDirectory(outputDir)) {
+            throw new IllegalArgumentException("--output-dir " + outputDir + " exists and is not a directory; name a directory for the .npy outputs");
+        }
+        for (Path p : new Path[] {source.pack, source.model}) {
+            if (p != null && Files.isDirectory(p)) {
+                throw new IllegalArgumentException((p == source.pack ? "--pack " : "--model ") + p + " is a directory; expected "
+                        + (p == source.pack ? "a pack file (.dlp)" : "an .onnx file or a TF.js model.json"));
+            }
+        }
         if (source.pack == null && source.model == null && source.manifest == null) source.manifest = "nanodet";
         if (source.manifest != null && inputs.isEmpty() && image == null) image = ModelCatalog.fromEnvironment().data("messi5.jpg");
         ModelSource src = ModelSource.resolve(source.pack, source.model, source.manifest, fp16);
@@ -169,10 +191,15 @@ final class RunCommand implements Callable<Integer> {
             float[] data;
             if (file.toString().endsWith(".pb")) {
                 ConstTensor t = TensorProtos.readFile(file).tensor();
+                if (t.type() != dev.demandlayering.runtime.graph.DataType.FLOAT) {
+                    throw new IllegalArgumentException("--input " + file + ": the tensor's element type is " + t.type().name().toLowerCase()
+                            + "; input '" + name + "' takes float32 (the runtime computes in float32)");
+                }
                 shape = t.shape();
                 data = t.floats();
             } else {
                 if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString(), null, "input file not found");
+                if (Files.isDirectory(file)) throw new IllegalArgumentException("--input " + file + " is a directory; expected a .npy or .pb file");
                 Npy.Array a = Npy.read(file);
                 shape = a.shape();
                 data = a.data();

@@ -15,9 +15,38 @@ public final class ImageCodec {
     private ImageCodec() {
     }
 
+    /** The largest image decoded when no other limit is given: 100 megapixels (300 MB of RGB). */
+    public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
     /** Decodes a JPEG or PNG byte stream (any bit depth or alpha: reduced to 8-bit RGB); {@code what} names it in errors. */
     public static RgbImage decode(byte[] encoded, String what) {
+        return decode(encoded, what, DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * As {@link #decode(byte[], String)}, refusing from its header, before decoding, an image of more than
+     * {@code maxPixels} pixels.
+     */
+    public static RgbImage decode(byte[] encoded, String what, long maxPixels) {
         if (encoded.length == 0) throw new IllegalArgumentException(what + " is empty");
+        long[] size = ImageHeader.size(encoded);
+        if (size == null) throw new IllegalArgumentException(what + " (" + encoded.length + " bytes) is not a JPEG or PNG stream (no image header)");
+        if (size[0] <= 0 || size[1] <= 0 || size[0] * size[1] > maxPixels) {
+            throw new IllegalArgumentException(what + " declares " + size[0] + "x" + size[1] + " pixels; at most " + maxPixels
+                    + " pixels (max_image_pixels) are decoded");
+        }
+        try {
+            return decodeChecked(encoded, what);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) throw e;
+            // OpenCV's own exceptions carry a build path and a multi-line assertion: keep only what it says
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().filter(l -> !l.isBlank())
+                    .reduce((a, b) -> b).orElse("").replaceAll(".*error: \\(-?\\d+:", "(").trim();
+            throw new IllegalArgumentException(what + " (" + encoded.length + " bytes) does not decode: " + m);
+        }
+    }
+
+    private static RgbImage decodeChecked(byte[] encoded, String what) {
         try (BytePointer bytes = new BytePointer(encoded);
              Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1, bytes);
              Mat bgr = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR)) {

@@ -36,6 +36,7 @@ public final class Preprocessor {
 
     public static RgbImage load(Path file) throws IOException {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "image not found");
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file + " is a directory; expected a JPEG or PNG image file");
         return ImageCodec.decode(Files.readAllBytes(file), file.toString());
     }
 

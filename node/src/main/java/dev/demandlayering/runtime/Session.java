@@ -67,6 +67,11 @@ public final class Session implements AutoCloseable {
         public Options withHalfWeights(boolean half) {
             return new Options(budget, mode, prefetch, io, profileFrames, costs, half);
         }
+
+        /** The same options with per-layer costs supplied (no profiling when the session opens). */
+        public Options withCosts(Map<String, LayerCost> layerCosts) {
+            return new Options(budget, mode, prefetch, io, profileFrames, layerCosts, halfWeights);
+        }
     }
 
     /**

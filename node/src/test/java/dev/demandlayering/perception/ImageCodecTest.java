@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.demandlayering.TestRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +58,27 @@ class ImageCodecTest {
     void garbageAndEmptyInputsSayWhatFailed() {
         IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class,
                 () -> ImageCodec.decode(new byte[] {1, 2, 3}, "frame 7"));
-        assertEquals("frame 7 (3 bytes) does not decode as JPEG or PNG", garbage.getMessage());
+        assertEquals("frame 7 (3 bytes) is not a JPEG or PNG stream (no image header)", garbage.getMessage());
+        // a real PNG header on a cut stream: OpenCV's failure in one line, without its build path
+        byte[] png = ImageCodec.encodePng(new RgbImage(64, 48, new byte[64 * 48 * 3]));
+        IllegalArgumentException cut = assertThrows(IllegalArgumentException.class,
+                () -> ImageCodec.decode(java.util.Arrays.copyOf(png, 40), "frame 9"));
+        assertTrue(cut.getMessage().startsWith("frame 9 (40 bytes) does not decode"), cut.getMessage());
+        assertTrue(!cut.getMessage().contains("\n") && !cut.getMessage().contains(".cpp"), cut.getMessage());
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> ImageCodec.decode(new byte[0], "frame 8"));
         assertEquals("frame 8 is empty", empty.getMessage());
+    }
+
+    /** The size a header declares is checked before any pixel is decoded: a small PNG claiming 100000 x 100000 is refused at once. */
+    @Test
+    void anImageLargerThanTheLimitIsRefusedFromItsHeader() throws Exception {
+        byte[] huge = TestImages.pngClaiming(100_000, 100_000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageCodec.decode(huge, "x.png"));
+        assertEquals("x.png declares 100000x100000 pixels; at most 100000000 pixels (max_image_pixels) are decoded", e.getMessage());
+        byte[] jpeg = ImageCodec.encodeJpeg(new RgbImage(300, 200, new byte[300 * 200 * 3]), 90);
+        assertEquals(List.of(300L, 200L), java.util.Arrays.stream(ImageHeader.size(jpeg)).boxed().toList());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> ImageCodec.decode(jpeg, "y.jpg", 50_000));
+        assertTrue(small.getMessage().contains("declares 300x200 pixels; at most 50000"), small.getMessage());
+        assertEquals(300, ImageCodec.decode(jpeg, "y.jpg", 60_000).width());
     }
 }

@@ -28,12 +28,20 @@ public final class McapReader {
         void message(BagMessage m) throws IOException;
     }
 
-    private record Channel(int id, String topic, String rosType, String encoding, Map<String, String> metadata) {
+    /** A schema record: its name ("sensor_msgs/msg/Image"), encoding ("ros2msg") and definition text. */
+    public record Schema(int id, String name, String encoding, byte[] data) {
+    }
+
+    /** A channel record: a topic with its schema (null for schema id 0), message encoding and metadata. */
+    public record Channel(int id, String topic, String rosType, String encoding, Map<String, String> metadata, Schema schema) {
     }
 
     private final Path file;
-    private final Map<Integer, String[]> schemas = new HashMap<>(); // id -> {name, encoding}
+    private final Map<Integer, Schema> schemas = new HashMap<>();
     private final Map<Integer, Channel> channels = new LinkedHashMap<>();
+    /** Chunk offsets from the summary's chunk indexes, ascending; empty when the file has no summary. */
+    private final java.util.TreeSet<Long> chunkOffsets = new java.util.TreeSet<>();
+    private boolean hasSummary;
 
     public McapReader(Path file) {
         this.file = file;
@@ -50,6 +58,17 @@ public final class McapReader {
         read(null, m -> {
         }, counts);
         return topicList(counts);
+    }
+
+    /** The channels met so far (after {@link #read}: all of the file's), in id order. */
+    public List<Channel> channels() {
+        return List.copyOf(channels.values());
+    }
+
+    /** The channel of a topic, once read; null if none. */
+    public Channel channel(String topic) {
+        for (Channel c : channels.values()) if (c.topic().equals(topic)) return c;
+        return null;
     }
 
     /** Streams the messages of the given topics (all when null) to {@code handler}; what was skipped is in the report. */
@@ -83,6 +102,9 @@ public final class McapReader {
         try (FileChannel ch = open()) {
             checkMagic(ch);
             readSummary(ch); // channels declared only in the summary still name their messages
+            if (!hasSummary) {
+                report.note(file + " has no summary or footer (the recording did not finish?): read by scanning; 'dlayer bag repair' writes them");
+            }
             long size = ch.size(), pos = Mcap.MAGIC.length;
             while (pos < size) {
                 if (size - pos < Mcap.RECORD_PREFIX) {
@@ -93,9 +115,19 @@ public final class McapReader {
                 LeReader prefix = new LeReader(readAt(ch, pos, Mcap.RECORD_PREFIX), file + " at offset " + pos);
                 int op = prefix.u8("opcode");
                 long len = prefix.u64("record length");
-                if (len > size - pos - Mcap.RECORD_PREFIX) {
-                    report.truncated(file + " is truncated: the record at offset " + pos + " (opcode 0x" + Integer.toHexString(op) + ") claims "
-                            + len + " bytes, " + (size - pos - Mcap.RECORD_PREFIX) + " remain; " + report.messages() + " messages read before it");
+                boolean badOpcode = op == 0 || (op > Mcap.DATA_END && op < 0x80);
+                if (badOpcode || len < 0 || len > size - pos - Mcap.RECORD_PREFIX) {
+                    String what = "the record at offset " + pos + " (opcode 0x" + Integer.toHexString(op) + ") "
+                            + (badOpcode ? "has no valid opcode" : "claims " + Long.toUnsignedString(len) + " bytes, " + (size - pos - Mcap.RECORD_PREFIX) + " remain");
+                    long next = nextChunk(ch, pos, size);
+                    if (next > 0) {
+                        report.skippedChunk(file + ": " + what + ": skipped to the next chunk at offset " + next
+                                + (chunkOffsets.isEmpty() ? " (found by scanning)" : " (from the summary's chunk index)"));
+                        pos = next;
+                        continue;
+                    }
+                    if (op == Mcap.DATA_END || op == Mcap.FOOTER) break;
+                    report.truncated(file + (badOpcode ? " is damaged: " : " is truncated: ") + what + "; " + report.messages() + " messages read before it");
                     break;
                 }
                 if (op == Mcap.DATA_END || op == Mcap.FOOTER) break;
@@ -172,7 +204,8 @@ public final class McapReader {
                 int id = r.u16("schema id");
                 String name = r.string("schema name");
                 String encoding = r.string("schema encoding");
-                schemas.put(id, new String[] {name, encoding});
+                long n = r.u32("schema data length");
+                schemas.put(id, new Schema(id, name, encoding, r.bytes(n, "schema data")));
             }
             case Mcap.CHANNEL -> {
                 int id = r.u16("channel id");
@@ -180,9 +213,9 @@ public final class McapReader {
                 String topic = r.string("topic");
                 String encoding = r.string("message_encoding");
                 Map<String, String> meta = r.stringMap("metadata");
-                String[] s = schemas.get(schema);
+                Schema s = schemas.get(schema);
                 if (schema != 0 && s == null) throw new BagFormatException("channel " + id + " (" + topic + ") names schema " + schema + ", which was not defined before it");
-                channels.put(id, new Channel(id, topic, s == null ? "" : s[0], encoding, meta));
+                channels.put(id, new Channel(id, topic, s == null ? "" : s.name(), encoding, meta, s));
             }
             case Mcap.MESSAGE -> {
                 BagMessage m = message(r, topics, report, counts);
@@ -212,6 +245,41 @@ public final class McapReader {
         return new BagMessage(c.topic(), c.rosType(), logTime, publishTime, r.rest());
     }
 
+    /**
+     * Where reading can go on after a damaged record at {@code pos}: the next chunk the summary's chunk index
+     * lists, or without an index the next offset that holds a well-formed chunk record; 0 when there is none.
+     */
+    private long nextChunk(FileChannel ch, long pos, long size) throws IOException {
+        if (!chunkOffsets.isEmpty()) {
+            Long next = chunkOffsets.higher(pos);
+            return next == null ? 0 : next;
+        }
+        final int window = 1 << 20;
+        for (long base = pos + 1; base < size; base += window - 64) {
+            byte[] buf = readAt(ch, base, (int) Math.min(window, size - base));
+            for (int i = 0; i < buf.length; i++) {
+                if (buf[i] == Mcap.CHUNK && looksLikeChunk(ch, base + i, size)) return base + i;
+            }
+        }
+        return 0;
+    }
+
+    /** A chunk record's fixed fields agree with each other and with the file: start <= end, a known compression, lengths that add up. */
+    private static boolean looksLikeChunk(FileChannel ch, long at, long size) throws IOException {
+        if (size - at < Mcap.RECORD_PREFIX + 40) return false;
+        byte[] head = readAt(ch, at, Mcap.RECORD_PREFIX + 36 + 16);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long len = b.getLong(1);
+        if (len < 40 || len > size - at - Mcap.RECORD_PREFIX) return false;
+        long start = b.getLong(9), end = b.getLong(17);
+        int compLen = b.getInt(37);
+        if (Long.compareUnsigned(start, end) > 0 || compLen < 0 || compLen > 16 || head.length < 41 + compLen + 8) return false;
+        String compression = new String(head, 41, compLen, java.nio.charset.StandardCharsets.UTF_8);
+        if (!ChunkCompression.supported(compression)) return false;
+        long records = b.getLong(41 + compLen);
+        return records == len - 40 - compLen;
+    }
+
     /** Reads schemas and channels from the summary; returns the statistics' per-channel counts, or null without a summary. */
     private Map<Integer, Long> readSummary(FileChannel ch) throws IOException {
         long size = ch.size();
@@ -223,12 +291,16 @@ public final class McapReader {
         f.u64("length");
         long summaryStart = f.u64("summary_start");
         long summaryOffsetStart = f.u64("summary_offset_start");
-        if (summaryStart == 0) return null;
+        if (summaryStart == 0) {
+            hasSummary = true; // a finished file that chose not to write a summary
+            return null;
+        }
         long summaryEnd = summaryOffsetStart != 0 ? summaryOffsetStart : footerAt;
         if (summaryStart < Mcap.MAGIC.length || summaryEnd > footerAt || summaryStart > summaryEnd) {
             throw new BagFormatException(file + ": footer's summary_start " + summaryStart + " / summary_offset_start " + summaryOffsetStart
                     + " lie outside the file (" + size + " bytes)");
         }
+        hasSummary = true;
         byte[] summary = readAt(ch, summaryStart, (int) (summaryEnd - summaryStart));
         LeReader s = new LeReader(summary, file + " summary at offset " + summaryStart);
         Map<Integer, Long> counts = null;
@@ -248,6 +320,11 @@ public final class McapReader {
                 r.u64("message_start_time");
                 r.u64("message_end_time");
                 counts = r.u16u64Map("channel_message_counts");
+            } else if (op == Mcap.CHUNK_INDEX) {
+                r.u64("message_start_time");
+                r.u64("message_end_time");
+                long offset = r.u64("chunk_start_offset");
+                if (offset >= Mcap.MAGIC.length && offset < summaryStart) chunkOffsets.add(offset);
             }
         }
         return counts != null ? counts : new HashMap<>();

@@ -24,8 +24,11 @@ public final class McapWriter implements AutoCloseable {
     }
 
     private final OutputStream out;
+    private final java.nio.channels.FileChannel file;
     private final String compression;
     private final int chunkBytes;
+    private final long chunkNanos;
+    private long chunkOpenedNanos;
     private long position;
     private final Map<Integer, byte[]> schemaRecords = new LinkedHashMap<>();
     private final Map<Integer, byte[]> channelRecords = new LinkedHashMap<>();
@@ -41,12 +44,23 @@ public final class McapWriter implements AutoCloseable {
 
     /** @param compression "zstd", "lz4" or "" */
     public McapWriter(Path file, String library, String compression, int chunkBytes) throws IOException {
+        this(file, library, compression, chunkBytes, 0);
+    }
+
+    /**
+     * @param chunkNanos when positive, a chunk is also closed once its first message is this old (wall clock), and every
+     *     closed chunk is forced to the disk: a crash or power loss loses at most that much of the recording
+     */
+    public McapWriter(Path file, String library, String compression, int chunkBytes, long chunkNanos) throws IOException {
         if (!ChunkCompression.supported(compression)) throw new IllegalArgumentException("chunk compression '" + compression + "' is not supported (zstd, lz4, or none)");
         this.compression = compression;
         this.chunkBytes = chunkBytes;
+        this.chunkNanos = chunkNanos;
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+        java.io.FileOutputStream fos = new java.io.FileOutputStream(file.toFile());
+        this.file = fos.getChannel();
+        this.out = new BufferedOutputStream(fos, 1 << 20);
         write(Mcap.MAGIC);
         write(LeWriter.record(Mcap.HEADER, new LeWriter().string("ros2").string(library).toByteArray()));
     }
@@ -62,7 +76,7 @@ public final class McapWriter implements AutoCloseable {
 
     /** Registers a channel (a topic with its schema, message encoding and metadata); returns its id. */
     public int channel(int schemaId, String topic, String messageEncoding, Map<String, String> metadata) throws IOException {
-        if (!schemaRecords.containsKey(schemaId)) throw new IllegalArgumentException("schema " + schemaId + " was not registered");
+        if (schemaId != 0 && !schemaRecords.containsKey(schemaId)) throw new IllegalArgumentException("schema " + schemaId + " was not registered");
         int id = channelRecords.size() + 1;
         byte[] rec = LeWriter.record(Mcap.CHANNEL, new LeWriter().u16(id).u16(schemaId).string(topic).string(messageEncoding).stringMap(metadata)
                 .toByteArray());
@@ -76,6 +90,7 @@ public final class McapWriter implements AutoCloseable {
         if (!channelRecords.containsKey(channelId)) throw new IllegalArgumentException("channel " + channelId + " was not registered");
         int seq = sequence.merge(channelId, 1, Integer::sum);
         byte[] rec = LeWriter.record(Mcap.MESSAGE, new LeWriter().u16(channelId).u32(seq).u64(logTime).u64(publishTime).bytes(data).toByteArray());
+        if (chunk.size() == 0) chunkOpenedNanos = System.nanoTime();
         chunkMessageIndex.computeIfAbsent(channelId, k -> new ArrayList<>()).add(new long[] {logTime, chunk.size()});
         chunk.bytes(rec);
         chunkStart = Math.min(chunkStart, logTime);
@@ -85,6 +100,12 @@ public final class McapWriter implements AutoCloseable {
         channelCounts.merge(channelId, 1L, Long::sum);
         messages++;
         if (chunk.size() >= chunkBytes) flushChunk();
+        else flushIfDue();
+    }
+
+    /** Closes the open chunk, and puts it on the disk, when it is older than the chunk time limit. */
+    public void flushIfDue() throws IOException {
+        if (chunkNanos > 0 && chunk.size() > 0 && System.nanoTime() - chunkOpenedNanos >= chunkNanos) flushChunk();
     }
 
     /** A metadata record (rosbag2 stores its bag information under the name "rosbag2"). */
@@ -122,6 +143,10 @@ public final class McapWriter implements AutoCloseable {
         chunkMessageIndex.clear();
         chunkStart = Long.MAX_VALUE;
         chunkEnd = 0;
+        if (chunkNanos > 0) {
+            out.flush();
+            file.force(false);
+        }
     }
 
     @Override

@@ -24,6 +24,11 @@ public final class ReadReport {
         if (why != null) warnings.add(why);
     }
 
+    /** Something worth saying that lost nothing (a file read by scanning because it has no summary). */
+    void note(String what) {
+        warnings.add(what);
+    }
+
     void truncated(String why) {
         truncated = true;
         warnings.add(why);

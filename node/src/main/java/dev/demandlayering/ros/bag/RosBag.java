@@ -19,17 +19,20 @@ public final class RosBag {
     private final String storage;
     private final List<Path> files;
     private final BagMetadata metadata;
+    private final List<String> notes;
 
-    private RosBag(Path path, String storage, List<Path> files, BagMetadata metadata) {
+    private RosBag(Path path, String storage, List<Path> files, BagMetadata metadata, List<String> notes) {
         this.path = path;
         this.storage = storage;
         this.files = files;
         this.metadata = metadata;
+        this.notes = notes;
     }
 
     public static RosBag open(Path path) throws IOException {
         if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "bag not found");
         if (Files.isDirectory(path)) {
+            if (!Files.exists(path.resolve(BagMetadata.FILE))) return unfinished(path);
             BagMetadata m = BagMetadata.read(path);
             if (!m.compressionFormat().isEmpty()) {
                 throw new BagFormatException(path.resolve(BagMetadata.FILE) + ": bag-level compression '" + m.compressionFormat()
@@ -47,12 +50,48 @@ public final class RosBag {
                 if (!Files.exists(f)) throw new NoSuchFileException(f.toString(), null, "listed in " + path.resolve(BagMetadata.FILE) + " but missing");
                 files.add(f);
             }
-            return new RosBag(path, storage, files, m);
+            return new RosBag(path, storage, files, m, List.of());
         }
         String name = path.getFileName().toString();
-        if (name.endsWith(".mcap")) return new RosBag(path, "mcap", List.of(path), null);
-        if (name.endsWith(".db3")) return new RosBag(path, "sqlite3", List.of(path), null);
+        if (name.endsWith(".mcap")) return new RosBag(path, "mcap", List.of(path), null, List.of());
+        if (name.endsWith(".db3")) return new RosBag(path, "sqlite3", List.of(path), null, List.of());
         throw new BagFormatException(path + ": not a bag (expected a rosbag2 directory with metadata.yaml, a .mcap or a .db3 file)");
+    }
+
+    /**
+     * A bag directory without metadata.yaml, as a recorder killed before it finished leaves it: its .mcap files, in
+     * name order, read by scanning.
+     */
+    private static RosBag unfinished(Path dir) throws IOException {
+        List<Path> mcaps = mcapFiles(dir);
+        if (mcaps.isEmpty()) {
+            throw new NoSuchFileException(dir.resolve(BagMetadata.FILE).toString(), null, "bag directory has no metadata.yaml and no .mcap file"
+                    + " (a rosbag2 bag directory needs one; or give the .mcap / .db3 file itself)");
+        }
+        return new RosBag(dir, "mcap", mcaps, null, List.of(dir + " has no metadata.yaml (the recording did not finish?): reading its "
+                + mcaps.size() + " .mcap file(s) by scanning; 'dlayer bag repair " + dir + "' writes it"));
+    }
+
+    /** The .mcap files directly in {@code dir}, in name order. */
+    static List<Path> mcapFiles(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".mcap") && Files.isRegularFile(p)).sorted().toList();
+        }
+    }
+
+    /** What opening the bag noticed without losing anything (no metadata.yaml); empty for a finished bag. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** metadata.yaml as read, or null for a single file or an unfinished bag directory. */
+    public BagMetadata metadata() {
+        return metadata;
+    }
+
+    /** The storage files, in reading order. */
+    public List<Path> files() {
+        return files;
     }
 
     public Path path() {

@@ -41,19 +41,58 @@ public final class RosBagWriter implements AutoCloseable {
     private final Map<String, BagTopic> topics = new LinkedHashMap<>();
     private final Map<String, Integer> schemas = new LinkedHashMap<>();
     private long start = Long.MAX_VALUE, end, count;
+    private final java.util.concurrent.ScheduledExecutorService flusher;
+    private boolean closed;
 
+    /** A bag whose chunks close at 4 MiB or after one second, so a crash loses at most about a second of it. */
     public RosBagWriter(Path dir) throws IOException {
-        if (Files.exists(dir) && (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent())) {
+        this(dir, 1.0);
+    }
+
+    /**
+     * @param chunkSeconds the most wall-clock time one chunk stays open (and so the most a crash or power loss
+     *     can lose); 0 closes chunks only by size (4 MiB)
+     */
+    public RosBagWriter(Path dir, double chunkSeconds) throws IOException {
+        if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir))) {
             throw new IOException(dir + " already exists and is not an empty directory: choose a new bag path");
         }
         Files.createDirectories(dir);
         this.dir = dir;
         this.fileName = dir.getFileName() + "_0.mcap";
-        this.mcap = new McapWriter(dir.resolve(fileName), "demand-layering", "zstd", 4 << 20);
+        long chunkNanos = (long) (chunkSeconds * 1e9);
+        this.mcap = new McapWriter(dir.resolve(fileName), "demand-layering", "zstd", 4 << 20, chunkNanos);
+        if (chunkNanos > 0) {
+            // a chunk is closed on time even when no message comes to close it
+            flusher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "dlayer-bag-flush");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(10_000_000L, chunkNanos / 4);
+            flusher.scheduleAtFixedRate(this::flushIfDue, period, period, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } else {
+            flusher = null;
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private synchronized void flushIfDue() {
+        if (closed) return;
+        try {
+            mcap.flushIfDue();
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(RosBagWriter.class).warn("{}: closing a chunk failed: {}", dir, e.getMessage());
+        }
     }
 
     /** Declares a topic of a type this project has the definition of ("sensor_msgs/msg/Image"). */
-    public void topic(String name, String rosType, String offeredQos) throws IOException {
+    public synchronized void topic(String name, String rosType, String offeredQos) throws IOException {
         if (channels.containsKey(name)) return;
         Integer schema = schemas.get(rosType);
         if (schema == null) {
@@ -64,7 +103,7 @@ public final class RosBagWriter implements AutoCloseable {
         topics.put(name, new BagTopic(name, rosType, "cdr", offeredQos, 0));
     }
 
-    public void write(String topic, long logTimeNanos, byte[] cdr) throws IOException {
+    public synchronized void write(String topic, long logTimeNanos, byte[] cdr) throws IOException {
         Integer ch = channels.get(topic);
         if (ch == null) throw new IllegalArgumentException("topic " + topic + " was not declared");
         mcap.message(ch, logTimeNanos, logTimeNanos, cdr);
@@ -80,6 +119,11 @@ public final class RosBagWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (flusher != null) flusher.shutdownNow();
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
         mcap.close();
         List<BagTopic> list = new ArrayList<>(topics.values());
         new BagMetadata("mcap", List.of(fileName), list, count == 0 ? 0 : start, count == 0 ? 0 : end - start, count, "").write(dir);

@@ -2,15 +2,15 @@ package dev.demandlayering.ros.node;
 
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.models.ModelSession;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.Backends;
-import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
-import dev.demandlayering.runtime.pack.PackFile;
+import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import dev.demandlayering.ros.dds.Qos;
 import dev.demandlayering.ros.msg.DiagnosticMsgs;
@@ -18,8 +18,6 @@ import dev.demandlayering.ros.msg.SensorMsgs;
 import dev.demandlayering.ros.msg.StdMsgs;
 import dev.demandlayering.ros.params.RosArgs;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
@@ -43,7 +41,11 @@ public final class FrameProcessor implements AutoCloseable {
 
     /** One processed frame's figures (the replay report is built from these). */
     public record Processed(CameraFrame frame, FrameStats stats, double sinceReceiptMs, double endToEndMs, boolean missedDeadline,
-                            List<String> summaries) {
+                            List<String> summaries, String error) {
+        /** True when the frame produced no outputs (its stats are null); {@link #error} says why. */
+        public boolean failed() {
+            return stats == null;
+        }
     }
 
     private final Map<String, Object> params;
@@ -51,27 +53,24 @@ public final class FrameProcessor implements AutoCloseable {
     private final List<ModelManifest> manifests = new ArrayList<>();
     private final List<ModelOutputs> outputs = new ArrayList<>();
     private final Map<String, UnaryOperator<String>> outputTopics = new LinkedHashMap<>();
-    private final Session session;
+    private final ModelSession models;
     private final dev.demandlayering.runtime.exec.Backend backend;
     private final String backendName;
-    private long frames, invalid, late;
+    private final long maxImagePixels;
+    private final FailureLog failures = new FailureLog(LOG);
+    private final OutputGuard guard = new OutputGuard();
+    private long frames, invalid, late, failed;
+    private String lastError = "";
 
     /** Plans and opens the models: a bad model, manifest or arena size fails here, before any transport starts. */
     public FrameProcessor(RosArgs args, Map<String, Object> params, ModelCatalog catalog) throws IOException {
         this.args = args;
         this.params = params;
-        List<PackFile> packs = new ArrayList<>();
-        Path packDir = Files.createDirectories(catalog.packDir());
+        this.maxImagePixels = (Long) params.get("max_image_pixels");
         @SuppressWarnings("unchecked")
-        List<String> models = (List<String>) params.get("models");
+        List<String> names = (List<String>) params.get("models");
         boolean half = "fp16".equals(params.get("weight_precision"));
-        for (String name : models) {
-            ModelManifest m = catalog.manifest(name);
-            Path pack = packDir.resolve(name + ".dlp");
-            ModelImporter.pack(catalog.modelFile(m), pack, half);
-            packs.add(PackFile.open(pack));
-            manifests.add(m);
-        }
+        for (String name : names) manifests.add(catalog.manifest(name));
         for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, params));
         Backends.Choice choice = Backends.select((String) params.get("backend"));
         backend = choice.backend();
@@ -80,14 +79,15 @@ public final class FrameProcessor implements AutoCloseable {
         ResidencyMode mode = ResidencyMode.valueOf(((String) params.get("residency")).toUpperCase());
         long arena = (Long) params.get("arena_size");
         if (mode == ResidencyMode.AUTO && arena == 0) mode = ResidencyMode.NONE;
+        Engine.Options io = Engine.Options.defaults().withDirectIo(DirectIo.parse((String) params.get("direct_io")));
         try {
-            session = Session.open(packs, new Session.Options(arena, mode, true, Engine.Options.defaults(), 2, null).withHalfWeights(half), backend);
+            this.models = new ModelSession(catalog, manifests, new Session.Options(arena, mode, true, io, 2, null).withHalfWeights(half), backend);
         } catch (IOException | RuntimeException e) {
             backend.close();
             throw e;
         }
-        LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", session.plan().arenaBytes(), models,
-                session.plan().minimumBytes(), session.plan().residentLayerCount());
+        LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", models.plan().arenaBytes(), modelNames(),
+                models.plan().minimumBytes(), models.plan().residentLayerCount());
         boolean perCamera = (Boolean) params.get("per_camera_outputs");
         for (String camera : cameras()) {
             String ns = perCamera ? cameraNamespace(camera) : null;
@@ -123,7 +123,8 @@ public final class FrameProcessor implements AutoCloseable {
     }
 
     /** Declares every output topic (each model's, per camera when asked, and /diagnostics). */
-    public void advertise(MessageSink sink) {
+    public void advertise(MessageSink target) {
+        MessageSink sink = guard.around(target);
         Set<String> declared = new HashSet<>();
         MessageSink once = new MessageSink() {
             @Override
@@ -171,11 +172,11 @@ public final class FrameProcessor implements AutoCloseable {
         try {
             if (compressed) {
                 SensorMsgs.CompressedImage m = SensorMsgs.CompressedImage.decode(cdr);
-                return new CameraFrame(camera, m.header(), ImageDecoder.decode(m), receivedNanos);
+                return new CameraFrame(camera, m.header(), ImageDecoder.decode(m, maxImagePixels), receivedNanos);
             }
             SensorMsgs.Image m = SensorMsgs.Image.decode(cdr);
-            return new CameraFrame(camera, m.header(), ImageDecoder.decode(m), receivedNanos);
-        } catch (RuntimeException e) {
+            return new CameraFrame(camera, m.header(), ImageDecoder.decode(m, maxImagePixels), receivedNanos);
+        } catch (RuntimeException | OutOfMemoryError e) {
             synchronized (this) {
                 invalid++;
             }
@@ -183,14 +184,38 @@ public final class FrameProcessor implements AutoCloseable {
         }
     }
 
-    /** Runs every model on the frame and publishes their outputs and the diagnostics; {@code dropped}: frames dropped per camera so far. */
-    public Processed process(CameraFrame f, MessageSink sink, Map<String, Long> dropped) {
-        List<Map<String, float[]>> inputs = new ArrayList<>();
-        for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(f.image(), m.inputShape(), m.preprocessing())));
-        FrameResult r = session.run(inputs);
+    /**
+     * Runs every model on the frame and publishes their outputs and the diagnostics; {@code dropped}: frames dropped per camera so far.
+     * A frame that fails (inference, a head, publishing) is logged once per kind, counted in {@code failed_frames}, reported with an
+     * ERROR diagnostic and returned as failed: the next frame is served as usual. Only a fault that leaves the models unable to run
+     * ({@link ModelSession.Unrecoverable}) is thrown, after its ERROR diagnostic.
+     */
+    public Processed process(CameraFrame f, MessageSink out, Map<String, Long> dropped) {
+        MessageSink sink = guard.around(out);
+        long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
+        FrameResult r;
+        try {
+            List<Map<String, float[]>> inputs = new ArrayList<>();
+            for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(f.image(), m.inputShape(), m.preprocessing())));
+            r = models.run(inputs);
+        } catch (ModelSession.Unrecoverable e) {
+            String line = failures.record("inference", e);
+            failedFrame(f, sink, line, droppedTotal);
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return failedFrame(f, sink, failures.record("inference", e), droppedTotal);
+        }
         UnaryOperator<String> topic = outputTopics.getOrDefault(f.camera(), args::resolveTopic);
         List<String> summaries = new ArrayList<>();
-        for (int i = 0; i < outputs.size(); i++) summaries.add(outputs.get(i).publish(sink, topic, f.header(), f.image(), r.outputs().get(i)));
+        String headError = null;
+        for (int i = 0; i < outputs.size(); i++) {
+            try {
+                summaries.add(outputs.get(i).publish(sink, topic, f.header(), f.image(), r.outputs().get(i)));
+            } catch (RuntimeException | OutOfMemoryError e) {
+                headError = failures.record(manifests.get(i).name() + " head", e);
+                summaries.add("failed: " + headError);
+            }
+        }
         double endToEnd = (System.currentTimeMillis() * 1_000_000L - f.header().stamp().toNanos()) / 1e6;
         double sinceReceipt = (System.nanoTime() - f.receivedNanos()) / 1e6;
         boolean missed = sinceReceipt > (Double) params.get("deadline_ms");
@@ -198,9 +223,12 @@ public final class FrameProcessor implements AutoCloseable {
         synchronized (this) {
             n = ++frames;
             if (missed) late++;
+            if (headError != null) {
+                failed++;
+                lastError = headError;
+            }
         }
-        long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
-        sink.publish(DIAGNOSTICS_TOPIC, diagnostics(f, r.stats(), summaries, endToEnd, sinceReceipt, missed, droppedTotal).encode(),
+        sink.publish(DIAGNOSTICS_TOPIC, diagnostics(f, r.stats(), summaries, endToEnd, sinceReceipt, missed, droppedTotal, headError).encode(),
                 System.currentTimeMillis() * 1_000_000L);
         long every = (Long) params.get("log_every_n_frames");
         if (every > 0 && n % every == 0) {
@@ -208,7 +236,38 @@ public final class FrameProcessor implements AutoCloseable {
             LOG.info("frame {} ({}): {} ms (stall {} ms), peak {} of {} bytes, read {} bytes, dropped {}, {}", n, f.camera(), fmt(s.latencyMs()),
                     fmt(s.stallMs()), s.peakBytes(), s.arenaBytes(), s.bytesRead(), droppedTotal, String.join("; ", summaries));
         }
-        return new Processed(f, r.stats(), sinceReceipt, endToEnd, missed, summaries);
+        return new Processed(f, r.stats(), sinceReceipt, endToEnd, missed, summaries, headError);
+    }
+
+    /** Counts a frame that produced no outputs and reports it with an ERROR diagnostic. */
+    private Processed failedFrame(CameraFrame f, MessageSink sink, String error, long droppedTotal) {
+        synchronized (this) {
+            failed++;
+            lastError = error;
+        }
+        try {
+            Map<String, String> kv = counters(f, droppedTotal);
+            sink.publish(DIAGNOSTICS_TOPIC, new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()),
+                    List.of(status(DiagnosticMsgs.ERROR, args.nodeName() + ": arena", error, kv))).encode(), System.currentTimeMillis() * 1_000_000L);
+        } catch (RuntimeException e) {
+            LOG.warn("the ERROR diagnostic for a failed frame could not be published: {}", e.getMessage());
+        }
+        return new Processed(f, null, (System.nanoTime() - f.receivedNanos()) / 1e6, Double.NaN, false, List.of(), error);
+    }
+
+    /** Frames that failed (inference, a head, or publishing) so far. */
+    public synchronized long failedFrames() {
+        return failed;
+    }
+
+    /** Outputs skipped because they were too large for their topic or could not be published. */
+    public long skippedOutputs() {
+        return guard.skipped();
+    }
+
+    /** How often a damaged pack was re-packed while running. */
+    public int repacks() {
+        return models.repacks();
     }
 
     public synchronized long invalidFrames() {
@@ -220,12 +279,13 @@ public final class FrameProcessor implements AutoCloseable {
     }
 
     public Session session() {
-        return session;
+        return models.session();
     }
 
     private DiagnosticMsgs.DiagnosticArray diagnostics(CameraFrame f, FrameStats s, List<String> summaries, double endToEnd,
-                                                       double sinceReceipt, boolean missed, long dropped) {
+                                                       double sinceReceipt, boolean missed, long dropped, String headError) {
         List<DiagnosticMsgs.DiagnosticStatus> status = new ArrayList<>();
+        Session session = models.session();
         Map<String, String> arena = new LinkedHashMap<>();
         arena.put("camera", f.camera());
         arena.put("backend", backendName);
@@ -241,15 +301,12 @@ public final class FrameProcessor implements AutoCloseable {
         arena.put("end_to_end_ms", fmt(endToEnd));
         arena.put("since_receipt_ms", fmt(sinceReceipt));
         arena.put("deadline_ms", fmt((Double) params.get("deadline_ms")));
-        synchronized (this) {
-            arena.put("frames", Long.toString(frames));
-            arena.put("late_frames", Long.toString(late));
-            arena.put("invalid_frames", Long.toString(invalid));
-        }
-        arena.put("dropped_frames", Long.toString(dropped));
+        Map<String, String> counts = counters(f, dropped);
+        counts.remove("camera"); // already first
+        arena.putAll(counts);
         String name = args.nodeName();
-        status.add(status(missed ? DiagnosticMsgs.WARN : DiagnosticMsgs.OK, name + ": arena",
-                missed ? "frame missed its deadline" : "ok", arena));
+        int level = headError != null ? DiagnosticMsgs.ERROR : missed ? DiagnosticMsgs.WARN : DiagnosticMsgs.OK;
+        status.add(status(level, name + ": arena", headError != null ? headError : missed ? "frame missed its deadline" : "ok", arena));
         for (int i = 0; i < manifests.size(); i++) {
             final int model = i;
             double stall = s.layers().stream().filter(l -> l.model() == model).mapToDouble(LayerStats::waitMs).sum();
@@ -259,9 +316,27 @@ public final class FrameProcessor implements AutoCloseable {
             kv.put("stall_ms", fmt(stall));
             kv.put("bytes_read", Long.toString(read));
             kv.put("result", summaries.get(i));
-            status.add(status(DiagnosticMsgs.OK, name + ": " + manifests.get(i).name(), summaries.get(i), kv));
+            boolean bad = summaries.get(i).startsWith("failed: ");
+            status.add(status(bad ? DiagnosticMsgs.ERROR : DiagnosticMsgs.OK, name + ": " + manifests.get(i).name(), summaries.get(i), kv));
         }
         return new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()), status);
+    }
+
+    /** The running counts every diagnostic carries, failed frames or not. */
+    private Map<String, String> counters(CameraFrame f, long dropped) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        kv.put("camera", f.camera());
+        synchronized (this) {
+            kv.put("frames", Long.toString(frames));
+            kv.put("late_frames", Long.toString(late));
+            kv.put("invalid_frames", Long.toString(invalid));
+            kv.put("failed_frames", Long.toString(failed));
+            kv.put("last_error", lastError);
+        }
+        kv.put("dropped_frames", Long.toString(dropped));
+        kv.put("skipped_outputs", Long.toString(guard.skipped()));
+        kv.put("repacks", Integer.toString(models.repacks()));
+        return kv;
     }
 
     private static DiagnosticMsgs.DiagnosticStatus status(int level, String name, String message, Map<String, String> kv) {
@@ -276,7 +351,7 @@ public final class FrameProcessor implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close();
+        models.close();
         backend.close();
     }
 }

@@ -9,9 +9,10 @@ final class ImageDecoder {
     private ImageDecoder() {
     }
 
-    static RgbImage decode(SensorMsgs.Image m) {
+    static RgbImage decode(SensorMsgs.Image m, long maxPixels) {
         long w = m.width(), h = m.height();
-        if (w <= 0 || h <= 0 || w * h > 100_000_000L) throw new IllegalArgumentException("image size " + w + "x" + h + " is not usable");
+        if (w <= 0 || h <= 0) throw new IllegalArgumentException("image size " + w + "x" + h + " is not usable");
+        if (w * h > maxPixels) throw new IllegalArgumentException("image of " + w + "x" + h + " pixels is over max_image_pixels (" + maxPixels + ")");
         int channels = switch (m.encoding()) {
             case "rgb8", "bgr8" -> 3;
             case "mono8" -> 1;
@@ -42,11 +43,11 @@ final class ImageDecoder {
         return new RgbImage((int) w, (int) h, rgb);
     }
 
-    static RgbImage decode(SensorMsgs.CompressedImage m) {
+    static RgbImage decode(SensorMsgs.CompressedImage m, long maxPixels) {
         String f = m.format().toLowerCase();
         if (!f.contains("jpeg") && !f.contains("jpg") && !f.contains("png")) {
             throw new IllegalArgumentException("compressed format '" + m.format() + "' is not supported (jpeg, png)");
         }
-        return ImageCodec.decode(m.data(), "compressed image (" + m.format() + ")");
+        return ImageCodec.decode(m.data(), "compressed image (" + m.format() + ")", maxPixels);
     }
 }

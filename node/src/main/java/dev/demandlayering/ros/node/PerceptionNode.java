@@ -26,6 +26,7 @@ public final class PerceptionNode implements AutoCloseable {
     private final RosTransport transport;
     private final CameraMailbox<CameraFrame> mailbox;
     private final Thread worker;
+    private volatile Throwable fatal;
 
     /**
      * Plans and opens the models first, so a bad model, manifest or arena size stops the node before it
@@ -57,7 +58,7 @@ public final class PerceptionNode implements AutoCloseable {
                     LOG.info("{}: first frame, {}x{} from '{}'", camera, f.image().width(), f.image().height(), f.header().frameId());
                 }
                 mailbox.offer(camera, f);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | OutOfMemoryError e) {
                 LOG.warn("{}: frame skipped: {}", camera, e.getMessage());
             }
         });
@@ -66,15 +67,26 @@ public final class PerceptionNode implements AutoCloseable {
                 qos.reliable() ? "reliable" : "best effort", qos.depth());
     }
 
+    /**
+     * Serves frames until the node closes. A frame that fails is the processor's to log and count; only a fault
+     * that leaves the models unable to run ends the loop, and then the process must exit with a failure status
+     * so that a supervisor (systemd, launch's respawn, Kubernetes) sees it.
+     */
     private void loop(MessageSink sink) {
         try {
             CameraFrame f;
             while ((f = mailbox.take()) != null) processor.process(f, sink, mailbox.droppedByCamera());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("inference stopped: {}", e.getMessage(), e);
+        } catch (Throwable e) {
+            fatal = e;
+            LOG.error("inference stopped, the node exits: {}", e.getMessage(), e);
         }
+    }
+
+    /** Why the inference thread stopped, or null while it runs (or after a normal close). */
+    public Throwable fatal() {
+        return fatal;
     }
 
     /** Output topics as DDS writers, created once at start-up. */
@@ -114,6 +126,17 @@ public final class PerceptionNode implements AutoCloseable {
         LOG.info("node {} running", args.fullyQualifiedName());
         Runtime.getRuntime().addShutdownHook(new Thread(node::close));
         node.worker.join();
+        if (node.fatal != null) {
+            Thread.sleep(1000); // the ERROR diagnostic is queued on a reliable writer: give it time to reach subscribers
+            throw new NodeStopped(node.fatal);
+        }
+    }
+
+    /** The node stopped serving because of a fault it cannot recover from; the process exits non-zero. */
+    public static final class NodeStopped extends Exception {
+        NodeStopped(Throwable cause) {
+            super("inference stopped: " + cause.getMessage(), cause);
+        }
     }
 
     @Override

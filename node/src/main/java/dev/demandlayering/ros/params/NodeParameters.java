@@ -33,6 +33,12 @@ public final class NodeParameters {
             .add("backend", ParameterSchema.Type.STRING, "auto",
                     "Compute backend: auto picks cuda when a GPU is usable, else cpu (and logs why).", "auto, cpu, cuda",
                     v -> Set.of("auto", "cpu", "cuda").contains(v))
+            .add("direct_io", ParameterSchema.Type.STRING, "auto",
+                    "Read weights with O_DIRECT (past the page cache): auto falls back to buffered reads, with one log line, where the file system refuses or cannot do it; on fails at start-up instead; off never uses it.",
+                    "auto, on, off", v -> Set.of("auto", "on", "off").contains(v))
+            .add("max_image_pixels", ParameterSchema.Type.INTEGER, 100_000_000L,
+                    "Largest camera image accepted, in pixels (width x height); larger ones are refused before decoding (a compressed image by its header) and counted as invalid.",
+                    "1 to 1000000000", v -> (Long) v >= 1 && (Long) v <= 1_000_000_000L)
             .add("image_topics", ParameterSchema.Type.STRING_ARRAY, List.of("image_raw"),
                     "Camera topics (sensor_msgs/Image; a name ending in /compressed is a sensor_msgs/CompressedImage, jpeg or png).",
                     "1 or more topic names", v -> !((List<?>) v).isEmpty())

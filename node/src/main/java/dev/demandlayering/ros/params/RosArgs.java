@@ -40,7 +40,12 @@ public record RosArgs(List<String> appArgs, List<Path> paramsFiles, Map<String, 
                 case "--params-file" -> files.add(Path.of(value(args, ++i, a)));
                 case "-p", "--param" -> {
                     String[] kv = assignment(value(args, ++i, a), a);
-                    params.put(kv[0], yamlValue(kv[1]));
+                    try {
+                        params.put(kv[0], yamlValue(kv[1]));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException("-p " + kv[0] + ":=" + kv[1] + ": parameter '" + kv[0] + "' has a value that is not valid YAML ("
+                                + yamlProblem(e) + "); expected a YAML scalar or a closed list such as [a, b]");
+                    }
                 }
                 case "-r", "--remap" -> {
                     String[] kv = assignment(value(args, ++i, a), a);
@@ -88,6 +93,13 @@ public record RosArgs(List<String> appArgs, List<Path> paramsFiles, Map<String, 
         if (text.isEmpty()) return "";
         Object v = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
         return v == null ? text : v;
+    }
+
+    /** SnakeYAML's problem in one line, without its multi-line context. */
+    private static String yamlProblem(RuntimeException e) {
+        if (e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) return m.getProblem();
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return msg.lines().findFirst().orElse(msg);
     }
 
     private static String validName(String n, String what) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +33,31 @@ public final class Replayer {
     private static final Logger LOG = LoggerFactory.getLogger(Replayer.class);
     static final String IMAGE = "sensor_msgs/msg/Image", COMPRESSED = "sensor_msgs/msg/CompressedImage";
 
-    /** @param rate playback speed relative to the bag's clock; 0 = as fast as possible */
-    public record Options(List<String> cameras, double rate, Path record, boolean recordInputs, boolean dropFrames) {
+    /**
+     * @param rate playback speed relative to the bag's clock; 0 = as fast as possible
+     * @param chunkSeconds the recorded bag's chunks close after this long (what a crash can lose at most); 0: by size only
+     * @param stop asked between frames; once true the replay ends after the current frame and the recording is finished
+     */
+    public record Options(List<String> cameras, double rate, Path record, boolean recordInputs, boolean dropFrames, double chunkSeconds,
+                          BooleanSupplier stop) {
+        public Options(List<String> cameras, double rate, Path record, boolean recordInputs, boolean dropFrames) {
+            this(cameras, rate, record, recordInputs, dropFrames, 1.0, () -> false);
+        }
     }
 
-    /** What a replay did: its frames, the outputs to compare with golden files, and what was skipped or lost. */
+    /**
+     * What a replay did: its frames, the outputs to compare with golden files, and what was skipped or lost;
+     * {@code stopped}: it ended early because {@link Options#stop} asked.
+     */
     public record Result(List<FrameRecord> frames, GoldenOutputs outputs, long invalidFrames, long droppedFrames, ReadReport bagReport,
-                         List<String> cameras, double wallSeconds) {
+                         List<String> cameras, double wallSeconds, long failedFrames, boolean stopped) {
+    }
+
+    /** Thrown through the bag reader to end a replay early; never escapes {@link #run}. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("replay stopped", null, false, false);
+        }
     }
 
     private Replayer() {
@@ -81,17 +100,25 @@ public final class Replayer {
         GoldenOutputs golden = new GoldenOutputs();
         List<FrameRecord> records = new ArrayList<>();
         long start = System.nanoTime();
-        try (BagSink sink = new BagSink(options.record(), golden)) {
+        try (BagSink sink = new BagSink(options.record(), options.chunkSeconds(), golden)) {
             processor.advertise(sink);
             if (options.recordInputs()) {
                 for (Map.Entry<String, String> c : cameras.entrySet()) sink.declare(c.getKey(), c.getValue());
             }
             Feed feed = new Feed(processor, cameras, sink, golden, records, options);
-            ReadReport report = bag.read(new LinkedHashSet<>(cameras.keySet()), feed::message);
-            feed.finish();
+            ReadReport report;
+            boolean stopped = false;
+            try {
+                report = bag.read(new LinkedHashSet<>(cameras.keySet()), feed::message);
+                feed.finish();
+            } catch (Stopped s) {
+                stopped = true;
+                report = new ReadReport();
+                LOG.info("replay stopped after {} frames; finishing the recording", records.size());
+            }
             for (String w : report.warnings()) LOG.warn("{}", w);
             return new Result(records, golden, processor.invalidFrames(), feed.dropped(), report, List.copyOf(cameras.keySet()),
-                    (System.nanoTime() - start) / 1e9);
+                    (System.nanoTime() - start) / 1e9, feed.failed(), stopped);
         }
     }
 
@@ -105,7 +132,7 @@ public final class Replayer {
         private final Options options;
         private final Map<String, Long> dropped = new LinkedHashMap<>();
         private final Map<String, BagMessage> pending = new LinkedHashMap<>();
-        private long firstLog = Long.MIN_VALUE, wallStart;
+        private long firstLog = Long.MIN_VALUE, wallStart, failed;
 
         Feed(FrameProcessor processor, Map<String, String> cameras, BagSink sink, GoldenOutputs golden, List<FrameRecord> records, Options options) {
             this.processor = processor;
@@ -118,6 +145,7 @@ public final class Replayer {
         }
 
         void message(BagMessage m) throws IOException {
+            if (options.stop().getAsBoolean()) throw new Stopped();
             if (firstLog == Long.MIN_VALUE) {
                 firstLog = m.logTimeNanos();
                 wallStart = System.nanoTime();
@@ -135,12 +163,19 @@ public final class Replayer {
                     return;
                 }
             }
-            sleepUntil(due);
+            sleepUntil(due, options.stop());
             process(m);
         }
 
         void finish() throws IOException {
-            while (!pending.isEmpty()) process(takePending());
+            while (!pending.isEmpty()) {
+                if (options.stop().getAsBoolean()) throw new Stopped();
+                process(takePending());
+            }
+        }
+
+        long failed() {
+            return failed;
         }
 
         private BagMessage takePending() {
@@ -164,18 +199,26 @@ public final class Replayer {
             sink.logTime(m.logTimeNanos());
             golden.startFrame(m.topic(), f.header().stamp().sec(), f.header().stamp().nanosec());
             FrameProcessor.Processed p = processor.process(f, sink, dropped);
+            if (p.failed()) {
+                failed++;
+                return;
+            }
             records.add(new FrameRecord(records.size(), m.topic(), f.header().stamp().sec(), f.header().stamp().nanosec(), m.logTimeNanos(),
                     p.stats().latencyMs(), p.stats().stallMs(), p.stats().peakBytes(), p.stats().arenaBytes(), p.stats().bytesRead(), p.sinceReceiptMs(),
                     p.missedDeadline(), p.summaries()));
         }
 
-        private static void sleepUntil(long due) {
-            long wait = due - System.nanoTime();
-            if (wait <= 0) return;
-            try {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        /** Waits for a frame's time on the bag's clock, in short steps so a stop request ends the wait. */
+        private static void sleepUntil(long due, BooleanSupplier stop) {
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                if (stop.getAsBoolean()) throw new Stopped();
+                try {
+                    Thread.sleep(Math.min(wait / 1_000_000, 50), (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -187,8 +230,8 @@ public final class Replayer {
         private final Set<String> declared = new LinkedHashSet<>();
         private long logTime;
 
-        BagSink(Path record, GoldenOutputs golden) throws IOException {
-            this.writer = record == null ? null : new RosBagWriter(record);
+        BagSink(Path record, double chunkSeconds, GoldenOutputs golden) throws IOException {
+            this.writer = record == null ? null : new RosBagWriter(record, chunkSeconds);
             this.golden = golden;
         }
 

@@ -5,6 +5,7 @@ import dev.demandlayering.runtime.graph.Shapes;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.pack.BlobReader;
+import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackFormatException;
 import dev.demandlayering.runtime.plan.ArenaPlan;
@@ -35,12 +36,21 @@ public final class Engine implements AutoCloseable {
     private boolean failed;
 
     /**
-     * Loader options: O_DIRECT when possible, whether to verify blob checksums on every load, and an optional
-     * read bandwidth cap in bytes per second (0: none) to emulate a slower disk.
+     * Loader options: O_DIRECT (auto: when the file system allows it), whether to verify blob checksums on every
+     * load, and an optional read bandwidth cap in bytes per second (0: none) to emulate a slower disk.
      */
-    public record Options(boolean directIo, boolean verifyChecksums, long diskBytesPerSecond) {
+    public record Options(DirectIo directIo, boolean verifyChecksums, long diskBytesPerSecond) {
+        /** {@code tryDirect}: O_DIRECT where possible (auto), else buffered reads. */
+        public Options(boolean tryDirect, boolean verifyChecksums, long diskBytesPerSecond) {
+            this(tryDirect ? DirectIo.AUTO : DirectIo.OFF, verifyChecksums, diskBytesPerSecond);
+        }
+
         public static Options defaults() {
-            return new Options(true, true, 0);
+            return new Options(DirectIo.AUTO, true, 0);
+        }
+
+        public Options withDirectIo(DirectIo mode) {
+            return new Options(mode, verifyChecksums, diskBytesPerSecond);
         }
     }
 
@@ -166,7 +176,7 @@ public final class Engine implements AutoCloseable {
             if (got.error() != null) {
                 Throwable err = got.error();
                 if (err instanceof PackFormatException p) throw p;
-                if (err instanceof IOException io) throw new UncheckedIOException("reading weights of layer " + l.index() + " '" + l.name() + "'", io);
+                if (err instanceof IOException io) throw new UncheckedIOException(io.getMessage(), io);
                 throw new IllegalStateException("loader failed on layer " + got.item().layer().index() + ": " + err, err);
             }
             if (got.item().model() != mi || got.item().layer().index() != l.index()) {

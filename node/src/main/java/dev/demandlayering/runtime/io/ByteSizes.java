@@ -1,14 +1,14 @@
 package dev.demandlayering.runtime.io;
 
-/** Byte sizes as people write them: "64MiB", "1.5GiB", "512KiB", "100MB" (powers of 1000), or plain bytes. */
+/** Byte sizes as people write them: "64MiB", "1.5GiB", "512KiB", "2TiB", "100MB" (powers of 1000), or plain bytes. */
 public final class ByteSizes {
     private ByteSizes() {
     }
 
     public static long parse(String value) {
         String v = value.trim();
-        String[][] units = {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"KB", "1000"}, {"MB", "1000000"}, {"GB", "1000000000"},
-                {"B", "1"}};
+        String[][] units = {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"TiB", "1099511627776"}, {"KB", "1000"},
+                {"MB", "1000000"}, {"GB", "1000000000"}, {"TB", "1000000000000"}, {"B", "1"}};
         long mult = 1;
         for (String[] u : units) {
             if (v.endsWith(u[0])) {
@@ -17,13 +17,16 @@ public final class ByteSizes {
                 break;
             }
         }
+        double d;
         try {
-            double d = Double.parseDouble(v);
-            if (d < 0) throw new NumberFormatException();
-            return (long) Math.floor(d * mult);
+            d = Double.parseDouble(v);
+            if (d < 0 || Double.isNaN(d) || v.matches(".*[a-zA-Z].*")) throw new NumberFormatException();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a byte size (examples: 1048576, 512KiB, 16MiB, 1.5GiB)");
+            throw new IllegalArgumentException("'" + value + "' is not a byte size (examples: 1048576, 512KiB, 16MiB, 1.5GiB, 2TiB)");
         }
+        double bytes = Math.floor(d * mult);
+        if (bytes >= 0x1p63) throw new IllegalArgumentException("'" + value + "' is too large a byte size (at most 8 EiB)");
+        return (long) bytes;
     }
 
     public static String human(long bytes) {

@@ -82,7 +82,11 @@ public final class OnnxModelReader {
             if (vi.shape == null) throw new ModelImportException(where + ": graph input '" + vi.name + "' has no shape");
             int[] shape = vi.shape.clone();
             for (int i = 0; i < shape.length; i++) {
-                if (shape[i] <= 0) {
+                if (shape[i] == 0) {
+                    throw new ModelImportException(where + ": graph input '" + vi.name + "' has a zero-sized dimension " + i + " (shape "
+                            + java.util.Arrays.toString(vi.shape).replace("-1", "?") + "): a tensor with no elements has nothing to run");
+                }
+                if (shape[i] < 0) {
                     if (i == 0) shape[i] = 1; // symbolic batch dimension: we run batch 1
                     else throw new ModelImportException(where + ": graph input '" + vi.name + "' has a symbolic dimension " + i
                             + "; export the model with a fixed input size");
@@ -179,7 +183,7 @@ public final class OnnxModelReader {
                 while (shp.next()) {
                     if (shp.field() != 1) { shp.skip(); continue; }
                     ProtoReader dim = shp.readMessage();
-                    long v = 0;
+                    long v = -1; // dim_param (a name) or nothing: symbolic
                     while (dim.next()) {
                         if (dim.field() == 1) v = dim.readVarint();
                         else dim.skip();

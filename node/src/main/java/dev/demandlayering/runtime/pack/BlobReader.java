@@ -5,6 +5,8 @@ import dev.demandlayering.runtime.layers.Layer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -12,14 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads layer blobs from a pack into caller-provided (arena) memory, bypassing the page cache with O_DIRECT
- * where the file system allows it, and verifies each blob's CRC32C. Not thread-safe: one per loader.
+ * where the file system allows it, and verifies each blob's CRC32C. Where O_DIRECT is refused or unusable (a
+ * block size of 0 or one that does not divide the pack's alignment, EINVAL on open or on a read) it reads
+ * through the page cache instead and says so once, unless direct reads were required. Not thread-safe: one per loader.
  */
 public final class BlobReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
     private static volatile boolean bufferedLogged;
     private final PackFile pack;
-    private final FileChannel channel;
-    private final boolean direct;
+    private FileChannel channel;
+    private boolean direct;
     private final boolean verify;
     private final long bytesPerSecond;
     private final boolean half;
@@ -28,12 +32,16 @@ public final class BlobReader implements AutoCloseable {
         this(pack, tryDirect, verify, 0, false);
     }
 
+    public BlobReader(PackFile pack, boolean tryDirect, boolean verify, long bytesPerSecond, boolean half) throws IOException {
+        this(pack, tryDirect ? DirectIo.AUTO : DirectIo.OFF, verify, bytesPerSecond, half);
+    }
+
     /**
      * @param bytesPerSecond when positive, reads take at least bytes / bytesPerSecond: emulates a slower disk
      *     (e.g. an embedded board's SSD) on a fast development machine
      * @param half read the pack's float16 blobs (the pack must have them: {@code dlayer pack --fp16})
      */
-    public BlobReader(PackFile pack, boolean tryDirect, boolean verify, long bytesPerSecond, boolean half) throws IOException {
+    public BlobReader(PackFile pack, DirectIo directIo, boolean verify, long bytesPerSecond, boolean half) throws IOException {
         if (half && !pack.hasFp16()) {
             throw new PackFormatException(pack.path() + ": float16 weights were asked for but the pack has no float16 blobs; "
                     + "re-create it with 'dlayer pack --fp16'");
@@ -42,22 +50,65 @@ public final class BlobReader implements AutoCloseable {
         this.pack = pack;
         this.verify = verify;
         this.bytesPerSecond = bytesPerSecond;
-        FileChannel ch = tryDirect ? openDirect(pack.path()) : null;
-        if (tryDirect && ch == null && !bufferedLogged) {
-            bufferedLogged = true;
-            LOG.info("O_DIRECT is not available for {}; reading weights through the page cache", pack.path());
+        FileChannel ch = null;
+        if (directIo != DirectIo.OFF) {
+            StringBuilder why = new StringBuilder();
+            ch = openDirect(pack.path(), why);
+            if (ch == null && directIo == DirectIo.ON) {
+                throw new IOException(pack.path() + ": direct_io is 'on' but O_DIRECT reads are not possible here (" + why
+                        + "); set direct_io to 'auto' (fall back to buffered reads) or 'off'");
+            }
+            if (ch == null) logBuffered(why.toString());
         }
         this.direct = ch != null;
         this.channel = ch != null ? ch : FileChannel.open(pack.path(), StandardOpenOption.READ);
     }
 
     /** The file opened for O_DIRECT reads (past the page cache), or null where the file system refuses them. */
-    static FileChannel openDirect(java.nio.file.Path file) {
+    static FileChannel openDirect(Path file) {
+        return openDirect(file, new StringBuilder());
+    }
+
+    /** As {@link #openDirect(Path)}; {@code why} receives the reason when it returns null. */
+    static FileChannel openDirect(Path file, StringBuilder why) {
         try {
-            return FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+            long block = Files.getFileStore(file).getBlockSize();
+            if (block <= 0 || PackLayout.BLOB_ALIGN % block != 0) {
+                why.append("the file system reports a block size of ").append(block).append(", which does not divide ").append(PackLayout.BLOB_ALIGN);
+                return null;
+            }
         } catch (IOException | UnsupportedOperationException e) {
+            why.append("the file system's block size is unknown: ").append(e.getMessage());
             return null;
         }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            why.append("opening with O_DIRECT failed: ").append(e.getMessage());
+            return null;
+        }
+        // some file systems accept the open and fail the reads: try one aligned block now rather than mid-frame
+        ByteBuffer probe = ByteBuffer.allocateDirect(2 * PackLayout.BLOB_ALIGN).alignedSlice(PackLayout.BLOB_ALIGN);
+        probe.limit(PackLayout.BLOB_ALIGN);
+        try {
+            ch.read(probe, 0);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            why.append("an O_DIRECT read failed: ").append(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // it was only opened for reading
+            }
+            return null;
+        }
+    }
+
+    private void logBuffered(String why) {
+        if (bufferedLogged) return;
+        bufferedLogged = true;
+        LOG.info("O_DIRECT is not usable for {} ({}); reading weights through the page cache", pack.path(), why);
     }
 
     public boolean isDirect() {
@@ -71,13 +122,20 @@ public final class BlobReader implements AutoCloseable {
     public long read(Layer layer, ByteBuffer dst) throws IOException {
         BlobInfo b = half ? pack.blobFp16(layer.index()) : pack.blob(layer.index());
         long start = System.nanoTime();
-        ByteBuffer target = dst.duplicate();
-        target.limit(target.position() + (int) (direct ? b.paddedLength() : b.length()));
         try {
-            PackFile.readFully(channel, target, b.offset());
-        } catch (java.io.EOFException e) {
-            throw new PackFormatException(pack.path() + ": layer " + layer.index() + " '" + layer.name() + "': truncated blob ("
-                    + e.getMessage() + ")");
+            readInto(b, dst);
+        } catch (IOException | ArithmeticException e) {
+            if (!direct || e instanceof java.io.EOFException) throw readFailure(layer, b, e);
+            // EINVAL (or a zero block size) under O_DIRECT: the same bytes through the page cache
+            logBuffered("an O_DIRECT read of layer " + layer.index() + " failed: " + e.getMessage());
+            channel.close();
+            channel = FileChannel.open(pack.path(), StandardOpenOption.READ);
+            direct = false;
+            try {
+                readInto(b, dst);
+            } catch (IOException again) {
+                throw readFailure(layer, b, again);
+            }
         }
         if (verify) {
             ByteBuffer payload = dst.duplicate();
@@ -92,6 +150,21 @@ public final class BlobReader implements AutoCloseable {
         }
         throttle(start, b.length());
         return b.length();
+    }
+
+    private void readInto(BlobInfo b, ByteBuffer dst) throws IOException {
+        ByteBuffer target = dst.duplicate();
+        target.limit(target.position() + (int) (direct ? b.paddedLength() : b.length()));
+        PackFile.readFully(channel, target, b.offset());
+    }
+
+    private IOException readFailure(Layer layer, BlobInfo b, Exception e) {
+        String what = pack.path() + ": layer " + layer.index() + " '" + layer.name() + "': reading " + b.length() + " bytes at offset " + b.offset();
+        if (e instanceof java.io.EOFException) {
+            throw new PackFormatException(what + " hit the end of the file (truncated pack: " + e.getMessage() + "); re-create it with 'dlayer pack'");
+        }
+        String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new IOException(what + " failed" + (direct ? " (O_DIRECT)" : "") + ": " + cause, e);
     }
 
     private void throttle(long startNs, long bytes) throws IOException {

@@ -60,6 +60,7 @@ public final class PackFile {
 
     public static PackFile open(Path path) throws IOException {
         if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "pack file not found");
+        if (Files.isDirectory(path)) throw new PackFormatException(path + " is a directory; expected a pack file (.dlp) written by 'dlayer pack'");
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < PackLayout.HEADER_BYTES) {
@@ -84,65 +85,39 @@ public final class PackFile {
             long tableOff = h.getLong(), tableLen = h.getLong();
             int tableCrc = h.getInt();
             long fileLength = h.getLong();
-            if (size < fileLength) {
-                throw new PackFormatException(path + ": truncated pack: " + size + " bytes, header says " + fileLength);
+            int headerCrc = h.getInt();
+            if (headerCrc != PackLayout.headerCrc(h.array())) {
+                throw new PackFormatException(path + ": header checksum mismatch (flags, table position or file length changed; file corrupt); "
+                        + "re-create it with 'dlayer pack'");
             }
-            if (tableOff + tableLen > size || tableLen > Integer.MAX_VALUE) {
-                throw new PackFormatException(path + ": layer table (" + tableLen + " bytes at " + tableOff + ") runs past the end of the file");
+            if ((flags & ~PackLayout.FLAG_FP16) != 0) {
+                throw new PackFormatException(path + ": header flags 0x" + Integer.toHexString(flags) + " name features this build does not know "
+                        + "(known: 0x1 float16 blobs)");
+            }
+            if (fileLength != size) {
+                throw new PackFormatException(path + ": " + (size < fileLength ? "truncated pack" : "pack longer than written") + ": " + size
+                        + " bytes, header says " + fileLength);
+            }
+            if (tableOff != PackLayout.HEADER_BYTES || tableLen <= 0 || tableLen > Integer.MAX_VALUE || tableLen > size - tableOff) {
+                throw new PackFormatException(path + ": layer table (" + tableLen + " bytes at " + tableOff + ") does not lie between the header and the end of the file");
             }
             ByteBuffer t = ByteBuffer.allocate((int) tableLen);
             readFully(ch, t, tableOff);
             CRC32C crc = new CRC32C();
             crc.update(t.array());
             if ((int) crc.getValue() != tableCrc) throw new PackFormatException(path + ": layer table checksum mismatch (file corrupt)");
-            return parse(path, JSON.readTree(t.array()), (flags & PackLayout.FLAG_FP16) != 0, size);
-        }
-    }
-
-    private static PackFile parse(Path path, JsonNode root, boolean fp16, long size) {
-        Map<String, int[]> inputs = new LinkedHashMap<>();
-        root.get("inputs").fields().forEachRemaining(e -> inputs.put(e.getKey(), ints(e.getValue())));
-        List<String> outputs = new ArrayList<>();
-        root.get("outputs").forEach(o -> outputs.add(o.asText()));
-        Map<String, int[]> tensors = new LinkedHashMap<>();
-        root.get("tensors").fields().forEachRemaining(e -> tensors.put(e.getKey(), ints(e.getValue())));
-        List<Layer> layers = new ArrayList<>();
-        List<BlobInfo> b32 = new ArrayList<>(), b16 = fp16 ? new ArrayList<>() : null;
-        for (JsonNode lo : root.get("layers")) {
-            List<Node> nodes = new ArrayList<>();
-            for (JsonNode no : lo.get("nodes")) {
-                List<String> ins = new ArrayList<>(), outs = new ArrayList<>();
-                no.get("inputs").forEach(x -> ins.add(x.asText()));
-                no.get("outputs").forEach(x -> outs.add(x.asText()));
-                nodes.add(new Node(no.get("op").asText(), no.get("name").asText(), ins, outs, AttributeCodec.decode(no.get("attrs"))));
+            JsonNode root;
+            try {
+                root = JSON.readTree(t.array());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new PackFormatException(path + ": the layer table is not valid JSON (" + e.getOriginalMessage() + ")");
             }
-            List<Layer.WeightRef> ws = new ArrayList<>();
-            for (JsonNode wo : lo.get("weights")) {
-                ws.add(new Layer.WeightRef(wo.get("name").asText(), ints(wo.get("shape")), wo.get("offset").asLong(), wo.get("length").asLong()));
+            if (root.has("file_length") && root.get("file_length").asLong() != fileLength) {
+                throw new PackFormatException(path + ": the layer table's file_length " + root.get("file_length").asLong() + " differs from the header's " + fileLength);
             }
-            Layer layer = new Layer(lo.get("index").asInt(), lo.get("name").asText(), nodes, ws, lo.get("weight_bytes").asLong());
-            layers.add(layer);
-            b32.add(blob(lo.get("blob"), path, layer, size));
-            if (fp16) b16.add(blob(lo.get("blob_fp16"), path, layer, size));
+            LayerTable.Parsed p = LayerTable.parse(path, root, (flags & PackLayout.FLAG_FP16) != 0, size, tableOff + tableLen);
+            return new PackFile(path, p.model(), p.blobs(), p.blobsFp16());
         }
-        LayeredModel m = new LayeredModel(root.get("model").asText(), inputs, outputs, tensors, layers);
-        return new PackFile(path, m, b32, b16);
-    }
-
-    private static BlobInfo blob(JsonNode b, Path path, Layer layer, long size) {
-        BlobInfo info = new BlobInfo(b.get("offset").asLong(), b.get("length").asLong(), b.get("padded_length").asLong(),
-                Integer.parseUnsignedInt(b.get("crc32c").asText(), 16));
-        if (info.offset() % PackLayout.BLOB_ALIGN != 0 || info.offset() + info.paddedLength() > size) {
-            throw new PackFormatException(path + ": layer " + layer.index() + " '" + layer.name() + "': blob at " + info.offset()
-                    + " (" + info.paddedLength() + " bytes) is misaligned or past the end of the file");
-        }
-        return info;
-    }
-
-    private static int[] ints(JsonNode a) {
-        int[] r = new int[a.size()];
-        for (int i = 0; i < r.length; i++) r[i] = a.get(i).asInt();
-        return r;
     }
 
     static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {

@@ -25,7 +25,7 @@ import java.util.zip.CRC32C;
 /**
  * Writes a layered model as one pack file: header, JSON layer table, then each layer's weight blob (float32,
  * and optionally float16) on a 4096-byte boundary. Written to a temporary file and moved into place, so a
- * failed write never leaves a half pack under the target name.
+ * failed write never leaves a half pack under the target name, and concurrent writers of one target never collide.
  */
 public final class PackWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,23 +60,31 @@ public final class PackWriter {
         long fileLength = parsed.get("file_length").asLong();
         byte[] padded = java.util.Arrays.copyOf(table, (int) tableLen);
         java.util.Arrays.fill(padded, table.length, padded.length, (byte) ' ');
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer h = ByteBuffer.allocate(PackLayout.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            h.put(PackLayout.MAGIC).putInt(PackLayout.VERSION).putInt(withFp16 ? PackLayout.FLAG_FP16 : 0)
-                    .putLong(PackLayout.HEADER_BYTES).putLong(padded.length).putInt(crc(padded)).putLong(fileLength);
-            h.position(0).limit(PackLayout.HEADER_BYTES);
-            writeFully(ch, h, 0);
-            writeFully(ch, ByteBuffer.wrap(padded), PackLayout.HEADER_BYTES);
-            long pos = LayerBuilder.align(PackLayout.HEADER_BYTES + padded.length, PackLayout.BLOB_ALIGN);
-            for (int i = 0; i < blobs32.size(); i++) {
-                pos = writeBlob(ch, blobs32.get(i), pos);
-                pos = writeBlob(ch, blobs16.get(i), pos);
+        // a name of its own per writer: processes sharing a cache may pack the same model at once; the last rename wins, whole
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer h = ByteBuffer.allocate(PackLayout.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                h.put(PackLayout.MAGIC).putInt(PackLayout.VERSION).putInt(withFp16 ? PackLayout.FLAG_FP16 : 0)
+                        .putLong(PackLayout.HEADER_BYTES).putLong(padded.length).putInt(crc(padded)).putLong(fileLength);
+                h.putInt(PackLayout.HEADER_CRC_AT, PackLayout.headerCrc(h.array()));
+                h.position(0).limit(PackLayout.HEADER_BYTES);
+                writeFully(ch, h, 0);
+                writeFully(ch, ByteBuffer.wrap(padded), PackLayout.HEADER_BYTES);
+                long pos = LayerBuilder.align(PackLayout.HEADER_BYTES + padded.length, PackLayout.BLOB_ALIGN);
+                for (int i = 0; i < blobs32.size(); i++) {
+                    pos = writeBlob(ch, blobs32.get(i), pos);
+                    pos = writeBlob(ch, blobs16.get(i), pos);
+                }
+                if (pos != fileLength) throw new IllegalStateException("pack layout mismatch: " + pos + " != " + fileLength);
+                if (ch.size() < fileLength) writeFully(ch, ByteBuffer.allocate(1), fileLength - 1);
+                ch.force(true); // on disk before the rename makes it visible: a crash leaves the old pack or the whole new one
             }
-            if (pos != fileLength) throw new IllegalStateException("pack layout mismatch: " + pos + " != " + fileLength);
-            if (ch.size() < fileLength) writeFully(ch, ByteBuffer.allocate(1), fileLength - 1);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static long place(byte[] blob, long pos, List<BlobInfo> out) {

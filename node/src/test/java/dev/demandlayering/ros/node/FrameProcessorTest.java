@@ -125,4 +125,138 @@ class FrameProcessorTest {
         assertTrue(Long.parseLong(diagnostics.get(1).get("arena_bytes")) < Long.parseLong(diagnostics.get(0).get("arena_bytes")), diagnostics.toString());
         assertEquals(List.of("fp32", "fp16"), diagnostics.stream().map(d -> d.get("weight_precision")).toList());
     }
+
+    private static Map<String, String> arenaStatus(byte[] diagnostics) {
+        Map<String, String> values = new LinkedHashMap<>();
+        DiagnosticMsgs.DiagnosticArray.decode(diagnostics).status().get(0).values().forEach(kv -> values.put(kv.key(), kv.value()));
+        return values;
+    }
+
+    private static CameraFrame jpegFrame(FrameProcessor p, String camera, int sec) throws Exception {
+        byte[] jpeg = Files.readAllBytes(TestRepo.cache().resolve("data/messi5.jpg"));
+        StdMsgs.Header h = new StdMsgs.Header(new StdMsgs.Time(sec, 0), "camera");
+        return p.decode(camera, new SensorMsgs.CompressedImage(h, "jpeg", jpeg).encode(), System.nanoTime());
+    }
+
+    /**
+     * A pack damaged on disk while the node streams from it: the next frame finds the bad checksum, the pack is
+     * re-packed from its model and the frame is served; damaged again with the model gone, re-packing cannot
+     * mend it, an ERROR diagnostic goes out and {@link dev.demandlayering.models.ModelSession.Unrecoverable} ends the node.
+     */
+    @Test
+    void aPackDamagedWhileStreamingIsRepackedThenGivesUpWhenItsModelIsGone() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        java.nio.file.Path cache = dev.demandlayering.ChildCli.privateCache(tmp.resolve("cache"));
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet]", "-p", "residency:=none", "-p",
+                "image_topics:=[image_raw/compressed]"}, NodeParameters.DEFAULT_NODE_NAME);
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), new dev.demandlayering.models.ModelCatalog(TestRepo.root(), cache))) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            p.process(jpegFrame(p, "/image_raw/compressed", 1), sink, Map.of());
+            java.nio.file.Path pack = cache.resolve("packs/nanodet.dlp");
+            damageLargestBlob(pack);
+            FrameProcessor.Processed served = p.process(jpegFrame(p, "/image_raw/compressed", 2), sink, Map.of());
+            assertTrue(!served.failed(), served.error());
+            assertEquals(1, p.repacks());
+            assertEquals(2, sink.on("/nanodet/detections").size());
+            assertEquals("person", VisionMsgs.Detection2DArray.decode(sink.on("/nanodet/detections").get(1)).detections().get(0).results().get(0).classId());
+            assertEquals("1", arenaStatus(sink.on("/diagnostics").get(1)).get("repacks"));
+
+            Files.delete(cache.resolve("models/nanodet.bin"));
+            damageLargestBlob(pack);
+            var fatal = assertThrows(dev.demandlayering.models.ModelSession.Unrecoverable.class,
+                    () -> p.process(jpegFrame(p, "/image_raw/compressed", 3), sink, Map.of()));
+            assertTrue(fatal.getMessage().contains("checksum mismatch") && fatal.getMessage().contains("re-packing [nanodet] failed"), fatal.getMessage());
+            DiagnosticMsgs.DiagnosticArray last = DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(2));
+            assertEquals(DiagnosticMsgs.ERROR, last.status().get(0).level());
+            assertTrue(last.status().get(0).message().contains("nanodet.bin"), last.status().get(0).message());
+            assertEquals("1", arenaStatus(sink.on("/diagnostics").get(2)).get("failed_frames"));
+        }
+    }
+
+    /** Flips bytes in the middle of the pack's largest weight blob, in place (the open file sees it). */
+    static void damageLargestBlob(java.nio.file.Path pack) throws Exception {
+        dev.demandlayering.runtime.pack.PackFile pf = dev.demandlayering.runtime.pack.PackFile.open(pack);
+        var big = pf.model().layers().stream().max(java.util.Comparator.comparingLong(l -> l.weightBytes())).orElseThrow();
+        var blob = pf.blob(big.index());
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(pack.toFile(), "rw")) {
+            f.seek(blob.offset() + blob.length() / 2);
+            f.write(new byte[] {0x12, 0x34, 0x56, 0x78});
+        }
+    }
+
+    /**
+     * A valid but huge frame (6000x4000 mono8, 24 MB): its overlay (72 MB of rgb8) is over the topic's 64 MiB
+     * maximum, so it alone is skipped with a WARN and counted; the mask, detections and diagnostics go out and
+     * the next frame is served as usual. An image over max_image_pixels is refused before decoding.
+     */
+    @Test
+    void anOutputTooLargeForItsTopicIsSkippedAndTheRestGoesOut() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/selfie.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet, selfie]", "-p", "publish_overlay:=true", "-p",
+                "image_topics:=[image_raw]", "-p", "max_image_pixels:=30000000"}, NodeParameters.DEFAULT_NODE_NAME);
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            byte[] pixels = new byte[6000 * 4000];
+            java.util.Arrays.fill(pixels, (byte) 90);
+            StdMsgs.Header h = new StdMsgs.Header(new StdMsgs.Time(7, 0), "camera");
+            CameraFrame big = p.decode("/image_raw", new SensorMsgs.Image(h, 4000, 6000, "mono8", 0, 6000, pixels).encode(), System.nanoTime());
+            FrameProcessor.Processed r = p.process(big, sink, Map.of());
+            assertTrue(!r.failed(), r.error());
+            assertEquals(1, p.skippedOutputs());
+            assertEquals(0, sink.on("/selfie/overlay").size());
+            assertEquals(1, sink.on("/selfie/mask").size());
+            assertEquals(6000L * 4000, SensorMsgs.Image.decode(sink.on("/selfie/mask").get(0)).data().length);
+            assertEquals(1, sink.on("/nanodet/detections").size());
+            assertEquals("1", arenaStatus(sink.on("/diagnostics").get(0)).get("skipped_outputs"));
+
+            byte[] tooMany = new byte[7000 * 5000];
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> p.decode("/image_raw", new SensorMsgs.Image(h, 5000, 7000, "mono8", 0, 7000, tooMany).encode(), 0));
+            assertTrue(refused.getMessage().contains("7000x5000 pixels is over max_image_pixels (30000000)"), refused.getMessage());
+
+            RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+            CameraFrame next = p.decode("/image_raw", new SensorMsgs.Image(h, photo.height(), photo.width(), "rgb8", 0, 3L * photo.width(), photo.rgb())
+                    .encode(), System.nanoTime());
+            p.process(next, sink, Map.of());
+            assertEquals(1, sink.on("/selfie/overlay").size(), "a frame of normal size gets its overlay");
+            assertEquals(2, sink.on("/diagnostics").size());
+            assertEquals(0, p.failedFrames());
+        }
+    }
+
+    /** A transport that fails to publish one output: counted as a skipped output, the other outputs and the next frames go out. */
+    @Test
+    void aPublishFailureCostsOnlyThatOutput() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet]", "-p", "image_topics:=[image_raw/compressed]"},
+                NodeParameters.DEFAULT_NODE_NAME);
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+            Collected good = new Collected();
+            MessageSink flaky = new MessageSink() {
+                int calls;
+
+                @Override
+                public void advertise(String topic, String type, Qos qos, int maxBytes) {
+                    good.advertise(topic, type, qos, maxBytes);
+                }
+
+                @Override
+                public void publish(String topic, byte[] cdr, long logNanos) {
+                    if (topic.endsWith("/detections") && calls++ == 0) throw new IllegalStateException("writer gone");
+                    good.publish(topic, cdr, logNanos);
+                }
+            };
+            p.advertise(flaky);
+            p.process(jpegFrame(p, "/image_raw/compressed", 1), flaky, Map.of());
+            p.process(jpegFrame(p, "/image_raw/compressed", 2), flaky, Map.of());
+            assertEquals(1, p.skippedOutputs());
+            assertEquals(1, good.on("/nanodet/detections").size());
+            assertEquals(2, good.on("/diagnostics").size());
+        }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
 }

@@ -24,28 +24,28 @@ class NodePartsTest {
         // 2x2 image, rows padded to 8 bytes
         byte[] rgb = {10, 20, 30, 40, 50, 60, 0, 0, 70, 80, 90, 100, 110, 120, 0, 0};
         byte[] bgr = {30, 20, 10, 60, 50, 40, 0, 0, 90, 80, 70, 120, 110, 100, 0, 0};
-        RgbImage a = ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "rgb8", 0, 8, rgb));
-        RgbImage b = ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "bgr8", 0, 8, bgr));
+        RgbImage a = ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "rgb8", 0, 8, rgb), 100_000_000L);
+        RgbImage b = ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "bgr8", 0, 8, bgr), 100_000_000L);
         assertArrayEquals(new byte[] {10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120}, a.rgb());
         assertArrayEquals(a.rgb(), b.rgb());
-        RgbImage mono = ImageDecoder.decode(new SensorMsgs.Image(H, 1, 2, "mono8", 0, 2, new byte[] {7, 9}));
+        RgbImage mono = ImageDecoder.decode(new SensorMsgs.Image(H, 1, 2, "mono8", 0, 2, new byte[] {7, 9}), 100_000_000L);
         assertArrayEquals(new byte[] {7, 7, 7, 9, 9, 9}, mono.rgb());
     }
 
     @Test
     void unsupportedEncodingsAndShortDataAreRefusedWithTheReason() {
         IllegalArgumentException enc = assertThrows(IllegalArgumentException.class,
-                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "yuv422", 0, 4, new byte[8])));
+                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 2, 2, "yuv422", 0, 4, new byte[8]), 100_000_000L));
         assertTrue(enc.getMessage().contains("encoding 'yuv422' is not supported (rgb8, bgr8, mono8)"), enc.getMessage());
         IllegalArgumentException shortData = assertThrows(IllegalArgumentException.class,
-                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 4, 4, "rgb8", 0, 12, new byte[40])));
+                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 4, 4, "rgb8", 0, 12, new byte[40]), 100_000_000L));
         assertTrue(shortData.getMessage().contains("needs 48 bytes, message has 40"), shortData.getMessage());
         IllegalArgumentException step = assertThrows(IllegalArgumentException.class,
-                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 4, 4, "rgb8", 0, 5, new byte[48])));
+                () -> ImageDecoder.decode(new SensorMsgs.Image(H, 4, 4, "rgb8", 0, 5, new byte[48]), 100_000_000L));
         assertTrue(step.getMessage().contains("step 5 is shorter than a row of 12 bytes"), step.getMessage());
         IllegalArgumentException garbage = assertThrows(IllegalArgumentException.class,
-                () -> ImageDecoder.decode(new SensorMsgs.CompressedImage(H, "jpeg", new byte[] {1, 2, 3})));
-        assertTrue(garbage.getMessage().contains("does not decode"), garbage.getMessage());
+                () -> ImageDecoder.decode(new SensorMsgs.CompressedImage(H, "jpeg", new byte[] {1, 2, 3}), 100_000_000L));
+        assertTrue(garbage.getMessage().contains("is not a JPEG or PNG stream"), garbage.getMessage());
     }
 
     @Test
@@ -54,7 +54,7 @@ class NodePartsTest {
         img.setRGB(2, 1, 0x112233);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);
-        RgbImage d = ImageDecoder.decode(new SensorMsgs.CompressedImage(H, "png", png.toByteArray()));
+        RgbImage d = ImageDecoder.decode(new SensorMsgs.CompressedImage(H, "png", png.toByteArray()), 100_000_000L);
         assertEquals(3, d.width());
         assertEquals(0x11, d.at(2, 1, 0));
         assertEquals(0x33, d.at(2, 1, 2));

@@ -59,7 +59,7 @@ class ReplayTest {
                 "--report", report.toString(), "--check-golden", GOLDEN.toString());
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("outputs match " + GOLDEN + " (20 frames)"), r.out());
-        assertTrue(r.out().matches("(?s).*20 frames in [\\d.]+ s \\(0 invalid, 0 dropped\\): latency p50 [\\d.]+ ms, p95 [\\d.]+ ms, p99 [\\d.]+ ms.*"), r.out());
+        assertTrue(r.out().matches("(?s).*20 frames in [\\d.]+ s \\(0 invalid, 0 failed, 0 dropped\\): latency p50 [\\d.]+ ms, p95 [\\d.]+ ms, p99 [\\d.]+ ms.*"), r.out());
 
         // the report: percentiles, arena within its size, every frame, and a plot
         JsonNode rep = new ObjectMapper().readTree(report.resolve("report.json").toFile());
@@ -97,6 +97,43 @@ class ReplayTest {
             String oracle = BagOracle.run("read-mcap.mjs", rec.path().resolve("outputs_0.mcap").toString());
             assertTrue(oracle.contains("\"indexed\":60") && oracle.contains("\"streamed\":60"), oracle);
         }
+    }
+
+    /**
+     * SIGTERM in the middle of {@code replay --record}: the current frame is finished, the recording closed with its
+     * summary, footer and metadata.yaml, and the process exits 0; the bag opens in {@code dlayer bag info} and in
+     * Foxglove's indexed reader with every frame the replay says it processed.
+     */
+    @Test
+    void sigtermDuringARecordingFinishesTheBag() throws Exception {
+        assumeModels();
+        Path bag = SampleBag.path();
+        Path out = tmp.resolve("interrupted");
+        Process p = ChildCli.start(TestRepo.cache(), "replay", bag.toString(), "--params-file", TIGHT.toString(), "--rate", "1", "-p",
+                "log_every_n_frames:=1", "--record", out.toString(), "--report", tmp.resolve("report").toString());
+        StringBuilder log = new StringBuilder();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        int frames = 0;
+        for (String line; (line = in.readLine()) != null; ) {
+            log.append(line).append('\n');
+            if (line.contains(" INFO ") && line.contains("frame ") && line.contains(" ms (stall") && ++frames == 3) {
+                new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            }
+        }
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), log.toString());
+        assertEquals(0, p.exitValue(), log.toString());
+        assertTrue(log.toString().contains("SIGTERM received: finishing the current frame"), log.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("stopped by SIGTERM after (\\d+) frames").matcher(log);
+        assertTrue(m.find(), log.toString());
+        int processed = Integer.parseInt(m.group(1));
+        assertTrue(processed >= 3 && processed < 20, log.toString());
+
+        ChildCli.Result info = dlayer("bag", "info", out.toString());
+        assertEquals(0, info.code(), info.out());
+        assertTrue(info.out().contains("| /diagnostics | diagnostic_msgs/msg/DiagnosticArray | cdr | " + processed + " |"), info.out());
+        BagOracle.assumeInstalled();
+        String oracle = BagOracle.run("read-mcap.mjs", out.resolve("interrupted_0.mcap").toString());
+        assertTrue(oracle.contains("\"indexed\":" + 3 * processed) && oracle.contains("\"streamed\":" + 3 * processed), oracle);
     }
 
     /** The NanoDet weights file changed (the sign of its largest weight tensor flipped): the golden check fails and says where. */

@@ -1,0 +1,37 @@
+package dev.demandlayering.ros.node;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * Logs failures once per kind (the stage and the exception's class) with their cause, then counts repeats and
+ * sums them up every {@value #SUMMARY_EVERY} so a fault that hits every frame cannot flood the log.
+ */
+final class FailureLog {
+    static final int SUMMARY_EVERY = 100;
+    private final Logger log;
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+
+    FailureLog(Logger log) {
+        this.log = log;
+    }
+
+    /** Records one failure in {@code stage} ("inference", "nanodet head"...); returns its one-line description. */
+    synchronized String record(String stage, Throwable e) {
+        String kind = stage + ": " + e.getClass().getSimpleName();
+        long n = counts.merge(kind, 1L, Long::sum);
+        String line = stage + " failed: " + describe(e);
+        if (n == 1) log.error("{} (logged once for this kind; repeats are counted)", line, e);
+        else if (n % SUMMARY_EVERY == 0) log.error("{} times so far: {}", n, line);
+        return line;
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        Throwable c = e.getCause();
+        if (c != null && c.getMessage() != null && !m.contains(c.getMessage())) m += " (cause: " + c.getMessage() + ")";
+        return m;
+    }
+}
