@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need when it is missing (Debian's ONNX
-# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, the real models
-# and images, the TensorFlow.js and rosbag2/MCAP oracles), then runs the Maven test suite.
+# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, FUSE for a file
+# system without O_DIRECT, the real models and images, the TensorFlow.js and rosbag2/MCAP oracles), then runs the
+# Maven test suite and prints the reliability fault matrix from its results.
 set -euo pipefail
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$home"
@@ -10,6 +11,8 @@ missing=()
 command -v npm >/dev/null || missing+=(npm)
 /usr/bin/python3 -c "import cv2, onnx" 2>/dev/null || missing+=(python3-opencv python3-onnx)
 [ -f /usr/include/dds/dds.h ] && command -v idlc >/dev/null || missing+=(cyclonedds-dev cyclonedds-tools)
+# a FUSE file system without O_DIRECT for the buffered-read fallback test (tools/faults/no-direct-io-fs.py)
+/usr/bin/python3 -c "import fusepy" 2>/dev/null && command -v fusermount3 >/dev/null || missing+=(python3-fusepy fuse3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -27,6 +30,7 @@ for oracle in tfjs-oracle bag-oracle; do
 done
 tools/lint-docker.sh
 mvn -B -ntp verify "$@"
+tools/fault-matrix.sh --report-only || true  # the table of docs/reliability.md, from the run above (its tests already gate the build)
 # one summary line over unit and integration tests (Surefire and Failsafe each print their own)
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET

@@ -21,6 +21,7 @@ import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.onnx.TensorProtos;
 import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,8 +79,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--sequential", description = "load each layer only when it is needed (no overlap): the paper's baseline")
     boolean sequential;
 
-    @Option(names = "--no-direct-io", description = "read weights through the page cache instead of O_DIRECT")
+    @Option(names = "--no-direct-io", description = "read weights through the page cache instead of O_DIRECT (as --direct-io off)")
     boolean noDirect;
+
+    @Option(names = "--direct-io", paramLabel = "MODE", description = "auto (O_DIRECT where the file system allows it, else buffered reads, said once), "
+            + "on (fail when O_DIRECT is not possible), off; default ${DEFAULT-VALUE}")
+    String directIo = "auto";
 
     @Option(names = "--disk-bandwidth", paramLabel = "SIZE", converter = ByteSize.class, description = "cap weight reads at SIZE per second, e.g. 500MiB, to emulate a slower disk")
     long diskBandwidth;
@@ -134,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
             mode = ResidencyMode.NONE; // no budget to trade: the minimum-memory plan
             System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
         }
-        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(!noDirect, true, diskBandwidth), 2,
+        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(noDirect ? DirectIo.OFF : DirectIo.parse(directIo), true, diskBandwidth), 2,
                 costsIn == null ? null : CostsFile.read(costsIn), fp16);
         Backends.Choice choice = Backends.select(backend);
         System.err.println("dlayer run: " + choice.reason());

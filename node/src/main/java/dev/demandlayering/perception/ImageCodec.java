@@ -31,7 +31,7 @@ public final class ImageCodec {
         if (encoded.length == 0) throw new IllegalArgumentException(what + " is empty");
         long[] size = ImageHeader.size(encoded);
         if (size == null) throw new IllegalArgumentException(what + " (" + encoded.length + " bytes) is not a JPEG or PNG stream (no image header)");
-        if (size[0] <= 0 || size[1] <= 0 || size[0] * size[1] > maxPixels) {
+        if (size[0] <= 0 || size[1] <= 0 || size[0] * size[1] > Math.min(maxPixels, Integer.MAX_VALUE / 3)) {
             throw new IllegalArgumentException(what + " declares " + size[0] + "x" + size[1] + " pixels; at most " + maxPixels
                     + " pixels (max_image_pixels) are decoded");
         }

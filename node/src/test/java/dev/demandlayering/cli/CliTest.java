@@ -125,4 +125,102 @@ class CliTest {
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED"), missing.err());
     }
+
+    /** Each input that used to fail with a bare exception text now fails with one line naming what was wrong and what was expected. */
+    @Test
+    void badFilesAndOptionsGetOneClearLine() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("a_dir"));
+        Result packDir = run("run", "--pack", dir.toString());
+        assertEquals(2, packDir.code());
+        assertTrue(packDir.err().contains("--pack " + dir + " is a directory; expected a pack file (.dlp)"), packDir.err());
+        Path selfie = TestRepo.cache().resolve("models/selfie.json");
+        Assumptions.assumeTrue(Files.exists(selfie), "models not fetched (models/fetch.sh)");
+        Result imageDir = run("run", "--model", selfie.toString(), "--image", dir.toString());
+        assertEquals(2, imageDir.code());
+        assertTrue(imageDir.err().contains(dir + " is a directory; expected a JPEG or PNG image file"), imageDir.err());
+        Path file = Files.writeString(tmp.resolve("a_file"), "x");
+        Result outFile = run("run", "--output-dir", file.toString());
+        assertEquals(2, outFile.code());
+        assertTrue(outFile.err().contains("--output-dir " + file + " exists and is not a directory"), outFile.err());
+        Result both = run("run", "--image", file.toString(), "--input", "x.npy");
+        assertTrue(both.code() == 2 && both.err().contains("--image and --input both give the model's input: use one of them"), both.err());
+        Result zeroBandwidth = run("run", "--disk-bandwidth", "0");
+        assertTrue(zeroBandwidth.code() == 2 && zeroBandwidth.err().contains("--disk-bandwidth must be a positive size per second"), zeroBandwidth.err());
+        Result huge = run("run", "--budget", "99999999999GiB");
+        assertTrue(huge.code() == 2 && huge.err().contains("'99999999999GiB' is too large a byte size (at most 8 EiB)"), huge.err());
+        assertEquals(2L << 40, ByteSize.parse("2TiB"));
+        assertEquals(3_000_000_000_000L, ByteSize.parse("3TB"));
+
+        Path png = Files.write(tmp.resolve("claims.png"), dev.demandlayering.perception.TestImages.pngClaiming(30_000, 30_000));
+        Result bigPng = run("run", "--model", selfie.toString(), "--image", png.toString());
+        assertEquals(2, bigPng.code());
+        assertTrue(bigPng.err().contains(png + " declares 30000x30000 pixels; at most 100000000 pixels"), bigPng.err());
+        assertEquals(1, bigPng.err().strip().lines().count(), bigPng.err());
+    }
+
+    @Test
+    void badPacksAndModelsNameTheFileAndTheProblem() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(CONV), "libonnx-testdata not installed");
+        Path pack = tmp.resolve("conv.dlp");
+        assertEquals(0, run("pack", CONV.resolve("model.onnx").toString(), "-o", pack.toString()).code());
+        byte[] all = Files.readAllBytes(pack);
+        Path cut = Files.write(tmp.resolve("cut.dlp"), java.util.Arrays.copyOf(all, all.length - 100));
+        Result truncated = run("run", "--pack", cut.toString(), "--input", CONV.resolve("test_data_set_0/input_0.pb").toString());
+        assertEquals(2, truncated.code());
+        assertTrue(truncated.err().contains(cut + ": truncated pack: " + (all.length - 100) + " bytes, header says " + all.length), truncated.err());
+
+        // an int64 tensor for a float32 input
+        Path gather = Path.of("/usr/share/libonnx-testdata/data/node/test_gather_0/test_data_set_0/input_1.pb");
+        Result int64 = run("run", "--pack", pack.toString(), "--input", "x=" + gather, "--input", "W=" + CONV.resolve("test_data_set_0/input_1.pb"));
+        assertEquals(2, int64.code());
+        assertTrue(int64.err().contains("the tensor's element type is int64; input 'x' takes float32"), int64.err());
+    }
+
+    @Test
+    void zeroSizedOnnxDimensionsAreNotCalledSymbolic() throws Exception {
+        Path model = tmp.resolve("zero.onnx");
+        Process py = new ProcessBuilder("/usr/bin/python3", "-c", String.join("\n",
+                "import onnx, sys", "from onnx import helper, TensorProto as T",
+                "x = helper.make_tensor_value_info('x', T.FLOAT, [1, 0, 4]); y = helper.make_tensor_value_info('y', T.FLOAT, [1, 0, 4])",
+                "g = helper.make_graph([helper.make_node('Relu', ['x'], ['y'])], 'g', [x], [y])",
+                "onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)]), sys.argv[1])"), model.toString())
+                .redirectErrorStream(true).start();
+        String pyOut = new String(py.getInputStream().readAllBytes());
+        Assumptions.assumeTrue(py.waitFor() == 0, "python3-onnx not installed: " + pyOut);
+        Result r = run("pack", model.toString(), "-o", tmp.resolve("z.dlp").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("graph input 'x' has a zero-sized dimension 1 (shape [1, 0, 4])"), r.err());
+    }
+
+    /** bag info flags what a finished bag should not have: a metadata.yaml that disagrees with the files, a file without summary. */
+    @Test
+    void bagInfoFlagsStaleMetadataAndUnfinishedFiles() throws Exception {
+        Path bag = tmp.resolve("b");
+        try (dev.demandlayering.ros.bag.RosBagWriter w = new dev.demandlayering.ros.bag.RosBagWriter(bag)) {
+            w.topic("/chatter", "diagnostic_msgs/msg/DiagnosticArray", dev.demandlayering.ros.bag.RosBagWriter.RELIABLE_QOS);
+            byte[] msg = new dev.demandlayering.ros.msg.DiagnosticMsgs.DiagnosticArray(new dev.demandlayering.ros.msg.StdMsgs.Header(
+                    new dev.demandlayering.ros.msg.StdMsgs.Time(1, 0), "x"), java.util.List.of()).encode();
+            for (int i = 0; i < 20; i++) w.write("/chatter", i, msg);
+        }
+        Result ok = run("bag", "info", bag.toString());
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        Path meta = bag.resolve("metadata.yaml");
+        Files.writeString(meta, Files.readString(meta).replace("message_count: 20", "message_count: 999"));
+        Result stale = run("bag", "info", bag.toString());
+        assertEquals(1, stale.code());
+        assertTrue(stale.out().contains("says /chatter has 999 messages; the files hold 20"), stale.out());
+
+        Path mcap = bag.resolve("b_0.mcap");
+        byte[] all = Files.readAllBytes(mcap);
+        Files.write(mcap, java.util.Arrays.copyOf(all, all.length - 30)); // footer and magic gone
+        Files.delete(meta);
+        Result unfinished = run("bag", "info", bag.toString());
+        assertEquals(1, unfinished.code());
+        assertTrue(unfinished.out().contains("has no metadata.yaml (the recording did not finish?)")
+                && unfinished.out().contains("has no summary or footer"), unfinished.out());
+
+        Result missing = run("bag", "info", tmp.resolve("nope").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("dlayer bag info: bag not found: "), missing.err());
+    }
 }

@@ -93,6 +93,20 @@ class PackFormatTest {
                 && e.getMessage().contains(p.path().toString()), e.getMessage());
     }
 
+    /** A pack cut short after it was opened (a disk or copy failing under a running node): the read names file, layer, bytes and offset. */
+    @Test
+    void aPackTruncatedAfterOpeningFailsNamingTheOffset() throws IOException {
+        PackFile p = pack();
+        Layer last = p.model().layers().get(p.model().layers().size() - 1);
+        try (RandomAccessFile f = new RandomAccessFile(p.path().toFile(), "rw")) {
+            f.setLength(p.blob(last.index()).offset() + 10);
+        }
+        Map<String, float[]> in = Map.of("x", TestGraphs.randomInput(1, 3 * 32 * 32));
+        PackFormatException e = assertThrows(PackFormatException.class, () -> Pipelines.run(p, Session.Options.of(0, ResidencyMode.NONE), in));
+        assertTrue(e.getMessage().startsWith(p.path() + ": layer " + last.index() + " '" + last.name() + "': reading " + last.weightBytes()
+                + " bytes at offset " + p.blob(last.index()).offset() + " hit the end of the file (truncated pack"), e.getMessage());
+    }
+
     @Test
     void missingPackIsReportedByName() {
         Path missing = tmp.resolve("nope.dlp");

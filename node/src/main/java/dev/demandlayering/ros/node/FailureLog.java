@@ -27,6 +27,17 @@ final class FailureLog {
         return line;
     }
 
+    /**
+     * A skipped camera message at WARN, once per kind of problem (its message with the numbers taken out), then
+     * every {@value #SUMMARY_EVERY}th with the count: a camera sending nothing but bad frames cannot flood the log.
+     */
+    synchronized void skipped(String camera, String problem) {
+        String kind = camera + ": " + problem.replaceAll("\\d+", "#");
+        long n = counts.merge(kind, 1L, Long::sum);
+        if (n == 1) log.warn("{}: frame skipped: {}", camera, problem);
+        else if (n % SUMMARY_EVERY == 0) log.warn("{}: frame skipped: {} ({} like it so far)", camera, problem, n);
+    }
+
     static String describe(Throwable e) {
         String m = e.getMessage();
         if (m == null || m.isBlank()) m = e.getClass().getSimpleName();

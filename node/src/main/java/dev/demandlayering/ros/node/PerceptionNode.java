@@ -27,6 +27,7 @@ public final class PerceptionNode implements AutoCloseable {
     private final CameraMailbox<CameraFrame> mailbox;
     private final Thread worker;
     private volatile Throwable fatal;
+    private final FailureLog skipped = new FailureLog(LOG);
 
     /**
      * Plans and opens the models first, so a bad model, manifest or arena size stops the node before it
@@ -59,7 +60,7 @@ public final class PerceptionNode implements AutoCloseable {
                 }
                 mailbox.offer(camera, f);
             } catch (RuntimeException | OutOfMemoryError e) {
-                LOG.warn("{}: frame skipped: {}", camera, e.getMessage());
+                skipped.skipped(camera, FailureLog.describe(e));
             }
         });
         LOG.info("subscribed to {} ({}, {}, depth {})", camera,
@@ -78,6 +79,9 @@ public final class PerceptionNode implements AutoCloseable {
             while ((f = mailbox.take()) != null) processor.process(f, sink, mailbox.droppedByCamera());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (dev.demandlayering.models.ModelSession.Unrecoverable e) {
+            fatal = e;
+            LOG.error("inference stopped, the node exits: {}", e.getMessage()); // its cause was logged with the failure
         } catch (Throwable e) {
             fatal = e;
             LOG.error("inference stopped, the node exits: {}", e.getMessage(), e);

@@ -38,7 +38,7 @@ public final class NodeParameters {
                     "auto, on, off", v -> Set.of("auto", "on", "off").contains(v))
             .add("max_image_pixels", ParameterSchema.Type.INTEGER, 100_000_000L,
                     "Largest camera image accepted, in pixels (width x height); larger ones are refused before decoding (a compressed image by its header) and counted as invalid.",
-                    "1 to 1000000000", v -> (Long) v >= 1 && (Long) v <= 1_000_000_000L)
+                    "1 to 700000000 (an RGB image must fit one Java array)", v -> (Long) v >= 1 && (Long) v <= 700_000_000L)
             .add("image_topics", ParameterSchema.Type.STRING_ARRAY, List.of("image_raw"),
                     "Camera topics (sensor_msgs/Image; a name ending in /compressed is a sensor_msgs/CompressedImage, jpeg or png).",
                     "1 or more topic names", v -> !((List<?>) v).isEmpty())

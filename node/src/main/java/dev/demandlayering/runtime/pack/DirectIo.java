@@ -10,7 +10,7 @@ public enum DirectIo {
             case "auto" -> AUTO;
             case "on", "true" -> ON;
             case "off", "false" -> OFF;
-            default -> throw new IllegalArgumentException("direct_io '" + value + "' is not one of auto, on, off");
+            default -> throw new IllegalArgumentException("direct I/O mode '" + value + "' is not one of auto, on, off");
         };
     }
 }

@@ -124,4 +124,13 @@ class ParametersTest {
         assertTrue(doc.contains(NodeParameters.SCHEMA.markdown()), "docs/parameters.md is out of date with NodeParameters.SCHEMA:\n"
                 + NodeParameters.SCHEMA.markdown());
     }
+
+    /** A -p value that is not valid YAML names the parameter in one line, not SnakeYAML's multi-line report. */
+    @Test
+    void anUnclosedListGivenWithPNamesTheParameter() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RosArgs.parse(new String[] {"--ros-args", "-p", "image_topics:=[/camera/image_raw,"}, NodeParameters.DEFAULT_NODE_NAME));
+        assertTrue(e.getMessage().startsWith("-p image_topics:=[/camera/image_raw,: parameter 'image_topics' has a value that is not valid YAML ("), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
 }

@@ -136,6 +136,27 @@ class ReplayTest {
         assertTrue(oracle.contains("\"indexed\":" + 3 * processed) && oracle.contains("\"streamed\":" + 3 * processed), oracle);
     }
 
+    /** A second signal does not wait for the frame: the replay aborts at once with 128 + the signal's number. */
+    @Test
+    void aSecondSignalAborts() throws Exception {
+        assumeModels();
+        Process p = ChildCli.start(TestRepo.cache(), "replay", SampleBag.path().toString(), "--params-file", TIGHT.toString(), "--rate", "1", "-p",
+                "log_every_n_frames:=1", "--report", tmp.resolve("report").toString());
+        StringBuilder log = new StringBuilder();
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+        for (String line; (line = in.readLine()) != null; ) {
+            log.append(line).append('\n');
+            if (line.contains(" INFO ") && line.contains("frame 1 (")) {
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                Thread.sleep(200);
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            }
+        }
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), log.toString());
+        assertEquals(130, p.exitValue(), log.toString());
+        assertTrue(log.toString().contains("second SIGINT: aborting"), log.toString());
+    }
+
     /** The NanoDet weights file changed (the sign of its largest weight tensor flipped): the golden check fails and says where. */
     @Test
     void aDeliberateModelChangeIsCaught() throws Exception {
@@ -246,5 +267,17 @@ class ReplayTest {
         ChildCli.Result noMeta = dlayer("replay", Files.createDirectories(tmp.resolve("empty_dir")).toString());
         assertEquals(2, noMeta.code(), noMeta.out());
         assertTrue(noMeta.out().contains("dlayer replay: bag directory has no metadata.yaml"), noMeta.out());
+
+        // a bag whose camera messages are all unusable: no frame processed is an error, not a success
+        Path junk = tmp.resolve("junk");
+        try (RosBagWriter w = new RosBagWriter(junk)) {
+            w.topic("/camera/image_raw/compressed", "sensor_msgs/msg/CompressedImage", RosBagWriter.RELIABLE_QOS);
+            w.write("/camera/image_raw/compressed", 1, new SensorMsgs.CompressedImage(h, "jpeg", new byte[] {1, 2, 3}).encode());
+        }
+        ChildCli.Result none = dlayer("replay", junk.toString(), "-p", "models:=[nanodet]", "-p", "image_topics:=[/camera/image_raw/compressed]",
+                "--as-fast-as-possible", "--report", tmp.resolve("junk_report").toString());
+        assertEquals(2, none.code(), none.out());
+        assertTrue(none.out().contains("dlayer replay: no frame was processed: the bag's camera topics [/camera/image_raw/compressed] had 1 invalid and 0 failed frames"),
+                none.out());
     }
 }
