@@ -27,6 +27,7 @@ matrix=$(cat <<'ROWS'
 2|pack damaged on disk while the node streams|re-packed from its model once, frame retried, node serves on (repacks in /diagnostics)|FrameProcessorTest#aPackDamagedWhileStreamingIsRepackedThenGivesUpWhenItsModelIsGone
 2|pack damaged again with the model file gone (live node over DDS)|ERROR diagnostic published, then exit status 1|NodeFaultsIT
 3|SIGTERM during replay --record|current frame finished, summary/footer/metadata.yaml written, exit 0; bag info and Foxglove's indexed reader see every processed frame|ReplayTest#sigtermDuringARecordingFinishesTheBag
+3|a second SIGINT while the first is being honoured|aborts at once, exit status 130|ReplayTest#aSecondSignalAborts
 3|SIGKILL during a recording (no summary, footer or metadata.yaml)|chunks reached the disk within a second; bag readable by scanning; bag repair makes it whole for Foxglove|BagRecoveryTest#anUnfinishedRecordingIsReadableAndRepaired
 4|chunk record length 2^60 in an indexed MCAP|only that chunk lost (16 of 20 messages read), resynchronised through the chunk index|BagRecoveryTest#aChunkLengthOfTwoToTheSixtyLosesOnlyThatChunk
 4|the same without a summary; a length off by a few bytes|next chunk found by scanning for a well-formed chunk record|BagRecoveryTest#withoutASummaryTheNextChunkIsFoundByScanning
@@ -36,6 +37,7 @@ matrix=$(cat <<'ROWS'
 7|file system reporting block size 0 / refusing O_DIRECT (FUSE)|buffered reads with one log line; direct_io on fails naming the file|DirectIoFallbackTest
 8|directory as --pack/--image, file as --output-dir, --image with --input, 0 bandwidth, huge sizes, 30000^2 PNG|one line each naming the option and what was expected|CliTest#badFilesAndOptionsGetOneClearLine
 8|truncated pack, int64 tensor for a float input|file and offset, or input and element type|CliTest#badPacksAndModelsNameTheFileAndTheProblem
+8|pack cut short after it was opened (a failing disk or copy)|file, layer, bytes and offset read, and the fix|PackFormatTest#aPackTruncatedAfterOpeningFailsNamingTheOffset
 8|-p "image_topics:=[/camera/image_raw,"|one line naming the parameter|ParametersTest#anUnclosedListGivenWithPNamesTheParameter
 8|garbage and cut image streams|no OpenCV build paths or multi-line assertions|ImageCodecTest#garbageAndEmptyInputsSayWhatFailed
 9|0-sized ONNX dimension|"zero-sized dimension", not "symbolic"|CliTest#zeroSizedOnnxDimensionsAreNotCalledSymbolic

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.pack.BlobInfo;
 import dev.demandlayering.runtime.pack.PackFile;
@@ -18,7 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

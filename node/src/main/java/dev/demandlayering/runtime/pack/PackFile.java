@@ -2,8 +2,6 @@ package dev.demandlayering.runtime.pack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.demandlayering.runtime.graph.Node;
-import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
