@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
     --minutes) minutes="$2"; shift 2 ;;
     --fps) fps="$2"; shift 2 ;;
     --sample) sample="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
+    --out) out="$(realpath -m "$2")"; shift 2 ;;
     *) echo "soak.sh: unknown option $1 (--minutes N, --fps N, --sample S, --out FILE)" >&2; exit 2 ;;
   esac
 done

@@ -73,6 +73,10 @@ public final class ModelSession implements AutoCloseable {
         if (session == null) throw new IllegalStateException("the models stopped after an unrecoverable fault");
         try {
             return session.run(inputs);
+        } catch (OutOfMemoryError e) {
+            // the frame stopped part-way (the loader may be ahead of compute): start the next one from a fresh engine
+            reopen(new IllegalStateException("out of memory: " + e.getMessage(), e));
+            throw e;
         } catch (RuntimeException e) {
             if (!isPackFault(e)) {
                 reopen(e);
