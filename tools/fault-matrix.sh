@@ -34,7 +34,8 @@ matrix=$(cat <<'ROWS'
 5|layer table with a valid CRC that lies: shape, negative offset, 1e9 length, overlaps, missing fields|refused at open naming file, layer and field|PackValidationTest
 5|header fields (fp16 flag, fileLength -1) changed|header CRC mismatch; with a fresh CRC, the lie itself is named|PackValidationTest#liesInTheHeaderWithAFreshChecksumAreRefusedToo
 6|three processes packing into one DLAYER_CACHE at once|all succeed; no temporary file left|SharedCacheTest
-7|file system reporting block size 0 / refusing O_DIRECT (FUSE)|buffered reads with one log line; direct_io on fails naming the file|DirectIoFallbackTest
+7|file system reporting block size 0 / refusing O_DIRECT (FUSE)|buffered reads with one log line; direct_io on fails naming the file|DirectIoFallbackTest#weightsFallBackToBufferedReadsWhereODirectIsUnusable
+8|EIO from the disk under O_DIRECT (FUSE failing every read past a point)|file, layer, bytes and offset, and the cause; not mistaken for a file system without O_DIRECT|DirectIoFallbackTest#anIoErrorUnderODirectNamesFileLayerOffsetAndCause
 8|directory as --pack/--image, file as --output-dir, --image with --input, 0 bandwidth, huge sizes, 30000^2 PNG|one line each naming the option and what was expected|CliTest#badFilesAndOptionsGetOneClearLine
 8|truncated pack, int64 tensor for a float input|file and offset, or input and element type|CliTest#badPacksAndModelsNameTheFileAndTheProblem
 8|pack cut short after it was opened (a failing disk or copy)|file, layer, bytes and offset read, and the fix|PackFormatTest#aPackTruncatedAfterOpeningFailsNamingTheOffset

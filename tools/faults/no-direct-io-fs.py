@@ -5,6 +5,9 @@ block size of 0 (as some FUSE file systems do) and opening with O_DIRECT fails w
 
     no-direct-io-fs.py [--open-direct] SOURCE_DIR MOUNT_POINT   (runs in the foreground; unmount with fusermount3 -u)
 
+With --eio-after OFFSET it is instead a failing disk: a normal block size, O_DIRECT allowed, and every read that
+reaches byte OFFSET of a file fails with EIO.
+
 Used by the reliability tests (docs/reliability.md) to check that weights fall back to buffered reads."""
 import errno
 import os
@@ -14,9 +17,10 @@ from fusepy import FUSE, FuseOSError, Operations
 
 
 class NoDirectIo(Operations):
-    def __init__(self, root, open_direct):
+    def __init__(self, root, open_direct, eio_after=None):
         self.root = root
-        self.open_direct = open_direct
+        self.open_direct = open_direct or eio_after is not None
+        self.eio_after = eio_after
 
     def _path(self, path):
         return os.path.join(self.root, path.lstrip('/'))
@@ -32,8 +36,11 @@ class NoDirectIo(Operations):
     def statfs(self, path):
         sv = os.statvfs(self._path(path))
         out = {k: getattr(sv, k) for k in ('f_bavail', 'f_bfree', 'f_blocks', 'f_favail', 'f_ffree', 'f_files', 'f_flag', 'f_namemax')}
-        out['f_bsize'] = 0
-        out['f_frsize'] = 0
+        if self.eio_after is None:
+            out['f_bsize'] = 0
+            out['f_frsize'] = 0
+        else:
+            out['f_bsize'] = out['f_frsize'] = 4096
         return out
 
     def open(self, path, flags):
@@ -47,6 +54,8 @@ class NoDirectIo(Operations):
         return os.open(self._path(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
 
     def read(self, path, size, offset, fh):
+        if self.eio_after is not None and offset + size > self.eio_after:
+            raise FuseOSError(errno.EIO)
         return os.pread(fh, size, offset)
 
     def write(self, path, data, offset, fh):
@@ -83,6 +92,11 @@ if __name__ == '__main__':
     args = sys.argv[1:]
     open_direct = '--open-direct' in args
     args = [a for a in args if a != '--open-direct']
+    eio_after = None
+    if '--eio-after' in args:
+        i = args.index('--eio-after')
+        eio_after = int(args[i + 1])
+        del args[i:i + 2]
     if len(args) != 2:
         sys.exit(__doc__)
-    FUSE(NoDirectIo(os.path.abspath(args[0]), open_direct), args[1], foreground=True, nothreads=True)
+    FUSE(NoDirectIo(os.path.abspath(args[0]), open_direct, eio_after), args[1], foreground=True, nothreads=True)

@@ -69,7 +69,37 @@ class DirectIoFallbackTest {
         assertTrue(modes[1].contains("opening with O_DIRECT failed") || modes[1].contains("block size of 0"), modes[1]);
         assertTrue(modes[2].contains("block size of 0"), modes[2]);
         dev.demandlayering.runtime.io.Npy.Array y = dev.demandlayering.runtime.io.Npy.read(tmp.resolve("out0/y.npy"));
+        assertTrue(y.data().length > 0);
         float[] expected = dev.demandlayering.runtime.onnx.TensorProtos.readFile(CONV.resolve("test_data_set_0/output_0.pb")).tensor().floats();
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected, y.data(), 1e-4f);
+    }
+
+    /**
+     * A failing disk (the same FUSE file system with a normal block size, O_DIRECT allowed and EIO for every read past
+     * a point): the read of a layer there fails naming the file, the layer, the bytes and offset read and the cause, and is
+     * not mistaken for a file system without O_DIRECT.
+     */
+    @Test
+    void anIoErrorUnderODirectNamesFileLayerOffsetAndCause() throws Exception {
+        assumeFuse();
+        Path src = Files.createDirectories(tmp.resolve("src")), mnt = Files.createDirectories(tmp.resolve("mnt"));
+        dev.demandlayering.runtime.pack.PackFile pack = Pipelines.pack(TestGraphs.smallCnn(7, 32), src);
+        dev.demandlayering.runtime.layers.Layer last = pack.model().layers().get(pack.model().layers().size() - 1);
+        long failAt = pack.blob(last.index()).offset();
+        Path x = tmp.resolve("x.npy");
+        dev.demandlayering.runtime.io.Npy.write(x, new int[] {1, 3, 32, 32}, TestGraphs.randomInput(1, 3 * 32 * 32));
+        String run = ChildCli.command("run", "--pack", mnt.resolve(pack.path().getFileName()).toString(), "--input", "x=" + x, "--resident", "none",
+                "--output-dir", tmp.resolve("out").toString()).stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
+        String script = FS + " --eio-after " + failAt + " " + src + " " + mnt + " &\nFS=$!\n"
+                + "for i in $(seq 100); do mountpoint -q " + mnt + " && break; sleep 0.1; done\n"
+                + run + "; echo EXIT=$?\nfusermount3 -u " + mnt + "\nwait $FS\n";
+        Path f = Files.writeString(tmp.resolve("eio.sh"), script);
+        Process p = new ProcessBuilder("unshare", "-m", "bash", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+        assertTrue(out.contains("EXIT=2"), out);
+        assertTrue(out.contains(mnt.resolve(pack.path().getFileName()) + ": layer " + last.index() + " '" + last.name() + "': reading "
+                + last.weightBytes() + " bytes at offset " + failAt + " failed (O_DIRECT): Input/output error"), out);
+        assertTrue(!out.contains("O_DIRECT is not usable"), out);
     }
 }

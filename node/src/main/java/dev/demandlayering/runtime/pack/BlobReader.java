@@ -125,7 +125,7 @@ public final class BlobReader implements AutoCloseable {
         try {
             readInto(b, dst);
         } catch (IOException | ArithmeticException e) {
-            if (!direct || e instanceof java.io.EOFException) throw readFailure(layer, b, e);
+            if (!direct || !refusesDirect(e)) throw readFailure(layer, b, e);
             // EINVAL (or a zero block size) under O_DIRECT: the same bytes through the page cache
             logBuffered("an O_DIRECT read of layer " + layer.index() + " failed: " + e.getMessage());
             channel.close();
@@ -152,10 +152,29 @@ public final class BlobReader implements AutoCloseable {
         return b.length();
     }
 
+    /**
+     * The file system refused the direct read itself (EINVAL, or a block size of 0 dividing the position), as opposed
+     * to failing it (EIO, end of file): only then are buffered reads worth trying.
+     */
+    private static boolean refusesDirect(Exception e) {
+        return e instanceof ArithmeticException || (!(e instanceof java.io.EOFException) && String.valueOf(e.getMessage()).contains("Invalid argument"));
+    }
+
     private void readInto(BlobInfo b, ByteBuffer dst) throws IOException {
         ByteBuffer target = dst.duplicate();
         target.limit(target.position() + (int) (direct ? b.paddedLength() : b.length()));
-        PackFile.readFully(channel, target, b.offset());
+        if (!direct) {
+            PackFile.readFully(channel, target, b.offset());
+            return;
+        }
+        long pos = b.offset();
+        while (target.hasRemaining()) {
+            int n = channel.read(target, pos);
+            if (n < 0) throw new java.io.EOFException("unexpected end of file at byte " + pos);
+            pos += n;
+            // a direct read comes back short only at the end of the file, leaving an unaligned position
+            if (target.hasRemaining() && pos % PackLayout.BLOB_ALIGN != 0) throw new java.io.EOFException("unexpected end of file at byte " + pos);
+        }
     }
 
     private IOException readFailure(Layer layer, BlobInfo b, Exception e) {
