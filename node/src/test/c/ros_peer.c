@@ -86,7 +86,8 @@ static int pub_image(const char *topic, int count, int width, int height) {
   return 0;
 }
 
-/* A best-effort, keep-last-1 writer (a camera driver's sensor-data QoS), after a second for discovery. */
+/* A best-effort, keep-last-1 writer (a camera driver's sensor-data QoS), once a subscription has matched (at most
+ * 60 s: the node may still be packing its models) and a second more for the reader's side of discovery. */
 static dds_entity_t best_effort_writer(dds_entity_t pp, const dds_topic_descriptor_t *desc, const char *topic) {
   dds_entity_t tp = dds_create_topic(pp, desc, topic, NULL, NULL);
   dds_qos_t *q = dds_create_qos();
@@ -94,6 +95,11 @@ static dds_entity_t best_effort_writer(dds_entity_t pp, const dds_topic_descript
   dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
   dds_entity_t wr = dds_create_writer(pp, tp, q, NULL);
   dds_delete_qos(q);
+  dds_publication_matched_status_t m = {0};
+  for (int i = 0; i < 6000 && m.current_count == 0; i++) {
+    dds_get_publication_matched_status(wr, &m);
+    if (m.current_count == 0) dds_sleepfor(DDS_MSECS(10));
+  }
   dds_sleepfor(DDS_MSECS(1000));
   return wr;
 }
