@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need when it is missing (Debian's ONNX
-# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, FUSE for a file
+# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, NVRTC for the CUDA
+# kernels' compile test, FUSE for a file
 # system without O_DIRECT, the real models and images, the TensorFlow.js and rosbag2/MCAP oracles), then runs the
 # Maven test suite and prints the reliability fault matrix from its results.
 set -euo pipefail
@@ -22,6 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 if [ ! -s .cache/data/messi5.jpg ] && [ "$(id -u)" = 0 ]; then apt-get update -qq; fi
+# a real NVRTC for the kernel compile test (Debian non-free, that package only)
+if [ "$(id -u)" = 0 ]; then tools/install-nvrtc.sh; fi
 models/fetch.sh >/dev/null
 for oracle in tfjs-oracle bag-oracle; do
   if [ ! -f tools/$oracle/node_modules/.package-lock.json ] || [ tools/$oracle/package-lock.json -nt tools/$oracle/node_modules/.package-lock.json ]; then

@@ -23,6 +23,11 @@ using std::max;
 #define __global__
 #define __device__
 #define __forceinline__ inline
+inline float __int_as_float(unsigned bits) {
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
 
 #include KERNELS
 

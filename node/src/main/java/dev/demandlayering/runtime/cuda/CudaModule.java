@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
@@ -16,41 +17,88 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The backend's kernels (kernels.cu beside this class), compiled once with NVRTC for the device's compute
- * capability and loaded as a module; {@link #launch} starts one on a stream.
+ * capability (a CUBIN, else PTX) and loaded as a module; {@link #launch} starts one on a stream.
  */
 final class CudaModule implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CudaModule.class);
+    private static volatile boolean versionsLogged;
     private final CUmod_st module = new CUmod_st();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
 
     CudaModule(CudaDevice device) {
-        String source;
-        try (InputStream in = CudaModule.class.getResourceAsStream("kernels.cu")) {
-            if (in == null) throw new IllegalStateException("kernels.cu is missing from the jar");
-            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String source = kernelSource();
+        logVersionsOnce();
+        // CUBIN for the device's own architecture loads on a driver older than this NVRTC; PTX is the fallback
+        // (an NVRTC that does not know the architecture yet, or a CUBIN the driver refuses)
+        String cubinFailure;
+        try {
+            byte[] cubin = compile(source, nvrtcOptions(device.ccMajor(), device.ccMinor(), true), true);
+            int status = cudart.cuModuleLoadData(module, new BytePointer(cubin));
+            if (status == cudart.CUDA_SUCCESS) return;
+            cubinFailure = "the driver refused the CUBIN (status " + status + ")";
+        } catch (CudaException e) {
+            cubinFailure = e.getMessage().lines().findFirst().orElse("");
         }
-        byte[] ptx = compile(source, "--gpu-arch=compute_" + device.ccMajor() + device.ccMinor());
+        LOG.info("kernels as CUBIN for sm_{}{} failed ({}); loading PTX for compute_{}{} instead", device.ccMajor(), device.ccMinor(), cubinFailure,
+                device.ccMajor(), device.ccMinor());
+        byte[] ptx = compile(source, nvrtcOptions(device.ccMajor(), device.ccMinor(), false), false);
         CudaException.checkDriver(cudart.cuModuleLoadData(module, new BytePointer(ptx)), "loading the kernels' PTX (cuModuleLoadData)");
     }
 
-    private static byte[] compile(String source, String arch) {
+    /** kernels.cu, as the jar carries it. */
+    static String kernelSource() {
+        try (InputStream in = CudaModule.class.getResourceAsStream("kernels.cu")) {
+            if (in == null) throw new IllegalStateException("kernels.cu is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The NVRTC options the kernels are compiled with: {@code -arch=sm_XY} for a CUBIN of compute capability X.Y,
+     * {@code --gpu-architecture=compute_XY} for PTX. (A test compiles kernels.cu with a real NVRTC and exactly these.)
+     */
+    static List<String> nvrtcOptions(int ccMajor, int ccMinor, boolean cubin) {
+        String arch = cubin ? "-arch=sm_" + ccMajor + ccMinor : "--gpu-architecture=compute_" + ccMajor + ccMinor;
+        return List.of(arch, "--std=c++17", "-default-device");
+    }
+
+    private static void logVersionsOnce() {
+        if (versionsLogged) return;
+        versionsLogged = true;
+        int[] major = new int[1], minor = new int[1], driver = new int[1];
+        nvrtc.nvrtcVersion(major, minor);
+        cudart.cuDriverGetVersion(driver);
+        LOG.info("NVRTC {}.{}, CUDA driver {}.{}", major[0], minor[0], driver[0] / 1000, (driver[0] % 1000) / 10);
+    }
+
+    private static byte[] compile(String source, List<String> options, boolean cubin) {
         _nvrtcProgram prog = new _nvrtcProgram();
         check(nvrtc.nvrtcCreateProgram(prog, new BytePointer(source), new BytePointer("kernels.cu"), 0, (PointerPointer<?>) null, null), "nvrtcCreateProgram");
         try {
-            PointerPointer<BytePointer> opts = new PointerPointer<>(arch, "--std=c++17", "-default-device");
-            int status = nvrtc.nvrtcCompileProgram(prog, 3, opts);
+            PointerPointer<BytePointer> opts = new PointerPointer<>(options.toArray(String[]::new));
+            int status = nvrtc.nvrtcCompileProgram(prog, options.size(), opts);
             if (status != nvrtc.NVRTC_SUCCESS) {
                 SizeTPointer n = new SizeTPointer(1);
                 nvrtc.nvrtcGetProgramLogSize(prog, n);
                 BytePointer log = new BytePointer(n.get());
                 nvrtc.nvrtcGetProgramLog(prog, log);
-                throw new CudaException("NVRTC could not compile the CUDA kernels for " + arch + ":\n" + log.getString());
+                throw new CudaException("NVRTC could not compile the CUDA kernels with " + options + " (" + nvrtc.nvrtcGetErrorString(status).getString()
+                        + "):\n" + log.getString());
             }
             SizeTPointer size = new SizeTPointer(1);
+            if (cubin) {
+                check(nvrtc.nvrtcGetCUBINSize(prog, size), "nvrtcGetCUBINSize");
+                byte[] out = new byte[(int) size.get()];
+                check(nvrtc.nvrtcGetCUBIN(prog, out), "nvrtcGetCUBIN");
+                return out;
+            }
             check(nvrtc.nvrtcGetPTXSize(prog, size), "nvrtcGetPTXSize");
             byte[] ptx = new byte[(int) size.get()];
             check(nvrtc.nvrtcGetPTX(prog, ptx), "nvrtcGetPTX");

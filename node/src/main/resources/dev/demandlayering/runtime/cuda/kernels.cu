@@ -4,6 +4,9 @@
 
 struct I8 { int v[8]; };
 
+// NVRTC compiles without the C library's headers: no INFINITY; negative infinity from its bits instead
+#define NEG_INF (__int_as_float(0xff800000))
+
 __device__ __forceinline__ long long gid() { return (long long)blockIdx.x * blockDim.x + threadIdx.x; }
 
 // op: 0 Relu, 1 LeakyRelu, 2 Sigmoid, 3 Swish, 4 HardSigmoid, 5 HardSwish, 6 Clip, 7 Tanh, 8 Mish
@@ -100,7 +103,7 @@ extern "C" __global__ void pool2d(const float* x, float* y, int planes, int h, i
     int ox = (int)(i % ow), oy = (int)((i / ow) % oh);
     long long plane = i / ((long long)ow * oh);
     const float* v = x + plane * h * w;
-    float best = -INFINITY, sum = 0.f;
+    float best = NEG_INF, sum = 0.f;
     int count = 0;
     int y0 = oy * sh - pt, x0 = ox * sw - pl;
     for (int ky = 0; ky < kh; ky++) {
@@ -137,7 +140,7 @@ extern "C" __global__ void softmax(const float* x, float* y, int lanes, int len,
     long long lane = gid();
     if (lane >= lanes) return;
     long long o = lane / inner, in = lane % inner, base = o * len * inner + in;
-    float m = -INFINITY;
+    float m = NEG_INF;
     for (int j = 0; j < len; j++) m = fmaxf(m, x[base + (long long)j * inner]);
     double s = 0;
     for (int j = 0; j < len; j++) s += (float)exp((double)(x[base + (long long)j * inner] - m));
