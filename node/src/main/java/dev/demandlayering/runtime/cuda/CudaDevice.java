@@ -24,12 +24,17 @@ public record CudaDevice(boolean available, String reason, int index, String nam
         try {
             Loader.load(cudart.class);
         } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError: no CUDA libraries here
-            return none("the CUDA runtime (libcudart.so.13) cannot be loaded: " + firstLine(e));
+            return none("the CUDA runtime (libcudart.so.13) cannot be loaded: " + loadFailure(e));
         }
         try {
             Loader.load(org.bytedeco.cuda.global.cublas.class);
         } catch (Throwable e) {
-            return none("cuBLAS (libcublas.so.13, libcublasLt.so.13) cannot be loaded: " + firstLine(e));
+            return none("cuBLAS (libcublas.so.13, libcublasLt.so.13) cannot be loaded: " + loadFailure(e));
+        }
+        try {
+            Loader.load(org.bytedeco.cuda.global.nvrtc.class);
+        } catch (Throwable e) {
+            return none("NVRTC (libnvrtc.so.13) cannot be loaded: " + loadFailure(e));
         }
         try {
             int[] count = {0};
@@ -73,6 +78,21 @@ public record CudaDevice(boolean available, String reason, int index, String nam
 
     private static CudaDevice none(String why) {
         return new CudaDevice(false, why, -1, "", 0, 0, 0, false, 0, 0);
+    }
+
+    /**
+     * Why a native library did not load: JavaCPP's own message only says its JNI glue is not on java.library.path;
+     * the cause it wraps names the library the dynamic linker could not find ("libcuda.so.1: cannot open shared
+     * object file"). Both are given, with LD_LIBRARY_PATH, where the linker looked.
+     */
+    static String loadFailure(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String why = firstLine(root);
+        int at = why.indexOf(": lib"); // "/path/libjnicudart.so: libcuda.so.1: cannot open ..." -> from the missing library on
+        if (root != e && at > 0 && why.startsWith("/")) why = why.substring(at + 2) + " (needed by " + why.substring(0, at) + ")";
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        return why + "; LD_LIBRARY_PATH=" + (ld == null || ld.isBlank() ? "(unset)" : ld);
     }
 
     private static String firstLine(Throwable e) {
