@@ -235,11 +235,10 @@ final class RunCommand implements Callable<Integer> {
         } else if (m.task().equals("segmentation")) {
             SegmentationMask mask = Heads.mask(m, outputs, photo, 0.5f);
             Path png = outputDir.resolve("mask.png");
-            var img = new java.awt.image.BufferedImage(mask.width(), mask.height(), java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-            byte[] scaled = new byte[mask.classIds().length];
-            for (int i = 0; i < scaled.length; i++) scaled[i] = (byte) (mask.classIds()[i] == 0 ? 0 : 255);
-            img.getRaster().setDataElements(0, 0, mask.width(), mask.height(), scaled);
-            javax.imageio.ImageIO.write(img, "png", png.toFile());
+            // through OpenCV, not javax.imageio: the GPU bundle's Java runtime has no desktop module
+            byte[] rgb = new byte[mask.classIds().length * 3];
+            for (int i = 0; i < mask.classIds().length; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte) (mask.classIds()[i] == 0 ? 0 : 255);
+            Files.write(png, dev.demandlayering.perception.ImageCodec.encodePng(new RgbImage(mask.width(), mask.height(), rgb)));
             System.out.printf("mask: %.1f%% %s -> %s%n", 100 * mask.coverage(1), m.classes().get(1), png);
             summary.put("mask_coverage", round(mask.coverage(1)));
         }
