@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "dlayer", mixinStandardHelpOptions = true, version = "dlayer 0.1.0",
         description = {"Demand Layering: run DNNs in a memory arena smaller than their weights by streaming layers from disk.",
                 "Also: dlayer node --ros-args [--params-file FILE] [-p name:=value] [-r from:=to]  (the ROS 2 perception node)"},
-        subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class, ReplayCommand.class, BagCommand.class, InputsCommand.class})
+        subcommands = {PackCommand.class, RunCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class, ReplayCommand.class, BagCommand.class, InputsCommand.class,
+                GpuCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

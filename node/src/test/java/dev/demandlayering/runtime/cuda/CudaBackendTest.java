@@ -49,6 +49,12 @@ class CudaBackendTest {
     @TempDir
     Path tmp;
 
+    /** gpu-check.sh --smoke: the whole GPU path once (libraries, NVRTC, cuBLAS, events, memory), on the largest model. */
+    @org.junit.jupiter.api.Test
+    void smokeNanodetResidentAndStreamedMatchesTheCpu() throws Exception {
+        outputsMatchTheCpuBackendResidentAndStreamedWithinTheArena("nanodet");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nanodet", "selfie", "meet"})
     void outputsMatchTheCpuBackendResidentAndStreamedWithinTheArena(String name) throws Exception {
