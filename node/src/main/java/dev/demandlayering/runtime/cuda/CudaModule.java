@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class CudaModule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CudaModule.class);
     private static volatile boolean versionsLogged;
+    private static final boolean DEBUG = "1".equals(System.getenv("DLAYER_CUDA_DEBUG"));
     private final CUmod_st module = new CUmod_st();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
 
@@ -124,6 +125,8 @@ final class CudaModule implements AutoCloseable {
         try (PointerPointer<Pointer> params = args.pointers()) {
             CudaException.checkDriver(cudart.cuLaunchKernel(function(name), gridX, gridY, 1, blockX, blockY, 1, 0, stream, params, null),
                     "launching kernel " + name);
+            // debug mode: wait for each kernel, so a fault inside one is reported with its name, not by a later call
+            if (DEBUG) CudaException.checkDriver(cudart.cuStreamSynchronize(stream), "kernel " + name + " (checked after its launch, DLAYER_CUDA_DEBUG=1)");
         } finally {
             args.close();
         }
