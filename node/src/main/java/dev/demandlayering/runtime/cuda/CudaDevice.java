@@ -7,12 +7,25 @@ import org.bytedeco.javacpp.SizeTPointer;
 
 /**
  * Whether a CUDA device can be used here, and which: loads the CUDA runtime through JavaCPP (the host's
- * libcudart.so.13, found through LD_LIBRARY_PATH) and asks for devices. Never throws: a machine without a
+ * libcudart.so.13, or .12 with -Pcuda12, found through LD_LIBRARY_PATH) and asks for devices. Never throws: a machine without a
  * GPU or CUDA libraries gets a probe saying why.
  */
 public record CudaDevice(boolean available, String reason, int index, String name, int ccMajor, int ccMinor, long totalBytes, boolean integrated,
                          int driverVersion, int runtimeVersion) {
     private static volatile CudaDevice cached;
+    /** The CUDA major version the build's presets link ("13"; "12" with -Pcuda12), from build.properties. */
+    public static final String CUDA_MAJOR = cudaMajor();
+
+    private static String cudaMajor() {
+        try (java.io.InputStream in = CudaDevice.class.getResourceAsStream("/dev/demandlayering/build.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) p.load(in);
+            String v = p.getProperty("cuda.version", "13");
+            return v.startsWith("$") ? "13" : v.substring(0, v.indexOf('.') > 0 ? v.indexOf('.') : v.length());
+        } catch (java.io.IOException e) {
+            return "13";
+        }
+    }
 
     public static CudaDevice probe() {
         CudaDevice c = cached;
@@ -24,17 +37,17 @@ public record CudaDevice(boolean available, String reason, int index, String nam
         try {
             Loader.load(cudart.class);
         } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError: no CUDA libraries here
-            return none("the CUDA runtime (libcudart.so.13) cannot be loaded: " + loadFailure(e));
+            return none("the CUDA runtime (libcudart.so." + CUDA_MAJOR + ") cannot be loaded: " + loadFailure(e));
         }
         try {
             Loader.load(org.bytedeco.cuda.global.cublas.class);
         } catch (Throwable e) {
-            return none("cuBLAS (libcublas.so.13, libcublasLt.so.13) cannot be loaded: " + loadFailure(e));
+            return none("cuBLAS (libcublas.so." + CUDA_MAJOR + ", libcublasLt.so." + CUDA_MAJOR + ") cannot be loaded: " + loadFailure(e));
         }
         try {
             Loader.load(org.bytedeco.cuda.global.nvrtc.class);
         } catch (Throwable e) {
-            return none("NVRTC (libnvrtc.so.13) cannot be loaded: " + loadFailure(e));
+            return none("NVRTC (libnvrtc.so." + CUDA_MAJOR + ") cannot be loaded: " + loadFailure(e));
         }
         try {
             int[] count = {0};

@@ -72,7 +72,7 @@ class LaunchFilesTest {
         assertEquals("ament_cmake", d.getElementsByTagName("build_type").item(0).getTextContent());
         String cmake = Files.readString(REPO.resolve("CMakeLists.txt"));
         for (String needed : new String[] {"project(demand_layering", "install(DIRECTORY launch params", "models/nanodet.yaml", "ros/dlayer DESTINATION lib/${PROJECT_NAME}",
-                "mvn -q -B -DskipTests package", "ament_package()"}) {
+                "mvn -q -B -DskipTests ${DLAYER_MAVEN_ARG_LIST} package", "DLAYER_MAVEN_ARGS", "ament_package()"}) {
             assertTrue(cmake.contains(needed), "CMakeLists.txt lacks " + needed);
         }
         assertTrue(Files.isExecutable(REPO.resolve("ros/dlayer")));
