@@ -8,6 +8,7 @@
 # a time limit. Caches (JavaCPP's libraries, models, packs) live in a temporary folder on a real disk, never in OUT:
 # OUT receives at most 6 files, summary.md, tests.log, bench.md, bench.json, bench.png (where the runtime can draw it)
 # and extra.tar.gz (every other log and the JUnit reports), because a lent GPU host returns only a few files.
+# The time limits add up to under 2 minutes for --smoke (115 s) and under 6 for the full run (355 s): the lease is short.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${1:?usage: gpu-check.sh OUT_DIR [--smoke | --paper NET,...]}"
@@ -43,7 +44,7 @@ for site in $(python3 -c 'import site; print(" ".join(site.getsitepackages() + [
 done
 export LD_LIBRARY_PATH="$(IFS=:; echo "${libdirs[*]:-}")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 {
-  echo "== nvidia-smi"; timeout 30 nvidia-smi 2>&1 || echo "nvidia-smi not available"
+  echo "== nvidia-smi"; timeout 15 nvidia-smi 2>&1 || echo "nvidia-smi not available"
   echo "== CUDA library directories"; printf '%s\n' "${libdirs[@]:-none found}"
   echo "== libraries the backend links"
   for lib in libcudart.so.13 libnvrtc.so.13 libnvrtc-builtins.so.13* libcublas.so.13 libcublasLt.so.13 libcuda.so.1; do
@@ -63,7 +64,7 @@ finish() {
 }
 say "# gpu-check ($mode), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 say "- work folder on $fs ($(df -h "$work" | awk 'NR == 2 {print $4}') free); packs and caches live there"
-probe=$(timeout 120 "${java[@]}" dev.demandlayering.cli.Main gpu 2>>"$logs/probe.log")
+probe=$(timeout 30 "${java[@]}" dev.demandlayering.cli.Main gpu 2>>"$logs/probe.log")
 status=$?
 say "- ${probe:-the GPU probe printed nothing (status $status; see extra.tar.gz logs/probe.log)}"
 if [ "$status" -ne 0 ]; then
@@ -84,7 +85,7 @@ bench() { # $1 time limit, $2 backend, then bench options
 case "$mode" in
   smoke)
     # one model resident and streamed on the GPU against the CPU: library load, NVRTC, cuBLAS, events, cudaMemGetInfo
-    run_tests 110 --select-method=dev.demandlayering.runtime.cuda.CudaBackendTest#smokeNanodetResidentAndStreamedMatchesTheCpu
+    run_tests 70 --select-method=dev.demandlayering.runtime.cuda.CudaBackendTest#smokeNanodetResidentAndStreamedMatchesTheCpu
     tests=$?
     say "- smoke test: $( [ $tests = 0 ] && echo passed || echo "FAILED (status $tests; tests.log)")"
     grep -E "relative L2|device memory used|NVRTC|kernels as" "$out/tests.log" | sed 's/^[^A-Za-z]*/  - /' | tee -a "$summary"
@@ -100,12 +101,12 @@ case "$mode" in
     finish "$s"
     ;;
 esac
-run_tests 200 --select-class=dev.demandlayering.runtime.cuda.CudaBackendTest
+run_tests 140 --select-class=dev.demandlayering.runtime.cuda.CudaBackendTest
 tests=$?
 say "- GPU tests: $( [ $tests = 0 ] && echo passed || echo "FAILED (status $tests; tests.log)")"
-bench 150 cuda --models nanodet,selfie,meet
+bench 110 cuda --models nanodet,selfie,meet
 b1=$?
-bench 120 cpu --models nanodet,selfie,meet --frames 3
+bench 60 cpu --models nanodet,selfie,meet --frames 3
 b2=$?
 say "- bench, 3-model set: cuda status $b1, cpu status $b2 (bench.md, bench.json)"
 { cat "$work/bench-cuda.md" 2>/dev/null; echo; echo "## Same host, CPU backend"; echo; cat "$work/bench-cpu.md" 2>/dev/null; } > "$out/bench.md"
