@@ -257,8 +257,15 @@ public final class McapReader {
         final int window = 1 << 20;
         for (long base = pos + 1; base < size; base += window - 64) {
             byte[] buf = readAt(ch, base, (int) Math.min(window, size - base));
+            java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < buf.length; i++) {
-                if (buf[i] == Mcap.CHUNK && looksLikeChunk(ch, base + i, size)) return base + i;
+                if (buf[i] != Mcap.CHUNK) continue;
+                // most 0x06 bytes are chunk data: their "length" cannot fit the file, and need no read to rule out
+                if (i + 9 <= buf.length) {
+                    long len = le.getLong(i + 1);
+                    if (len < 40 || len > size - (base + i) - Mcap.RECORD_PREFIX) continue;
+                }
+                if (looksLikeChunk(ch, base + i, size)) return base + i;
             }
         }
         return 0;

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
  */
 final class FailureLog {
     static final int SUMMARY_EVERY = 100;
+    /** Kinds remembered at most: a sender inventing a new problem per message (random encodings) cannot grow the map without end. */
+    static final int MAX_KINDS = 256;
     private final Logger log;
     private final Map<String, Long> counts = new LinkedHashMap<>();
 
@@ -19,8 +21,7 @@ final class FailureLog {
 
     /** Records one failure in {@code stage} ("inference", "nanodet head"...); returns its one-line description. */
     synchronized String record(String stage, Throwable e) {
-        String kind = stage + ": " + e.getClass().getSimpleName();
-        long n = counts.merge(kind, 1L, Long::sum);
+        long n = count(stage + ": " + e.getClass().getSimpleName());
         String line = stage + " failed: " + describe(e);
         if (n == 1) log.error("{} (logged once for this kind; repeats are counted)", line, e);
         else if (n % SUMMARY_EVERY == 0) log.error("{} times so far: {}", n, line);
@@ -32,10 +33,14 @@ final class FailureLog {
      * every {@value #SUMMARY_EVERY}th with the count: a camera sending nothing but bad frames cannot flood the log.
      */
     synchronized void skipped(String camera, String problem) {
-        String kind = camera + ": " + problem.replaceAll("\\d+", "#");
-        long n = counts.merge(kind, 1L, Long::sum);
+        long n = count(camera + ": " + problem.replaceAll("\\d+", "#"));
         if (n == 1) log.warn("{}: frame skipped: {}", camera, problem);
         else if (n % SUMMARY_EVERY == 0) log.warn("{}: frame skipped: {} ({} like it so far)", camera, problem, n);
+    }
+
+    private long count(String kind) {
+        if (!counts.containsKey(kind) && counts.size() >= MAX_KINDS) kind = "(other kinds)";
+        return counts.merge(kind, 1L, Long::sum);
     }
 
     static String describe(Throwable e) {
