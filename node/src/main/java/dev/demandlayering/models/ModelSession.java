@@ -4,6 +4,7 @@ import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.io.Failures;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackFormatException;
 import dev.demandlayering.runtime.plan.ArenaPlan;
@@ -89,7 +90,7 @@ public final class ModelSession implements AutoCloseable {
                 for (int i : damaged) ModelImporter.pack(catalog.modelFile(manifests.get(i)), packPaths.get(i), half);
                 session = open();
             } catch (IOException | RuntimeException again) {
-                throw new Unrecoverable("weights unreadable (" + e.getMessage() + ") and re-packing " + names(damaged) + " failed: " + describe(again), again);
+                throw new Unrecoverable("weights unreadable (" + e.getMessage() + ") and re-packing " + names(damaged) + " failed: " + Failures.describe(again), again);
             }
             repacks++;
             try {
@@ -110,7 +111,7 @@ public final class ModelSession implements AutoCloseable {
             closeSession();
             session = open();
         } catch (IOException | RuntimeException e) {
-            throw new Unrecoverable("after a failed frame (" + cause.getMessage() + ") the models could not be opened again: " + describe(e), e);
+            throw new Unrecoverable("after a failed frame (" + cause.getMessage() + ") the models could not be opened again: " + Failures.describe(e), e);
         }
     }
 
@@ -135,11 +136,6 @@ public final class ModelSession implements AutoCloseable {
         return models.stream().map(i -> manifests.get(i).name()).toList().toString();
     }
 
-    private static String describe(Throwable e) {
-        if (e instanceof java.nio.file.NoSuchFileException n) return (n.getReason() != null ? n.getReason() + ": " : "file not found: ") + n.getFile();
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    }
-
     /** How often a damaged pack was re-packed while running. */
     public int repacks() {
         return repacks;
@@ -151,10 +147,6 @@ public final class ModelSession implements AutoCloseable {
 
     public ArenaPlan plan() {
         return session.plan();
-    }
-
-    public List<Path> packPaths() {
-        return List.copyOf(packPaths);
     }
 
     private void closeSession() {

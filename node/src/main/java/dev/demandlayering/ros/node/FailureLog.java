@@ -1,5 +1,6 @@
 package dev.demandlayering.ros.node;
 
+import dev.demandlayering.runtime.io.Failures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -43,9 +44,9 @@ final class FailureLog {
         return counts.merge(kind, 1L, Long::sum);
     }
 
+    /** {@link Failures#describe}, with the cause's message when the exception's own does not carry it. */
     static String describe(Throwable e) {
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+        String m = Failures.describe(e);
         Throwable c = e.getCause();
         if (c != null && c.getMessage() != null && !m.contains(c.getMessage())) m += " (cause: " + c.getMessage() + ")";
         return m;

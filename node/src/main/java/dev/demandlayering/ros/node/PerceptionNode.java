@@ -88,10 +88,6 @@ public final class PerceptionNode implements AutoCloseable {
         }
     }
 
-    /** Why the inference thread stopped, or null while it runs (or after a normal close). */
-    public Throwable fatal() {
-        return fatal;
-    }
 
     /** Output topics as DDS writers, created once at start-up. */
     private static final class TransportSink implements MessageSink {
