@@ -70,7 +70,7 @@ final class BagCommand implements Runnable {
         public Integer call() throws Exception {
             dev.demandlayering.ros.bag.BagRepair.Result r = dev.demandlayering.ros.bag.BagRepair.repair(bag);
             System.out.printf("%s: repaired %d file(s), %d messages%n", bag, r.files().size(), r.messages());
-            r.perTopic().forEach((t, n) -> System.out.printf("  %s: %d%n", t, n));
+            r.topics().forEach(t -> System.out.printf("  %s: %d%n", t.name(), t.messageCount()));
             System.out.printf("%d chunks skipped%s%n", r.report().skippedChunks(), r.report().truncated() ? "; the last record was cut short and dropped" : "");
             r.report().warnings().forEach(w -> System.out.println("note: " + w));
             r.originals().forEach(o -> System.out.println("original kept as " + o));

@@ -91,13 +91,8 @@ public record BagMetadata(String storageIdentifier, List<String> relativeFilePat
         o.setIndicatorIndent(2);
         o.setIndentWithIndicator(true);
         // whole or not at all: a reader never meets half a metadata.yaml
-        Path tmp = Files.createTempFile(bagDir, FILE + ".", ".tmp");
-        try {
-            Files.writeString(tmp, new Yaml(o).dump(Map.of("rosbag2_bagfile_information", info)));
-            Files.move(tmp, bagDir.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        String yaml = new Yaml(o).dump(Map.of("rosbag2_bagfile_information", info));
+        dev.demandlayering.runtime.io.AtomicFiles.replace(bagDir.resolve(FILE), tmp -> Files.writeString(tmp, yaml));
     }
 
     private static Map<?, ?> map(Object o, Path f, String what) throws BagFormatException {

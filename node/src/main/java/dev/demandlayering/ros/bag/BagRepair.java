@@ -1,5 +1,6 @@
 package dev.demandlayering.ros.bag;
 
+import dev.demandlayering.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,8 +19,11 @@ import java.util.Map;
  * The original file is kept beside it as {@code NAME.mcap.orig}: repairing loses nothing that was there.
  */
 public final class BagRepair {
-    /** What the repair did, per file and in all. */
-    public record Result(List<Path> files, long messages, Map<String, Long> perTopic, ReadReport report, List<Path> originals) {
+    /** What the repair did: the files rewritten, the topics with the messages kept, what reading skipped, where the originals are. */
+    public record Result(List<Path> files, List<BagTopic> topics, ReadReport report, List<Path> originals) {
+        public long messages() {
+            return topics.stream().mapToLong(BagTopic::messageCount).sum();
+        }
     }
 
     private BagRepair() {
@@ -38,72 +42,64 @@ public final class BagRepair {
             throw new BagFormatException(bag + ": only MCAP bags can be repaired (a bag directory or a .mcap file)");
         }
         Map<String, BagTopic> topics = new LinkedHashMap<>();
-        Map<String, Long> perTopic = new LinkedHashMap<>();
         List<Path> originals = new ArrayList<>();
         ReadReport total = null;
-        long first = Long.MAX_VALUE, last = 0, messages = 0;
+        long first = Long.MAX_VALUE, last = 0;
         for (Path f : files) {
             Rewritten r = rewrite(f);
             total = total == null ? r.report : total.plus(r.report);
             originals.add(r.original);
-            for (BagTopic t : r.topics) {
-                BagTopic prev = topics.get(t.name());
-                topics.put(t.name(), prev == null ? t : prev.withCount(prev.messageCount() + t.messageCount()));
-                perTopic.merge(t.name(), t.messageCount(), Long::sum);
-            }
-            messages += r.messages;
+            for (BagTopic t : r.topics) topics.merge(t.name(), t, (a, b) -> a.withCount(a.messageCount() + b.messageCount()));
             first = Math.min(first, r.first);
             last = Math.max(last, r.last);
         }
+        Result result = new Result(files, new ArrayList<>(topics.values()), total, originals);
         if (dir) {
+            long n = result.messages();
             List<String> names = files.stream().map(f -> bag.relativize(f).toString()).toList();
-            new BagMetadata("mcap", names, new ArrayList<>(topics.values()), messages == 0 ? 0 : first, messages == 0 ? 0 : last - first, messages, "")
-                    .write(bag);
+            new BagMetadata("mcap", names, result.topics(), n == 0 ? 0 : first, n == 0 ? 0 : last - first, n, "").write(bag);
         }
-        return new Result(files, messages, perTopic, total, originals);
+        return result;
     }
 
-    private record Rewritten(List<BagTopic> topics, long messages, long first, long last, ReadReport report, Path original) {
+    private record Rewritten(List<BagTopic> topics, long first, long last, ReadReport report, Path original) {
     }
 
-    /** Reads {@code f} as far as it can be read and writes it again, finished, under the same name. */
+    /** Reads {@code f} as far as it can be read and writes it again, finished, under the same name; the original moves to NAME.orig. */
     private static Rewritten rewrite(Path f) throws IOException {
-        Path tmp = f.resolveSibling(f.getFileName() + ".repair.tmp");
         McapReader reader = new McapReader(f);
-        Map<String, Integer> channelIds = new HashMap<>();
-        Map<Integer, Integer> schemaIds = new HashMap<>();
         Map<String, Long> counts = new LinkedHashMap<>();
-        long[] span = {Long.MAX_VALUE, 0, 0};
-        ReadReport report;
-        try (McapWriter w = new McapWriter(tmp, "demand-layering (repaired)", "zstd", 4 << 20)) {
-            report = reader.read(null, m -> {
-                Integer ch = channelIds.get(m.topic());
-                if (ch == null) {
-                    ch = declare(w, reader.channel(m.topic()), schemaIds);
-                    channelIds.put(m.topic(), ch);
-                }
-                w.message(ch, m.logTimeNanos(), m.publishTimeNanos(), m.data());
-                counts.merge(m.topic(), 1L, Long::sum);
-                span[0] = Math.min(span[0], m.logTimeNanos());
-                span[1] = Math.max(span[1], m.logTimeNanos());
-                span[2]++;
-            });
-            for (McapReader.Channel c : reader.channels()) {
-                if (!channelIds.containsKey(c.topic())) channelIds.put(c.topic(), declare(w, c, schemaIds));
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        long[] span = {Long.MAX_VALUE, 0};
+        ReadReport[] report = new ReadReport[1];
         Path original = f.resolveSibling(f.getFileName() + ".orig");
-        Files.move(f, original, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.replace(f, tmp -> {
+            Map<String, Integer> channelIds = new HashMap<>();
+            Map<Integer, Integer> schemaIds = new HashMap<>();
+            try (McapWriter w = new McapWriter(tmp, "demand-layering (repaired)", "zstd", 4 << 20)) {
+                report[0] = reader.read(null, m -> {
+                    Integer ch = channelIds.get(m.topic());
+                    if (ch == null) {
+                        ch = declare(w, reader.channel(m.topic()), schemaIds);
+                        channelIds.put(m.topic(), ch);
+                    }
+                    w.message(ch, m.logTimeNanos(), m.publishTimeNanos(), m.data());
+                    counts.merge(m.topic(), 1L, Long::sum);
+                    span[0] = Math.min(span[0], m.logTimeNanos());
+                    span[1] = Math.max(span[1], m.logTimeNanos());
+                });
+                for (McapReader.Channel c : reader.channels()) {
+                    if (!channelIds.containsKey(c.topic())) channelIds.put(c.topic(), declare(w, c, schemaIds));
+                }
+            }
+            // the original is kept: moved aside only once its repaired copy is complete
+            Files.move(f, original, StandardCopyOption.REPLACE_EXISTING);
+        });
         List<BagTopic> topics = new ArrayList<>();
         for (McapReader.Channel c : reader.channels()) {
             topics.add(new BagTopic(c.topic(), c.rosType(), c.encoding(), c.metadata().getOrDefault("offered_qos_profiles", ""),
                     counts.getOrDefault(c.topic(), 0L)));
         }
-        return new Rewritten(topics, span[2], span[0], span[1], report, original);
+        return new Rewritten(topics, span[0], span[1], report[0], original);
     }
 
     private static int declare(McapWriter w, McapReader.Channel c, Map<Integer, Integer> schemaIds) throws IOException {

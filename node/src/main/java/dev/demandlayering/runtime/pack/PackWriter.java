@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.demandlayering.runtime.graph.ConstTensor;
 import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.io.AtomicFiles;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayerBuilder;
 import dev.demandlayering.runtime.layers.LayeredModel;
@@ -14,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +60,7 @@ public final class PackWriter {
         byte[] padded = java.util.Arrays.copyOf(table, (int) tableLen);
         java.util.Arrays.fill(padded, table.length, padded.length, (byte) ' ');
         // a name of its own per writer: processes sharing a cache may pack the same model at once; the last rename wins, whole
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
-        try {
+        AtomicFiles.replace(target, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer h = ByteBuffer.allocate(PackLayout.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 h.put(PackLayout.MAGIC).putInt(PackLayout.VERSION).putInt(withFp16 ? PackLayout.FLAG_FP16 : 0)
@@ -80,10 +78,7 @@ public final class PackWriter {
                 if (ch.size() < fileLength) writeFully(ch, ByteBuffer.allocate(1), fileLength - 1);
                 ch.force(true); // on disk before the rename makes it visible: a crash leaves the old pack or the whole new one
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static long place(byte[] blob, long pos, List<BlobInfo> out) {
