@@ -257,33 +257,39 @@ public final class McapReader {
         final int window = 1 << 20;
         for (long base = pos + 1; base < size; base += window - 64) {
             byte[] buf = readAt(ch, base, (int) Math.min(window, size - base));
-            java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < buf.length; i++) {
                 if (buf[i] != Mcap.CHUNK) continue;
-                // most 0x06 bytes are chunk data: their "length" cannot fit the file, and need no read to rule out
-                if (i + 9 <= buf.length) {
-                    long len = le.getLong(i + 1);
-                    if (len < 40 || len > size - (base + i) - Mcap.RECORD_PREFIX) continue;
+                // the chunk's fixed fields from the window itself; only near its end from the file
+                byte[] head = buf;
+                int at = i;
+                if (i + CHUNK_HEAD > buf.length) {
+                    head = readAt(ch, base + i, CHUNK_HEAD);
+                    at = 0;
                 }
-                if (looksLikeChunk(ch, base + i, size)) return base + i;
+                if (looksLikeChunk(head, at, base + i, size)) return base + i;
             }
         }
         return 0;
     }
 
-    /** A chunk record's fixed fields agree with each other and with the file: start <= end, a known compression, lengths that add up. */
-    private static boolean looksLikeChunk(FileChannel ch, long at, long size) throws IOException {
-        if (size - at < Mcap.RECORD_PREFIX + 40) return false;
-        byte[] head = readAt(ch, at, Mcap.RECORD_PREFIX + 36 + 16);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long len = b.getLong(1);
+    /** Bytes of a chunk record up to its records' length: prefix, times, sizes, CRC and a compression name of up to 12 characters. */
+    private static final int CHUNK_HEAD = Mcap.RECORD_PREFIX + 36 + 16;
+
+    /**
+     * Whether the chunk record whose bytes start at {@code b[i]} (file offset {@code at}) has fixed fields that agree with each other
+     * and with the file: a length that fits, start <= end, a known compression, lengths that add up.
+     */
+    private static boolean looksLikeChunk(byte[] b, int i, long at, long size) {
+        if (size - at < Mcap.RECORD_PREFIX + 40 || b.length - i < Mcap.RECORD_PREFIX + 40) return false;
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long len = le.getLong(i + 1);
         if (len < 40 || len > size - at - Mcap.RECORD_PREFIX) return false;
-        long start = b.getLong(9), end = b.getLong(17);
-        int compLen = b.getInt(37);
-        if (Long.compareUnsigned(start, end) > 0 || compLen < 0 || compLen > 16 || head.length < 41 + compLen + 8) return false;
-        String compression = new String(head, 41, compLen, java.nio.charset.StandardCharsets.UTF_8);
+        long start = le.getLong(i + 9), end = le.getLong(i + 17);
+        int compLen = le.getInt(i + 37);
+        if (Long.compareUnsigned(start, end) > 0 || compLen < 0 || compLen > 16 || b.length - i < 41 + compLen + 8) return false;
+        String compression = new String(b, i + 41, compLen, java.nio.charset.StandardCharsets.UTF_8);
         if (!ChunkCompression.supported(compression)) return false;
-        long records = b.getLong(41 + compLen);
+        long records = le.getLong(i + 41 + compLen);
         return records == len - 40 - compLen;
     }
 

@@ -29,11 +29,7 @@ public final class BlobReader implements AutoCloseable {
     private final boolean half;
 
     public BlobReader(PackFile pack, boolean tryDirect, boolean verify) throws IOException {
-        this(pack, tryDirect, verify, 0, false);
-    }
-
-    public BlobReader(PackFile pack, boolean tryDirect, boolean verify, long bytesPerSecond, boolean half) throws IOException {
-        this(pack, tryDirect ? DirectIo.AUTO : DirectIo.OFF, verify, bytesPerSecond, half);
+        this(pack, tryDirect ? DirectIo.AUTO : DirectIo.OFF, verify, 0, false);
     }
 
     /**
@@ -124,6 +120,8 @@ public final class BlobReader implements AutoCloseable {
         long start = System.nanoTime();
         try {
             readInto(b, dst);
+        } catch (java.io.EOFException e) {
+            throw truncated(layer, b, e);
         } catch (IOException | ArithmeticException e) {
             if (!direct || !refusesDirect(e)) throw readFailure(layer, b, e);
             // EINVAL (or a zero block size) under O_DIRECT: the same bytes through the page cache
@@ -133,6 +131,8 @@ public final class BlobReader implements AutoCloseable {
             direct = false;
             try {
                 readInto(b, dst);
+            } catch (java.io.EOFException again) {
+                throw truncated(layer, b, again);
             } catch (IOException again) {
                 throw readFailure(layer, b, again);
             }
@@ -157,7 +157,7 @@ public final class BlobReader implements AutoCloseable {
      * to failing it (EIO, end of file): only then are buffered reads worth trying.
      */
     private static boolean refusesDirect(Exception e) {
-        return e instanceof ArithmeticException || (!(e instanceof java.io.EOFException) && String.valueOf(e.getMessage()).contains("Invalid argument"));
+        return e instanceof ArithmeticException || String.valueOf(e.getMessage()).contains("Invalid argument");
     }
 
     private void readInto(BlobInfo b, ByteBuffer dst) throws IOException {
@@ -177,13 +177,17 @@ public final class BlobReader implements AutoCloseable {
         }
     }
 
+    private String reading(Layer layer, BlobInfo b) {
+        return pack.path() + ": layer " + layer.index() + " '" + layer.name() + "': reading " + b.length() + " bytes at offset " + b.offset();
+    }
+
+    private PackFormatException truncated(Layer layer, BlobInfo b, java.io.EOFException e) {
+        return new PackFormatException(reading(layer, b) + " hit the end of the file (truncated pack: " + e.getMessage() + "); re-create it with 'dlayer pack'");
+    }
+
     private IOException readFailure(Layer layer, BlobInfo b, Exception e) {
-        String what = pack.path() + ": layer " + layer.index() + " '" + layer.name() + "': reading " + b.length() + " bytes at offset " + b.offset();
-        if (e instanceof java.io.EOFException) {
-            throw new PackFormatException(what + " hit the end of the file (truncated pack: " + e.getMessage() + "); re-create it with 'dlayer pack'");
-        }
         String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        return new IOException(what + " failed" + (direct ? " (O_DIRECT)" : "") + ": " + cause, e);
+        return new IOException(reading(layer, b) + " failed" + (direct ? " (O_DIRECT)" : "") + ": " + cause, e);
     }
 
     private void throttle(long startNs, long bytes) throws IOException {
