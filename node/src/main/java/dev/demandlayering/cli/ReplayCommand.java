@@ -86,9 +86,7 @@ final class ReplayCommand implements Callable<Integer> {
         GoldenOutputs golden = checkGolden != null ? GoldenOutputs.read(checkGolden) : null;
         RosBag rosBag = RosBag.open(bag);
         double rate = pace.fast ? 0 : pace.rate != null ? pace.rate : 1.0;
-        if (rate <= 0 || Double.isNaN(rate)) {
-            if (!pace.fast) throw new IllegalArgumentException("--rate must be > 0 (or use --as-fast-as-possible), got " + rate);
-        }
+        if (!pace.fast && !(rate > 0)) throw new IllegalArgumentException("--rate must be > 0 (or use --as-fast-as-possible), got " + rate);
         if (chunkSeconds < 0 || Double.isNaN(chunkSeconds)) throw new IllegalArgumentException("--chunk-seconds must be >= 0, got " + chunkSeconds);
         for (String w : rosBag.notes()) System.out.println("note: " + w);
         StopSignals signals = StopSignals.install("dlayer replay");

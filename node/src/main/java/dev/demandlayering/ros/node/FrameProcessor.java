@@ -223,11 +223,8 @@ public final class FrameProcessor implements AutoCloseable {
         synchronized (this) {
             n = ++frames;
             if (missed) late++;
-            if (headError != null) {
-                failed++;
-                lastError = headError;
-            }
         }
+        if (headError != null) countFailure(headError);
         sink.publish(DIAGNOSTICS_TOPIC, diagnostics(f, r.stats(), summaries, endToEnd, sinceReceipt, missed, droppedTotal, headError).encode(),
                 System.currentTimeMillis() * 1_000_000L);
         long every = (Long) params.get("log_every_n_frames");
@@ -241,10 +238,7 @@ public final class FrameProcessor implements AutoCloseable {
 
     /** Counts a frame that produced no outputs and reports it with an ERROR diagnostic. */
     private Processed failedFrame(CameraFrame f, MessageSink sink, String error, long droppedTotal) {
-        synchronized (this) {
-            failed++;
-            lastError = error;
-        }
+        countFailure(error);
         try {
             Map<String, String> kv = counters(f, droppedTotal);
             sink.publish(DIAGNOSTICS_TOPIC, new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()),
@@ -253,6 +247,11 @@ public final class FrameProcessor implements AutoCloseable {
             LOG.warn("the ERROR diagnostic for a failed frame could not be published: {}", e.getMessage());
         }
         return new Processed(f, null, (System.nanoTime() - f.receivedNanos()) / 1e6, Double.NaN, false, List.of(), error);
+    }
+
+    private synchronized void countFailure(String error) {
+        failed++;
+        lastError = error;
     }
 
     /** Frames that failed (inference, a head, or publishing) so far. */

@@ -118,7 +118,7 @@ public final class Replayer {
             }
             for (String w : report.warnings()) LOG.warn("{}", w);
             return new Result(records, golden, processor.invalidFrames(), feed.dropped(), report, List.copyOf(cameras.keySet()),
-                    (System.nanoTime() - start) / 1e9, feed.failed(), stopped);
+                    (System.nanoTime() - start) / 1e9, processor.failedFrames(), stopped);
         }
     }
 
@@ -132,7 +132,7 @@ public final class Replayer {
         private final Options options;
         private final Map<String, Long> dropped = new LinkedHashMap<>();
         private final Map<String, BagMessage> pending = new LinkedHashMap<>();
-        private long firstLog = Long.MIN_VALUE, wallStart, failed;
+        private long firstLog = Long.MIN_VALUE, wallStart;
 
         Feed(FrameProcessor processor, Map<String, String> cameras, BagSink sink, GoldenOutputs golden, List<FrameRecord> records, Options options) {
             this.processor = processor;
@@ -174,9 +174,6 @@ public final class Replayer {
             }
         }
 
-        long failed() {
-            return failed;
-        }
 
         private BagMessage takePending() {
             String first = pending.keySet().iterator().next();
@@ -199,10 +196,7 @@ public final class Replayer {
             sink.logTime(m.logTimeNanos());
             golden.startFrame(m.topic(), f.header().stamp().sec(), f.header().stamp().nanosec());
             FrameProcessor.Processed p = processor.process(f, sink, dropped);
-            if (p.failed()) {
-                failed++;
-                return;
-            }
+            if (p.failed()) return; // counted by the processor; no figures to record
             records.add(new FrameRecord(records.size(), m.topic(), f.header().stamp().sec(), f.header().stamp().nanosec(), m.logTimeNanos(),
                     p.stats().latencyMs(), p.stats().stallMs(), p.stats().peakBytes(), p.stats().arenaBytes(), p.stats().bytesRead(), p.sinceReceiptMs(),
                     p.missedDeadline(), p.summaries()));
