@@ -5,24 +5,38 @@ import dev.demandlayering.runtime.graph.Node;
 import java.nio.FloatBuffer;
 
 /**
- * 2-D convolution as an implicit GEMM: for each group and block of output pixels, the input patch matrix
- * (K = in-channels/group * kh * kw rows) is packed into a heap block, and each output channel accumulates
- * weight * patch rows four channels at a time, in loops the JIT vectorises. Depthwise convolutions take
- * a direct per-channel path. Both are deterministic: one fixed summation order per output element. The GEMM
- * path also reads float16 weights as they are, widening each block of weight rows as it packs them.
+ * 2-D convolution as a GEMM per group and block of output rows: Y[m, pixels] = W[m, K] x patches[K, pixels]
+ * (K = in-channels/group * kh * kw). With OpenBLAS ({@link NativeBlas}) the weights and the output are read and
+ * written in place in the arena; a 1x1 stride-1 convolution multiplies the input itself, others first pack
+ * their block of patches (im2col) into native scratch. Without it, each output channel accumulates weight *
+ * patch rows four channels at a time in loops the JIT vectorises, reading float16 weights as they are.
+ * Depthwise convolutions take a direct per-channel path. All are deterministic: the blocks depend on the
+ * shapes only, so one output element is always summed in the same order.
  */
 final class ConvKernel implements Kernel {
     private static final int BLOCK_FLOATS = 1 << 17; // packed patch block: 512 KiB, sized for L2
 
     @Override
     public void run(Node node, TensorView[] in, TensorView[] out) {
+        run(node, null, in, out);
+    }
+
+    @Override
+    public boolean fuses(Node node) {
+        return true;
+    }
+
+    @Override
+    public void run(Node node, Activation act, TensorView[] in, TensorView[] out) {
         Attributes a = node.attributes();
         Geometry g = new Geometry(in[0].shape(), in[1].shape(), out[0].shape(), a);
         FloatBuffer bias = in.length > 2 ? in[2].data() : null;
         if (!gemmWeights(in[1].shape(), g.group)) {
-            depthwise(g, in[0].data(), in[1].data(), bias, out[0].data());
+            depthwise(g, in[0].data(), in[1].data(), bias, act, out[0].data());
+        } else if (in[0].nativeFloats() && out[0].nativeFloats()) {
+            nativeGemm(g, in[0], in[1], bias, act, out[0]);
         } else {
-            gemm(g, in[0].data(), WeightRows.of(in[1]), bias, out[0].data());
+            gemm(g, in[0].data(), WeightRows.of(in[1]), bias, act, out[0].data());
         }
     }
 
@@ -61,28 +75,129 @@ final class ConvKernel implements Kernel {
         }
     }
 
-    private static void gemm(Geometry g, FloatBuffer x, WeightRows wt, FloatBuffer bias, FloatBuffer y) {
-        int pb = Math.max(16, Math.min(g.p, (BLOCK_FLOATS / Math.max(1, g.k)) & ~15));
-        int blocks = (g.p + pb - 1) / pb;
+    /** Output rows per block, so that a block's patches fill about {@link #BLOCK_FLOATS} and both cores get work. */
+    static int blockRows(Geometry g) {
+        int byScratch = Math.max(1, BLOCK_FLOATS / Math.max(1, g.k * g.ow));
+        int bySplit = Math.max(1, (g.oh + 2 * Parallel.threads() - 1) / (2 * Parallel.threads()));
+        return Math.min(g.oh, Math.min(byScratch, bySplit));
+    }
+
+    /**
+     * Output channels per OpenBLAS call. Fixed, so that every call has the same shape whatever holds the weights
+     * (arena or widened float16 rows) and a tiled layer whose tiles are whole blocks makes the same calls: OpenBLAS's
+     * sums depend on the call's shape (its small-matrix kernels and K blocking).
+     */
+    static final int CHANNEL_BLOCK = dev.demandlayering.runtime.layers.WeightTiler.CHANNEL_ALIGNMENT;
+
+    private static void nativeGemm(Geometry g, TensorView x, TensorView w, FloatBuffer bias, Activation act, TensorView y) {
+        boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
+        int rows = blockRows(g);
+        int blocks = (g.oh + rows - 1) / rows;
         int tasks = g.n * g.group * blocks;
         float[] biasArr = bias == null ? null : toArray(bias, g.m);
-        boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
         Parallel.forEach(tasks, t -> {
             int blk = t % blocks;
             int grp = (t / blocks) % g.group;
             int img = t / blocks / g.group;
-            int p0 = blk * pb;
-            int len = Math.min(pb, g.p - p0);
+            int oy0 = blk * rows, p0 = oy0 * g.ow;
+            int len = Math.min(rows, g.oh - oy0) * g.ow;
+            long xPlane = x.address() + 4L * (img * g.c + grp * g.cg) * g.h * g.w;
+            long yAt = y.address() + 4L * ((img * g.m + grp * g.mg) * (long) g.p + p0);
+            long patches;
+            int ldb;
+            if (pointwise) {
+                patches = xPlane + 4L * p0;
+                ldb = g.p;
+            } else {
+                Scratch s = Scratch.get();
+                float[] patch = s.floats(0, g.k * len);
+                im2col(g, x.data(), (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, g.w));
+                NativeMemory b = NativeMemory.scratch(0, g.k * len);
+                b.floats().put(0, patch, 0, g.k * len);
+                patches = b.address();
+                ldb = len;
+            }
+            for (int m0 = 0; m0 < g.mg; m0 += CHANNEL_BLOCK) {
+                int mc = Math.min(CHANNEL_BLOCK, g.mg - m0);
+                long a = NativeMemory.weightRows(w, grp * g.mg + m0, mc, g.k);
+                NativeBlas.sgemm(false, false, mc, len, g.k, 1f, a, g.k, patches, ldb, 0f, yAt + 4L * m0 * g.p, g.p);
+            }
+            if (biasArr != null || act != null) epilogue(y.data(), (img * g.m + grp * g.mg) * g.p + p0, g.p, len, biasArr, grp * g.mg, g.mg, act);
+        });
+    }
+
+    /**
+     * Adds each output channel's bias to one block of its row and applies the fused activation, while the block
+     * is still in cache from the GEMM.
+     */
+    private static void epilogue(FloatBuffer y, int at, int stride, int len, float[] bias, int b0, int rows, Activation act) {
+        float[] seg = Scratch.get().floats(2, len);
+        for (int r = 0; r < rows; r++) {
+            int off = at + r * stride;
+            y.get(off, seg, 0, len);
+            if (bias != null) {
+                float b = bias[b0 + r];
+                for (int i = 0; i < len; i++) seg[i] += b;
+            }
+            if (act != null) act.apply(seg, 0, len);
+            y.put(off, seg, 0, len);
+        }
+    }
+
+    /**
+     * im2col for output rows [oy0, oy0+rows) of one group into {@code patch} (row (ci, ky, kx), column pixel):
+     * each patch row segment is the input row shifted, read in bulk, with zeros where it falls in the padding.
+     */
+    static void im2col(Geometry g, FloatBuffer x, int xBase, int oy0, int rows, float[] patch, float[] row) {
+        int len = rows * g.ow;
+        for (int ci = 0; ci < g.cg; ci++) {
+            int plane = xBase + ci * g.h * g.w;
+            for (int ky = 0; ky < g.kh; ky++) {
+                for (int kx = 0; kx < g.kw; kx++) {
+                    int dst = ((ci * g.kh + ky) * g.kw + kx) * len;
+                    int shift = kx * g.dw - g.pw;
+                    // output columns whose input column ox*sw + shift lies inside [0, w)
+                    int lo = shift >= 0 ? 0 : Math.min(g.ow, (-shift + g.sw - 1) / g.sw);
+                    int hi = Math.max(lo, Math.min(g.ow, (g.w - 1 - shift) / g.sw + 1));
+                    if (g.w - 1 - shift < 0) hi = lo;
+                    for (int oy = oy0; oy < oy0 + rows; oy++, dst += g.ow) {
+                        int iy = oy * g.sh - g.ph + ky * g.dh;
+                        if (iy < 0 || iy >= g.h || lo >= hi) {
+                            java.util.Arrays.fill(patch, dst, dst + g.ow, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(patch, dst, dst + lo, 0f);
+                        java.util.Arrays.fill(patch, dst + hi, dst + g.ow, 0f);
+                        int src = plane + iy * g.w + lo * g.sw + shift;
+                        if (g.sw == 1) {
+                            x.get(src, patch, dst + lo, hi - lo);
+                        } else {
+                            int span = (hi - lo - 1) * g.sw + 1;
+                            x.get(src, row, 0, span);
+                            for (int i = 0, j = 0; i < hi - lo; i++, j += g.sw) patch[dst + lo + i] = row[j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void gemm(Geometry g, FloatBuffer x, WeightRows wt, FloatBuffer bias, Activation act, FloatBuffer y) {
+        int rowsPerBlock = blockRows(g);
+        int blocks = (g.oh + rowsPerBlock - 1) / rowsPerBlock;
+        int tasks = g.n * g.group * blocks;
+        float[] biasArr = bias == null ? null : toArray(bias, g.m);
+        Parallel.forEach(tasks, t -> {
+            int blk = t % blocks;
+            int grp = (t / blocks) % g.group;
+            int img = t / blocks / g.group;
+            int oy0 = blk * rowsPerBlock, p0 = oy0 * g.ow;
+            int len = Math.min(rowsPerBlock, g.oh - oy0) * g.ow;
             Scratch s = Scratch.get();
             float[] patch = s.floats(0, g.k * len);
             float[] wrow = s.floats(1, 4 * g.k);
             float[] acc = s.floats(2, 4 * len);
-            int xBase = (img * g.c + grp * g.cg) * g.h * g.w;
-            if (pointwise) {
-                for (int kk = 0; kk < g.k; kk++) x.get(xBase + kk * g.h * g.w + p0, patch, kk * len, len);
-            } else {
-                packPatches(g, x, xBase, p0, len, patch, s.floats(3, g.w));
-            }
+            im2col(g, x, (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, g.w));
             int yBase = (img * g.m + grp * g.mg) * g.p + p0;
             for (int co = 0; co < g.mg; co += 4) {
                 int rows = Math.min(4, g.mg - co);
@@ -96,6 +211,7 @@ final class ConvKernel implements Kernel {
                 } else {
                     for (int r = 0; r < rows; r++) accumulate1(wrow, r * g.k, g.k, patch, len, acc, r * len);
                 }
+                if (act != null) act.apply(acc, 0, rows * len);
                 for (int r = 0; r < rows; r++) y.put(yBase + (co + r) * g.p, acc, r * len, len);
             }
         });
@@ -124,64 +240,44 @@ final class ConvKernel implements Kernel {
         }
     }
 
-    /** im2col for output pixels [p0, p0+len) of one group: row (ci, ky, kx), column pixel. */
-    private static void packPatches(Geometry g, FloatBuffer x, int xBase, int p0, int len, float[] patch, float[] row) {
-        for (int ci = 0; ci < g.cg; ci++) {
-            int plane = xBase + ci * g.h * g.w;
-            for (int ky = 0; ky < g.kh; ky++) {
-                for (int kx = 0; kx < g.kw; kx++) {
-                    int r = (ci * g.kh + ky) * g.kw + kx;
-                    int dst = r * len;
-                    int oy = p0 / g.ow, ox = p0 % g.ow;
-                    int loadedRow = -1;
-                    for (int i = 0; i < len; i++) {
-                        int iy = oy * g.sh - g.ph + ky * g.dh;
-                        int ix = ox * g.sw - g.pw + kx * g.dw;
-                        float v = 0f;
-                        if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
-                            if (loadedRow != iy) {
-                                x.get(plane + iy * g.w, row, 0, g.w);
-                                loadedRow = iy;
-                            }
-                            v = row[ix];
-                        }
-                        patch[dst + i] = v;
-                        if (++ox == g.ow) {
-                            ox = 0;
-                            oy++;
-                        }
-                    }
-                }
-            }
+    /**
+     * One channel plane per task; each output row accumulates, per kernel tap, the input row shifted by the tap:
+     * branch-free loops over the valid columns (vectorised for stride 1), summed in tap order per element.
+     */
+    private static void depthwise(Geometry g, FloatBuffer x, FloatBuffer wt, FloatBuffer bias, Activation act, FloatBuffer y) {
+        int taps = g.kh * g.kw;
+        int[] lo = new int[g.kw], hi = new int[g.kw];
+        for (int kx = 0; kx < g.kw; kx++) {
+            int shift = kx * g.dw - g.pw;
+            lo[kx] = shift >= 0 ? 0 : Math.min(g.ow, (-shift + g.sw - 1) / g.sw);
+            hi[kx] = g.w - 1 - shift < 0 ? lo[kx] : Math.max(lo[kx], Math.min(g.ow, (g.w - 1 - shift) / g.sw + 1));
         }
-    }
-
-    private static void depthwise(Geometry g, FloatBuffer x, FloatBuffer wt, FloatBuffer bias, FloatBuffer y) {
-        int kk = g.kh * g.kw;
         Parallel.forEach(g.n * g.c, t -> {
             int ch = t % g.c;
             Scratch s = Scratch.get();
             float[] plane = s.floats(0, g.h * g.w);
             float[] o = s.floats(1, g.p);
-            float[] wk = s.floats(2, kk);
+            float[] wk = s.floats(2, taps);
             x.get(t * g.h * g.w, plane, 0, g.h * g.w);
-            wt.get(ch * kk, wk, 0, kk);
-            float b0 = bias == null ? 0f : bias.get(ch);
+            wt.get(ch * taps, wk, 0, taps);
+            java.util.Arrays.fill(o, 0, g.p, bias == null ? 0f : bias.get(ch));
             for (int oy = 0; oy < g.oh; oy++) {
-                for (int ox = 0; ox < g.ow; ox++) {
-                    float sum = b0;
-                    for (int ky = 0; ky < g.kh; ky++) {
-                        int iy = oy * g.sh - g.ph + ky * g.dh;
-                        if (iy < 0 || iy >= g.h) continue;
-                        for (int kx = 0; kx < g.kw; kx++) {
-                            int ix = ox * g.sw - g.pw + kx * g.dw;
-                            if (ix < 0 || ix >= g.w) continue;
-                            sum += wk[ky * g.kw + kx] * plane[iy * g.w + ix];
+                int row = oy * g.ow;
+                for (int ky = 0; ky < g.kh; ky++) {
+                    int iy = oy * g.sh - g.ph + ky * g.dh;
+                    if (iy < 0 || iy >= g.h) continue;
+                    for (int kx = 0; kx < g.kw; kx++) {
+                        float wv = wk[ky * g.kw + kx];
+                        int src = iy * g.w + kx * g.dw - g.pw;
+                        if (g.sw == 1) {
+                            for (int ox = lo[kx]; ox < hi[kx]; ox++) o[row + ox] += wv * plane[src + ox];
+                        } else {
+                            for (int ox = lo[kx]; ox < hi[kx]; ox++) o[row + ox] += wv * plane[src + ox * g.sw];
                         }
                     }
-                    o[oy * g.ow + ox] = sum;
                 }
             }
+            if (act != null) act.apply(o, 0, g.p);
             y.put(t * g.p, o, 0, g.p);
         });
     }

@@ -76,7 +76,72 @@ final class CopyKernels implements Kernel {
         }
     }
 
+    /**
+     * A transpose is first folded to the fewest axes (size-1 axes dropped, input axes that stay neighbours
+     * merged); the common cases, a copy and a batch of 2-D transposes (NCHW to NHWC and back), move tiles that
+     * fit in L1. Other permutations walk the strides.
+     */
     private static void transpose(TensorView in, TensorView out, int[] perm) {
+        int[] folded = foldTranspose(in.shape(), perm);
+        if (folded == null) {
+            walkTranspose(in, out, perm);
+        } else if (folded.length == 1) {
+            out.data().put(0, in.data(), 0, in.size());
+        } else {
+            int batch = folded[0], rows = folded[1], cols = folded[2];
+            int tilesR = (rows + TILE - 1) / TILE, tilesC = (cols + TILE - 1) / TILE;
+            Parallel.forEach(batch * tilesR, t -> {
+                int b = t / tilesR, r0 = (t % tilesR) * TILE;
+                int nr = Math.min(TILE, rows - r0);
+                Scratch s = Scratch.get();
+                float[] src = s.floats(0, TILE * TILE), dst = s.floats(1, TILE * TILE);
+                int base = b * rows * cols;
+                for (int tc = 0; tc < tilesC; tc++) {
+                    int c0 = tc * TILE, nc = Math.min(TILE, cols - c0);
+                    for (int r = 0; r < nr; r++) in.data().get(base + (r0 + r) * cols + c0, src, r * nc, nc);
+                    for (int c = 0; c < nc; c++) {
+                        for (int r = 0; r < nr; r++) dst[c * nr + r] = src[r * nc + c];
+                    }
+                    for (int c = 0; c < nc; c++) out.data().put(base + (c0 + c) * rows + r0, dst, c * nr, nr);
+                }
+            });
+        }
+    }
+
+    private static final int TILE = 64;
+
+    /**
+     * {@code {n}} when the transpose is a plain copy of n elements, {@code {batch, rows, cols}} when it is a batch
+     * of [rows][cols] to [cols][rows] transposes, or null.
+     */
+    static int[] foldTranspose(int[] shape, int[] perm) {
+        java.util.List<int[]> axes = new java.util.ArrayList<>(); // output order: {input axis, size}
+        for (int p : perm) if (shape[p] != 1) axes.add(new int[] {p, shape[p]});
+        // merge output neighbours that were input neighbours (skipping size-1 input axes between them)
+        java.util.List<int[]> merged = new java.util.ArrayList<>();
+        for (int[] a : axes) {
+            int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && nextNonUnit(shape, last[2]) == a[0]) {
+                last[1] *= a[1];
+                last[2] = a[0];
+            } else {
+                merged.add(new int[] {a[0], a[1], a[0]}); // first input axis, size, last input axis
+            }
+        }
+        if (merged.size() <= 1) return new int[] {(int) Shapes.size(shape)};
+        if (merged.size() == 2 && merged.get(1)[2] < merged.get(0)[0]) return new int[] {1, merged.get(1)[1], merged.get(0)[1]};
+        if (merged.size() == 3 && merged.get(0)[2] < merged.get(2)[0] && merged.get(2)[2] < merged.get(1)[0]) {
+            return new int[] {merged.get(0)[1], merged.get(2)[1], merged.get(1)[1]};
+        }
+        return null;
+    }
+
+    private static int nextNonUnit(int[] shape, int axis) {
+        for (int d = axis + 1; d < shape.length; d++) if (shape[d] != 1) return d;
+        return -1;
+    }
+
+    private static void walkTranspose(TensorView in, TensorView out, int[] perm) {
         int[] xs = in.shape();
         int rank = xs.length;
         int[] is = Shapes.strides(xs);
@@ -108,6 +173,46 @@ final class CopyKernels implements Kernel {
         long[] pads = node.attributes().getLongs("pads", null);
         String mode = node.attributes().getString("mode", "constant");
         float value = node.attributes().getFloat("value", 0f);
+        if (mode.equals("constant")) {
+            constantPad(pads, value, in, out);
+        } else {
+            edgePad(pads, mode, value, in, out);
+        }
+    }
+
+    /** Row by row: a row outside the input is the value; one inside is the input row (bulk) between value fills. */
+    private static void constantPad(long[] pads, float value, TensorView in, TensorView out) {
+        int[] xs = in.shape(), os = out.shape();
+        int rank = os.length, last = rank - 1;
+        if (out.size() == 0) return;
+        int[] is = Shapes.strides(xs);
+        int rowLen = os[last], rows = out.size() / rowLen;
+        int left = (int) pads[last];
+        int from = Math.max(0, left), to = Math.min(rowLen, left + xs[last]);
+        Parallel.forEach((rows + 63) / 64, c -> {
+            float[] row = Scratch.get().floats(0, rowLen);
+            for (int r = c * 64; r < Math.min(rows, c * 64 + 64); r++) {
+                int rem = r, src = 0;
+                boolean outside = false;
+                for (int d = last - 1; d >= 0; d--) {
+                    int i = rem % os[d] - (int) pads[d];
+                    rem /= os[d];
+                    if (i < 0 || i >= xs[d]) outside = true;
+                    src += i * is[d];
+                }
+                if (outside || from >= to) {
+                    java.util.Arrays.fill(row, 0, rowLen, value);
+                } else {
+                    java.util.Arrays.fill(row, 0, from, value);
+                    java.util.Arrays.fill(row, to, rowLen, value);
+                    in.data().get(src + from - left, row, from, to - from);
+                }
+                out.data().put(r * rowLen, row, 0, rowLen);
+            }
+        });
+    }
+
+    private static void edgePad(long[] pads, String mode, float value, TensorView in, TensorView out) {
         int[] xs = in.shape(), os = out.shape();
         int rank = xs.length;
         int[] is = Shapes.strides(xs);

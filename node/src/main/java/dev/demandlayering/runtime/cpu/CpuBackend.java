@@ -19,6 +19,27 @@ import java.util.List;
  * float32 in the arena's workspace just before their node runs.
  */
 public final class CpuBackend implements Backend {
+    private final boolean nativeGemm;
+
+    /** Products on OpenBLAS where it loads, else the Java loops. */
+    public CpuBackend() {
+        this(NativeBlas.available());
+    }
+
+    private CpuBackend(boolean nativeGemm) {
+        this.nativeGemm = nativeGemm;
+    }
+
+    /** Every kernel in Java, OpenBLAS or not: the reference the native products are compared with. */
+    public static CpuBackend javaKernels() {
+        return new CpuBackend(false);
+    }
+
+    /** What the products run on: OpenBLAS, or the Java loops and why. */
+    public String compute() {
+        return nativeGemm ? NativeBlas.describe() : NativeBlas.available() ? "Java loops (chosen)" : NativeBlas.describe();
+    }
+
     @Override
     public String name() {
         return "cpu";
@@ -29,7 +50,7 @@ public final class CpuBackend implements Backend {
         if (bytes > Integer.MAX_VALUE - 4096) {
             throw new IllegalArgumentException("the CPU arena is limited to 2 GiB; asked for " + bytes + " bytes");
         }
-        return new CpuArena((int) bytes);
+        return new CpuArena((int) bytes, nativeGemm);
     }
 
     @Override
@@ -56,27 +77,43 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean fusesActivation(Node node, Node activation) {
+        return CpuKernels.fuses(node, activation);
+    }
+
+    @Override
+    public void execute(Node node, Node activation, Arena arena, TensorRef[] inputs, TensorRef[] outputs, Region workspace) {
+        TensorRef[] in = HalfWeights.widen(node, inputs, workspace.offset(), CpuBackend::widened, ((CpuArena) arena)::widen);
+        CpuKernels.run(node, activation, views((CpuArena) arena, node, in), views((CpuArena) arena, node, outputs));
+    }
+
+    @Override
     public void execute(Node node, Arena arena, TensorRef[] inputs, TensorRef[] outputs) {
-        for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i].half() && widened(node, i, inputs[i].shape())) {
+        CpuKernels.run(node, views((CpuArena) arena, node, inputs), views((CpuArena) arena, node, outputs));
+    }
+
+    private static TensorView[] views(CpuArena a, Node node, TensorRef[] refs) {
+        TensorView[] v = new TensorView[refs.length];
+        for (int i = 0; i < v.length; i++) {
+            if (refs[i].half() && widened(node, i, refs[i].shape())) {
                 throw new IllegalStateException(node.describe() + ": float16 weights need the plan's workspace to be widened in");
             }
+            v[i] = a.view(refs[i]);
         }
-        CpuArena a = (CpuArena) arena;
-        TensorView[] in = new TensorView[inputs.length];
-        for (int i = 0; i < in.length; i++) in[i] = a.view(inputs[i]);
-        TensorView[] out = new TensorView[outputs.length];
-        for (int i = 0; i < out.length; i++) out[i] = a.view(outputs[i]);
-        CpuKernels.run(node, in, out);
+        return v;
     }
 
     /** A direct (off-heap) buffer aligned to 4096 bytes for O_DIRECT reads straight into weight slots. */
     static final class CpuArena implements Arena {
         private final ByteBuffer memory;
+        /** The native address of byte 0, for kernels that read the arena in place. */
+        private final long address;
 
-        CpuArena(int bytes) {
+        CpuArena(int bytes, boolean nativeGemm) {
             memory = ByteBuffer.allocateDirect(bytes + 8192).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
             memory.limit(bytes);
+            // without an address the kernels take their Java loops
+            address = nativeGemm ? NativeMemory.address(memory) : 0;
         }
 
         /** Float16 values at {@code from} as float32 at {@code to}. */
@@ -90,10 +127,11 @@ public final class CpuBackend implements Backend {
         TensorView view(TensorRef r) {
             if (r.half()) {
                 int n = (int) Shapes.size(r.shape());
-                return new TensorView(null, r.shape(), memory.slice((int) r.offset(), 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer());
+                return new TensorView(null, r.shape(), memory.slice((int) r.offset(), 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer(), 0);
             }
             int len = (int) (4 * Shapes.size(r.shape()));
-            return new TensorView(memory.slice((int) r.offset(), len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), r.shape());
+            return new TensorView(memory.slice((int) r.offset(), len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), r.shape(), null,
+                    address == 0 ? 0 : address + r.offset());
         }
 
         @Override

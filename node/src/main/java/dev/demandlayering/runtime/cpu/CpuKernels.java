@@ -30,10 +30,29 @@ public final class CpuKernels {
     private CpuKernels() {
     }
 
+    /** Whether the kernel of {@code node} can apply {@code activation} in its epilogue. */
+    static boolean fuses(Node node, Node activation) {
+        Kernel k = TABLE.get(node.opType());
+        return k != null && Activation.OPS.contains(activation.opType()) && k.fuses(node);
+    }
+
+    /** Runs {@code node} and then {@code activation} on its output in one kernel ({@link #fuses}). */
+    static void run(Node node, Node activation, TensorView[] inputs, TensorView[] outputs) {
+        long t0 = OpProfile.INSTANCE == null ? 0 : System.nanoTime();
+        TABLE.get(node.opType()).run(node, Activation.of(activation), inputs, outputs);
+        if (OpProfile.INSTANCE != null) OpProfile.INSTANCE.add(node, inputs, System.nanoTime() - t0);
+    }
+
     public static void run(Node node, TensorView[] inputs, TensorView[] outputs) {
         Kernel k = TABLE.get(node.opType());
         if (k == null) throw new IllegalStateException("the CPU backend has no kernel for " + node.describe());
+        if (OpProfile.INSTANCE == null) {
+            k.run(node, inputs, outputs);
+            return;
+        }
+        long t0 = System.nanoTime();
         k.run(node, inputs, outputs);
+        OpProfile.INSTANCE.add(node, inputs, System.nanoTime() - t0);
     }
 
     /** Folds constant sub-graphs at import with the same kernels that run them. */

@@ -14,6 +14,11 @@ final class Parallel {
     private Parallel() {
     }
 
+    /** How many threads share the work. */
+    static int threads() {
+        return POOL.getParallelism();
+    }
+
     static void forEach(int count, IntConsumer body) {
         if (count <= 1 || POOL.getParallelism() == 1) {
             for (int i = 0; i < count; i++) body.accept(i);

@@ -2,15 +2,19 @@ package dev.demandlayering.runtime.cpu;
 
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
+import java.util.Arrays;
 
-/** MaxPool, AveragePool (1-D treated as H=1) and GlobalAveragePool, one channel plane per task. */
+/**
+ * MaxPool, AveragePool (1-D treated as H=1) and GlobalAveragePool, one channel plane per task. Each output row
+ * folds in, per window tap, the input row shifted by the tap over the columns where it is inside the input:
+ * branch-free loops in tap order, so each element is reduced in the same order as a per-window loop.
+ */
 final class PoolKernel implements Kernel {
     @Override
     public void run(Node node, TensorView[] in, TensorView[] out) {
         int[] x = in[0].shape();
         int planes = x[0] * x[1];
         int h = x.length == 4 ? x[2] : 1, w = x[x.length - 1];
-        if (x.length == 3) h = 1;
         int hw = 1;
         for (int i = 2; i < x.length; i++) hw *= x[i];
         if (node.opType().equals("GlobalAveragePool")) {
@@ -30,42 +34,76 @@ final class PoolKernel implements Kernel {
         boolean max = node.opType().equals("MaxPool");
         boolean includePad = a.getInt("count_include_pad", 0) == 1;
         int fh = h, fw = w, oh = o[0], ow = o[1];
+        Axis ay = new Axis(fh, oh, k[0], s[0], d[0], p[0], p[2], includePad);
+        Axis ax = new Axis(fw, ow, k[1], s[1], d[1], p[1], p[3], includePad);
         Parallel.forEach(planes, pl -> {
             Scratch sc = Scratch.get();
             float[] v = sc.floats(0, fh * fw);
             float[] r = sc.floats(1, oh * ow);
+            float[] tap = sc.floats(2, ow);
             in[0].data().get(pl * fh * fw, v, 0, fh * fw);
+            Arrays.fill(r, 0, oh * ow, max ? Float.NEGATIVE_INFINITY : 0f);
             for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    float best = Float.NEGATIVE_INFINITY;
-                    float sum = 0f;
-                    int count = 0;
-                    int y0 = oy * s[0] - p[0], x0 = ox * s[1] - p[1];
-                    for (int ky = 0; ky < k[0]; ky++) {
-                        int iy = y0 + ky * d[0];
-                        if (iy < 0 || iy >= fh) continue;
-                        for (int kx = 0; kx < k[1]; kx++) {
-                            int ix = x0 + kx * d[1];
-                            if (ix < 0 || ix >= fw) continue;
-                            float val = v[iy * fw + ix];
-                            if (val > best) best = val;
-                            sum += val;
-                            count++;
+                int row = oy * ow;
+                for (int ky = 0; ky < k[0]; ky++) {
+                    int iy = oy * s[0] - p[0] + ky * d[0];
+                    if (iy < 0 || iy >= fh) continue;
+                    for (int kx = 0; kx < k[1]; kx++) {
+                        int src = iy * fw + kx * d[1] - p[1];
+                        int lo = ax.lo[kx], hi = ax.hi[kx], st = s[1];
+                        if (max) {
+                            // Math.max is a branch-free (vector) max, where real activations make a comparison
+                            // unpredictable; a strided tap is gathered first so that the max loop vectorises
+                            if (st == 1) {
+                                for (int ox = lo; ox < hi; ox++) r[row + ox] = Math.max(r[row + ox], v[src + ox]);
+                            } else {
+                                for (int ox = lo; ox < hi; ox++) tap[ox] = v[src + ox * st];
+                                for (int ox = lo; ox < hi; ox++) r[row + ox] = Math.max(r[row + ox], tap[ox]);
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) r[row + ox] += v[src + ox * st];
                         }
                     }
-                    if (max) {
-                        r[oy * ow + ox] = best;
-                    } else {
-                        if (includePad) {
-                            // the window clipped to the padded input, as ONNX counts it
-                            int ye = Math.min(y0 + (k[0] - 1) * d[0] + 1, fh + p[2]), xe = Math.min(x0 + (k[1] - 1) * d[1] + 1, fw + p[3]);
-                            count = ((ye - y0 + d[0] - 1) / d[0]) * ((xe - x0 + d[1] - 1) / d[1]);
-                        }
-                        r[oy * ow + ox] = count == 0 ? 0f : sum / count;
+                }
+                if (!max) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int count = ay.count[oy] * ax.count[ox];
+                        r[row + ox] = count == 0 ? 0f : r[row + ox] / count;
                     }
                 }
             }
             out[0].data().put(pl * oh * ow, r, 0, oh * ow);
         });
+    }
+
+    /** One spatial axis: per tap, the output positions whose input lies inside; per output, the averaged count. */
+    private static final class Axis {
+        final int[] lo, hi, count;
+
+        Axis(int in, int out, int k, int stride, int dil, int padBegin, int padEnd, boolean includePad) {
+            lo = new int[k];
+            hi = new int[k];
+            for (int t = 0; t < k; t++) {
+                int shift = t * dil - padBegin;
+                lo[t] = shift >= 0 ? 0 : Math.min(out, (-shift + stride - 1) / stride);
+                hi[t] = in - 1 - shift < 0 ? lo[t] : Math.max(lo[t], Math.min(out, (in - 1 - shift) / stride + 1));
+            }
+            count = new int[out];
+            for (int o = 0; o < out; o++) {
+                int start = o * stride - padBegin;
+                if (includePad) {
+                    // the window clipped to the padded input, as ONNX counts it
+                    int end = Math.min(start + (k - 1) * dil + 1, in + padEnd);
+                    count[o] = (end - start + dil - 1) / dil;
+                } else {
+                    int c = 0;
+                    for (int t = 0; t < k; t++) {
+                        int i = start + t * dil;
+                        if (i >= 0 && i < in) c++;
+                    }
+                    count[o] = c;
+                }
+            }
+        }
     }
 }

@@ -22,6 +22,22 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Whether this backend can run {@code activation}, an element-wise node reading only {@code node}'s output, in
+     * the epilogue of {@code node}'s kernel. The engine fuses the two where nothing else reads that output.
+     */
+    default boolean fusesActivation(Node node, Node activation) {
+        return false;
+    }
+
+    /**
+     * Runs {@code node} with {@code activation} applied to its output before it is stored ({@link
+     * #fusesActivation}); {@code outputs} are the activation's.
+     */
+    default void execute(Node node, Node activation, Arena arena, TensorRef[] inputs, TensorRef[] outputs, Region workspace) {
+        throw new UnsupportedOperationException(name() + " does not fuse " + activation.describe() + " into " + node.describe());
+    }
+
+    /**
      * Arena bytes this backend's kernels need as scratch for these models (planned inside the arena budget), with
      * weights as float32 or, for {@code halfWeights}, float16.
      */

@@ -33,6 +33,8 @@ public final class Engine implements AutoCloseable {
     private final List<BlobReader> readers = new ArrayList<>();
     private final WeightRing ring;
     private final WeightLoader loader;
+    /** Nodes whose kernel also runs the activation that follows them (the backend's epilogue fusion). */
+    private final java.util.Set<Node> fusedWithNext = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private boolean failed;
 
     /**
@@ -61,6 +63,7 @@ public final class Engine implements AutoCloseable {
         this.arena = backend.allocateArena(plan.arenaBytes());
         this.workspace = new Region(plan.workspaceOffset(), plan.workspaceBytes());
         this.clock = backend.layerClock(plan.models().stream().mapToInt(m -> m.model().layers().size()).max().orElse(0));
+        for (ArenaPlan.ModelPlan mp : plan.models()) findFusions(mp.model());
         List<WeightLoader.Item> sequence = new ArrayList<>();
         try {
             for (int mi = 0; mi < packs.size(); mi++) {
@@ -91,6 +94,27 @@ public final class Engine implements AutoCloseable {
             ring = new WeightRing(plan.ringBytes());
             loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch(), plan.halfWeights());
             loader.start();
+        }
+    }
+
+    /**
+     * A node and the activation right after it in the same layer run as one kernel where the backend can, the
+     * activation reads only that node's output, and nothing else (no other node, no model output) reads it.
+     */
+    private void findFusions(LayeredModel m) {
+        Map<String, Integer> readers = new HashMap<>();
+        for (Layer l : m.layers()) for (Node n : l.nodes()) for (String t : n.inputs()) readers.merge(t, 1, Integer::sum);
+        for (String o : m.outputs()) readers.merge(o, 1, Integer::sum);
+        for (Layer l : m.layers()) {
+            List<Node> nodes = l.nodes();
+            for (int i = 0; i + 1 < nodes.size(); i++) {
+                Node n = nodes.get(i), next = nodes.get(i + 1);
+                if (n.outputs().size() == 1 && next.inputs().size() == 1 && next.inputs().get(0).equals(n.outputs().get(0))
+                        && readers.getOrDefault(n.outputs().get(0), 0) == 1 && backend.fusesActivation(n, next)) {
+                    fusedWithNext.add(n);
+                    i++;
+                }
+            }
         }
     }
 
@@ -195,19 +219,27 @@ public final class Engine implements AutoCloseable {
         boolean half = plan.halfWeights();
         for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + (half ? w.offset() / 2 : w.offset()), w.shape(), half));
         clock.start(l.index());
-        for (Node n : l.nodes()) {
+        List<Node> nodes = l.nodes();
+        for (int k = 0; k < nodes.size(); k++) {
+            Node n = nodes.get(k);
+            Node activation = fusedWithNext.contains(n) ? nodes.get(++k) : null;
             TensorRef[] in = new TensorRef[n.inputs().size()];
             for (int i = 0; i < in.length; i++) {
                 String name = n.inputs().get(i);
                 TensorRef w = weights.get(name);
                 in[i] = w != null ? w : new TensorRef(mp.tensorOffsets().get(name), mp.model().activationShapes().get(name));
             }
-            TensorRef[] out = new TensorRef[n.outputs().size()];
+            Node writer = activation != null ? activation : n;
+            TensorRef[] out = new TensorRef[writer.outputs().size()];
             for (int i = 0; i < out.length; i++) {
-                String name = n.outputs().get(i);
+                String name = writer.outputs().get(i);
                 out[i] = new TensorRef(mp.tensorOffsets().get(name), mp.model().activationShapes().get(name));
             }
-            backend.execute(n, arena, in, out, workspace);
+            if (activation == null) {
+                backend.execute(n, arena, in, out, workspace);
+            } else {
+                backend.execute(n, activation, arena, in, out, workspace);
+            }
         }
         clock.stop(l.index());
         if (streamed) {

@@ -1,0 +1,65 @@
+package dev.demandlayering.runtime.cpu;
+
+import dev.demandlayering.runtime.graph.Attributes;
+import dev.demandlayering.runtime.graph.Node;
+import java.util.Set;
+
+/**
+ * An element-wise activation applied to a block of floats in place: the stand-alone unary kernel, and the
+ * epilogue of a convolution or matrix product that runs the activation on its output block while the block is
+ * still in cache (one pass over memory less).
+ */
+final class Activation {
+    static final Set<String> OPS = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish");
+    private final String op;
+    private final float alpha, beta, min, max;
+
+    private Activation(Node node) {
+        op = node.opType();
+        Attributes a = node.attributes();
+        alpha = a.getFloat("alpha", 0f);
+        beta = a.getFloat("beta", 0f);
+        min = a.getFloat("min", Float.NEGATIVE_INFINITY);
+        max = a.getFloat("max", Float.POSITIVE_INFINITY);
+    }
+
+    static Activation of(Node node) {
+        if (!OPS.contains(node.opType())) throw new IllegalStateException("not an activation: " + node.describe());
+        return new Activation(node);
+    }
+
+    /** Applies the activation to {@code v[off, off+len)}. */
+    void apply(float[] v, int off, int len) {
+        int end = off + len;
+        switch (op) {
+            // max and min, not a comparison: they compile branch-free (and vectorise), where real activations make
+            // a comparison's branch unpredictable
+            case "Relu" -> { for (int i = off; i < end; i++) v[i] = Math.max(v[i], 0f); }
+            case "LeakyRelu" -> {
+                if (alpha <= 1f) {
+                    for (int i = off; i < end; i++) v[i] = Math.max(v[i], v[i] * alpha);
+                } else {
+                    for (int i = off; i < end; i++) v[i] = Math.min(v[i], v[i] * alpha);
+                }
+            }
+            case "Sigmoid" -> { for (int i = off; i < end; i++) v[i] = sigmoid(v[i]); }
+            case "Swish" -> { for (int i = off; i < end; i++) v[i] = v[i] * sigmoid(v[i]); }
+            case "Mish" -> { for (int i = off; i < end; i++) v[i] = mish(v[i]); }
+            case "HardSigmoid" -> { for (int i = off; i < end; i++) v[i] = Math.max(0f, Math.min(1f, alpha * v[i] + beta)); }
+            case "HardSwish" -> { for (int i = off; i < end; i++) v[i] = v[i] * Math.max(0f, Math.min(1f, v[i] / 6f + 0.5f)); }
+            case "Clip" -> { for (int i = off; i < end; i++) v[i] = Math.max(min, Math.min(max, v[i])); }
+            case "Tanh" -> { for (int i = off; i < end; i++) v[i] = (float) Math.tanh(v[i]); }
+            default -> throw new IllegalStateException("not an activation: " + op);
+        }
+    }
+
+    /** x * tanh(softplus(x)), softplus computed without overflow for large x. */
+    static float mish(float x) {
+        double sp = x > 20 ? x : Math.log1p(Math.exp(x));
+        return (float) (x * Math.tanh(sp));
+    }
+
+    static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+}
