@@ -36,6 +36,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "B", description = "auto, cpu or cuda; default ${DEFAULT-VALUE} (auto: cuda when a GPU is usable)")
     String backend = "cpu";
 
+    @Option(names = "--vs", paramLabel = "PEER", description = "onnxruntime: each model (--models, and --nets from the paper's cfgs) exported as ONNX "
+            + "and run by ONNX Runtime's CPU provider, by dlayer fully resident and by dlayer streaming through the minimum arena, each in its own "
+            + "process, interleaved; latency, peak memory, arena and GFLOPS side by side (--output, default out/bench-vs-onnxruntime.md, and a .png)")
+    String vs;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "with --vs: interleaved rounds of --frames frames per runtime; default ${DEFAULT-VALUE}")
+    int rounds = 5;
+
+    @Option(names = "--threads", paramLabel = "N", description = "with --vs: ONNX Runtime's intra-op threads; default ${DEFAULT-VALUE} (this host's cores: dlayer uses them all)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Option(names = "--paper", description = "the paper's DNN set (Darknet cfgs) instead of the shipped models: preloaded, sequential, "
             + "pipelined, the trade-off, ahead-distance only and tiled; writes a report beside the paper's averages")
     boolean paper;
@@ -89,6 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
         ModelCatalog cat = ModelCatalog.fromEnvironment();
+        if (vs != null) return versus(cat);
         if (paper) return paper(cat);
         var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
         Path packDir = Files.createTempDirectory("dlayer-bench");
@@ -126,6 +138,43 @@ final class BenchCommand implements Callable<Integer> {
         } catch (LinkageError e) { // a Java runtime without java.desktop (the GPU bundle)
             System.err.println("bench: no plot: this Java runtime has no java.desktop module");
         }
+        return 0;
+    }
+
+    private int versus(ModelCatalog cat) throws Exception {
+        if (!vs.equals("onnxruntime")) throw new IllegalArgumentException("--vs: the one peer is onnxruntime, got '" + vs + "'");
+        if (paper) throw new IllegalArgumentException("--vs and --paper are separate benchmarks: --vs onnxruntime --nets NAME,... runs the paper's cfgs");
+        if (rounds < 1 || threads < 1) throw new IllegalArgumentException("--rounds and --threads must be at least 1");
+        String ortClasspath = OrtComparison.ortClasspath(cat.home());
+        Path work = Files.createTempDirectory("dlayer-vs-ort");
+        OrtComparison cmp = new OrtComparison(frames, rounds, threads, ortClasspath, work);
+        List<OrtComparison.Model> list = new ArrayList<>();
+        if (!models.isEmpty()) {
+            var img = Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
+            for (String name : models) list.add(cmp.shipped(cat, name, img));
+        }
+        if (nets != null) {
+            Path dir = paperModels != null ? paperModels : cat.home().resolveSibling("shared").resolve("paper-models");
+            for (String n : nets) {
+                Path cfg = dir.resolve(n + ".cfg");
+                if (!Files.exists(cfg)) throw new java.nio.file.NoSuchFileException(cfg.toString(), null, "--nets: no such cfg (--paper-models)");
+                list.add(cmp.paper(cfg, 1));
+            }
+        }
+        List<OrtComparison.Result> results = new ArrayList<>();
+        for (OrtComparison.Model m : list) results.add(cmp.measure(m));
+        Path out = output.equals(Path.of("out/bench-cpu.md")) ? Path.of("out/bench-vs-onnxruntime.md") : output;
+        if (out.getParent() != null) Files.createDirectories(out.getParent());
+        String md = cmp.markdown(results);
+        Path png = Path.of(out.toString().replaceFirst("\\.md$", "") + ".png");
+        try {
+            OrtComparison.plot(png, results);
+            md += "\n![latency: dlayer vs ONNX Runtime](" + png.getFileName() + ")\n";
+        } catch (LinkageError e) {
+            System.err.println("bench: no plot: this Java runtime has no java.desktop module");
+        }
+        Files.writeString(out, md);
+        System.out.print(md);
         return 0;
     }
 

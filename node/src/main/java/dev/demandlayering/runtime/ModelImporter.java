@@ -37,9 +37,12 @@ public final class ModelImporter {
     }
 
     public static LayerBuilder.Result importDarknet(Path cfg, Path weights, long seed, Long tileBytes) throws IOException {
-        DarknetCfg c = DarknetCfg.read(cfg);
-        Graph g = DarknetImporter.toGraph(c, weights != null ? WeightSource.file(weights) : WeightSource.random(seed));
-        return build(normalize(g, cfg.toString()), tileBytes, cfg.toString());
+        return build(normalize(darknetGraph(cfg, weights, seed), cfg.toString()), tileBytes, cfg.toString());
+    }
+
+    /** A Darknet network as a graph, not yet normalised (parameters as for {@link #importDarknet}). */
+    public static Graph darknetGraph(Path cfg, Path weights, long seed) throws IOException {
+        return DarknetImporter.toGraph(DarknetCfg.read(cfg), weights != null ? WeightSource.file(weights) : WeightSource.random(seed));
     }
 
     private static LayerBuilder.Result build(Graph normalized, Long tileBytes, String where) {

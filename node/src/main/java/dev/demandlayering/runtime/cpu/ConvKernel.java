@@ -14,7 +14,7 @@ import java.nio.FloatBuffer;
  * shapes only, so one output element is always summed in the same order.
  */
 final class ConvKernel implements Kernel {
-    private static final int BLOCK_FLOATS = 1 << 17; // packed patch block: 512 KiB, sized for L2
+    private static final int BLOCK_FLOATS = 1 << 20; // packed patch block: 512 KiB, sized for L2
 
     @Override
     public void run(Node node, TensorView[] in, TensorView[] out) {

@@ -26,12 +26,46 @@ final class CopyKernels implements Kernel {
         for (int i = 0; i < axis; i++) outer *= os[i];
         int inner = (int) (Shapes.size(os) / outer / os[axis]);
         int outRow = os[axis] * inner;
+        if (outRow < 256 && outer > 1) {
+            interleaved(in, out, (int) outer, outRow, inner, axis, true);
+            return;
+        }
         int at = 0;
         for (TensorView t : in) {
             int rowLen = t.shape()[axis] * inner;
             for (int o = 0; o < outer; o++) out.data().put((int) (o * outRow + at), t.data(), o * rowLen, rowLen);
             at += rowLen;
         }
+    }
+
+    /**
+     * Concat ({@code join}) or Split of short rows (channels last): blocks of whole rows go through the heap, so
+     * each part is read or written once per block instead of once per row.
+     */
+    private static void interleaved(TensorView[] parts, TensorView whole, int outer, int wholeRow, int inner, int axis, boolean join) {
+        int rowsPerBlock = Math.max(1, BLOCK / wholeRow);
+        int blocks = (outer + rowsPerBlock - 1) / rowsPerBlock;
+        Parallel.forEach(blocks, bk -> {
+            int o0 = bk * rowsPerBlock, nb = Math.min(rowsPerBlock, outer - o0);
+            Scratch s = Scratch.get();
+            float[] w = s.floats(0, nb * wholeRow), p = s.floats(1, nb * wholeRow);
+            if (!join) whole.data().get(o0 * wholeRow, w, 0, nb * wholeRow);
+            int at = 0;
+            for (TensorView t : parts) {
+                int rowLen = t.shape()[axis] * inner;
+                if (join) t.data().get(o0 * rowLen, p, 0, nb * rowLen);
+                for (int o = 0; o < nb; o++) {
+                    if (join) {
+                        System.arraycopy(p, o * rowLen, w, o * wholeRow + at, rowLen);
+                    } else {
+                        System.arraycopy(w, o * wholeRow + at, p, o * rowLen, rowLen);
+                    }
+                }
+                if (!join) t.data().put(o0 * rowLen, p, 0, nb * rowLen);
+                at += rowLen;
+            }
+            if (join) whole.data().put(o0 * wholeRow, w, 0, nb * wholeRow);
+        });
     }
 
     private static void split(int axis, TensorView in, TensorView[] out) {
@@ -41,6 +75,10 @@ final class CopyKernels implements Kernel {
         for (int i = 0; i < axis; i++) outer *= is[i];
         int inner = (int) (Shapes.size(is) / outer / is[axis]);
         int inRow = is[axis] * inner;
+        if (inRow < 256 && outer > 1) {
+            interleaved(out, in, (int) outer, inRow, inner, axis, false);
+            return;
+        }
         int at = 0;
         for (TensorView t : out) {
             int rowLen = t.shape()[axis] * inner;
@@ -88,27 +126,51 @@ final class CopyKernels implements Kernel {
         } else if (folded.length == 1) {
             out.data().put(0, in.data(), 0, in.size());
         } else {
-            int batch = folded[0], rows = folded[1], cols = folded[2];
-            int tilesR = (rows + TILE - 1) / TILE, tilesC = (cols + TILE - 1) / TILE;
-            Parallel.forEach(batch * tilesR, t -> {
-                int b = t / tilesR, r0 = (t % tilesR) * TILE;
-                int nr = Math.min(TILE, rows - r0);
-                Scratch s = Scratch.get();
-                float[] src = s.floats(0, TILE * TILE), dst = s.floats(1, TILE * TILE);
-                int base = b * rows * cols;
-                for (int tc = 0; tc < tilesC; tc++) {
-                    int c0 = tc * TILE, nc = Math.min(TILE, cols - c0);
-                    for (int r = 0; r < nr; r++) in.data().get(base + (r0 + r) * cols + c0, src, r * nc, nc);
-                    for (int c = 0; c < nc; c++) {
-                        for (int r = 0; r < nr; r++) dst[c * nr + r] = src[r * nc + c];
-                    }
-                    for (int c = 0; c < nc; c++) out.data().put(base + (c0 + c) * rows + r0, dst, c * nr, nr);
-                }
-            });
+            transpose2d(in.data(), out.data(), folded[0], folded[1], folded[2]);
         }
     }
 
-    private static final int TILE = 64;
+    /**
+     * A batch of [rows][cols] to [cols][rows] transposes, in blocks of about {@link #BLOCK} elements shaped so
+     * that the copies in and out of the arena are long: a narrow matrix (NHWC with few channels) takes whole
+     * input rows (one read) and a short one whole output rows (one write); large ones take square tiles.
+     */
+    static void transpose2d(FloatBuffer in, FloatBuffer out, int batch, int rows, int cols) {
+        int rb, cb;
+        if (Math.min(rows, cols) > 256) {
+            rb = cb = 64;
+        } else if (cols < rows) {
+            cb = cols;
+            rb = Math.max(1, Math.min(rows, BLOCK / cols));
+        } else {
+            rb = rows;
+            cb = Math.max(1, Math.min(cols, BLOCK / rows));
+        }
+        int tilesR = (rows + rb - 1) / rb, tilesC = (cols + cb - 1) / cb;
+        Parallel.forEach(batch * tilesR * tilesC, t -> {
+            int b = t / (tilesR * tilesC), r0 = (t / tilesC) % tilesR * rb, c0 = t % tilesC * cb;
+            int nr = Math.min(rb, rows - r0), nc = Math.min(cb, cols - c0);
+            Scratch s = Scratch.get();
+            float[] src = s.floats(0, nr * nc), dst = s.floats(1, nr * nc);
+            int base = b * rows * cols;
+            if (nc == cols) {
+                in.get(base + r0 * cols, src, 0, nr * nc);
+            } else {
+                for (int r = 0; r < nr; r++) in.get(base + (r0 + r) * cols + c0, src, r * nc, nc);
+            }
+            for (int c = 0; c < nc; c++) {
+                for (int r = 0; r < nr; r++) dst[c * nr + r] = src[r * nc + c];
+            }
+            if (nr == rows) {
+                out.put(base + c0 * rows, dst, 0, nr * nc);
+            } else {
+                for (int c = 0; c < nc; c++) out.put(base + (c0 + c) * rows + r0, dst, c * nr, nr);
+            }
+        });
+    }
+
+    private static final int BLOCK = 8192;
+
 
     /**
      * {@code {n}} when the transpose is a plain copy of n elements, {@code {batch, rows, cols}} when it is a batch

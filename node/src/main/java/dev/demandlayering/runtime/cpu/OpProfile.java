@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
  * then it costs one null check per node.
  */
 final class OpProfile {
-    static final OpProfile INSTANCE = Boolean.getBoolean("dlayer.opProfile") ? new OpProfile() : null;
+    private static final String MODE = System.getProperty("dlayer.opProfile", "false");
+    /** On with -Ddlayer.opProfile=true (per operator kind) or =shapes (per operator and input shapes). */
+    static final OpProfile INSTANCE = MODE.equals("true") || MODE.equals("shapes") ? new OpProfile() : null;
+    private static final boolean SHAPES = MODE.equals("shapes");
     private final Map<String, LongAdder[]> totals = new ConcurrentHashMap<>();
 
     private OpProfile() {
@@ -20,21 +23,25 @@ final class OpProfile {
     }
 
     void add(Node node, TensorView[] in, long nanos) {
-        if (node.opType().equals("MaxPool") && totals.get("MaxPool") == null) System.err.println("DEBUG " + node.describe() + " " + node.attributes() + " " + java.util.Arrays.toString(in[0].shape()) + " threads " + Parallel.threads());
         LongAdder[] t = totals.computeIfAbsent(kind(node, in), k -> new LongAdder[] {new LongAdder(), new LongAdder()});
         t[0].increment();
         t[1].add(nanos);
     }
 
     private static String kind(Node node, TensorView[] in) {
-        if (!node.opType().equals("Conv")) return node.opType();
-        return ConvKernel.gemmWeights(in[1].shape(), node.attributes().getInt("group", 1)) ? "Conv (GEMM)" : "Conv (depthwise)";
+        String kind = !node.opType().equals("Conv") ? node.opType()
+                : ConvKernel.gemmWeights(in[1].shape(), node.attributes().getInt("group", 1)) ? "Conv (GEMM)" : "Conv (depthwise)";
+        if (!SHAPES) return kind;
+        StringBuilder sb = new StringBuilder(kind);
+        for (TensorView t : in) sb.append(' ').append(t == null ? "-" : java.util.Arrays.toString(t.shape()).replace(" ", ""));
+        if (node.attributes().has("strides")) sb.append(" s").append(java.util.Arrays.toString(node.attributes().getInts("strides", null)).replace(" ", ""));
+        return sb.toString();
     }
 
     private void print() {
-        System.err.printf("%-20s %8s %12s %10s%n", "operator", "calls", "total ms", "mean us");
+        System.err.printf("%-60s %8s %12s %10s%n", "operator", "calls", "total ms", "mean us");
         totals.entrySet().stream().sorted(Comparator.comparingLong((Map.Entry<String, LongAdder[]> e) -> e.getValue()[1].sum()).reversed())
-                .forEach(e -> System.err.printf("%-20s %8d %12.1f %10.1f%n", e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e6,
+                .forEach(e -> System.err.printf("%-60s %8d %12.1f %10.1f%n", e.getKey(), e.getValue()[0].sum(), e.getValue()[1].sum() / 1e6,
                         e.getValue()[1].sum() / 1e3 / e.getValue()[0].sum()));
     }
 }
