@@ -70,7 +70,10 @@ class HalfWeightsTest {
         assertTrue(streamed.stats().peakBytes() <= min.minimumBytes());
         for (String o : pack.model().outputs()) {
             assertArrayEquals(resident.outputs().get(0).get(o), streamed.outputs().get(0).get(o), o + ": streamed vs resident, float16 weights");
-            assertArrayEquals(fp32.outputs().get(0).get(o), streamed.outputs().get(0).get(o), o + ": float16 vs float32 weights");
+            // the shipped weights are float16 values already: the same products, summed in OpenBLAS's blocks of
+            // float16 rows widened a block at a time instead of all rows at once
+            double rel = Outputs.relativeL2(fp32.outputs().get(0).get(o), streamed.outputs().get(0).get(o));
+            assertTrue(rel <= 1e-6, o + ": float16 vs float32 weights, relative L2 " + rel);
         }
     }
 

@@ -14,7 +14,7 @@ import java.nio.FloatBuffer;
  * shapes only, so one output element is always summed in the same order.
  */
 final class ConvKernel implements Kernel {
-    private static final int BLOCK_FLOATS = 1 << 20; // packed patch block: 512 KiB, sized for L2
+    private static final int BLOCK_FLOATS = 1 << 17; // packed patch block: 512 KiB, sized for L2
 
     @Override
     public void run(Node node, TensorView[] in, TensorView[] out) {
@@ -82,12 +82,8 @@ final class ConvKernel implements Kernel {
         return Math.min(g.oh, Math.min(byScratch, bySplit));
     }
 
-    /**
-     * Output channels per OpenBLAS call. Fixed, so that every call has the same shape whatever holds the weights
-     * (arena or widened float16 rows) and a tiled layer whose tiles are whole blocks makes the same calls: OpenBLAS's
-     * sums depend on the call's shape (its small-matrix kernels and K blocking).
-     */
-    static final int CHANNEL_BLOCK = dev.demandlayering.runtime.layers.WeightTiler.CHANNEL_ALIGNMENT;
+    /** Output channels per OpenBLAS call when float16 weights are widened into scratch (bounded: a block of rows at a time). */
+    static final int HALF_ROWS = 64;
 
     private static void nativeGemm(Geometry g, TensorView x, TensorView w, FloatBuffer bias, Activation act, TensorView y) {
         boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
@@ -111,14 +107,16 @@ final class ConvKernel implements Kernel {
             } else {
                 Scratch s = Scratch.get();
                 float[] patch = s.floats(0, g.k * len);
-                im2col(g, x.data(), (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, g.w));
+                im2col(g, x.data(), (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, im2colRows(g, len / g.ow)));
                 NativeMemory b = NativeMemory.scratch(0, g.k * len);
                 b.floats().put(0, patch, 0, g.k * len);
                 patches = b.address();
                 ldb = len;
             }
-            for (int m0 = 0; m0 < g.mg; m0 += CHANNEL_BLOCK) {
-                int mc = Math.min(CHANNEL_BLOCK, g.mg - m0);
+            // float32 weights: every output channel in one call, read in place; float16: widened a block of rows at a time
+            int step = w.nativeFloats() ? g.mg : HALF_ROWS;
+            for (int m0 = 0; m0 < g.mg; m0 += step) {
+                int mc = Math.min(step, g.mg - m0);
                 long a = NativeMemory.weightRows(w, grp * g.mg + m0, mc, g.k);
                 NativeBlas.sgemm(false, false, mc, len, g.k, 1f, a, g.k, patches, ldb, 0f, yAt + 4L * m0 * g.p, g.p);
             }
@@ -145,41 +143,46 @@ final class ConvKernel implements Kernel {
     }
 
     /**
-     * im2col for output rows [oy0, oy0+rows) of one group into {@code patch} (row (ci, ky, kx), column pixel):
-     * each patch row segment is the input row shifted, read in bulk, with zeros where it falls in the padding.
+     * im2col for output rows [oy0, oy0+rows) of one group into {@code patch} (row (ci, ky, kx), column pixel): the
+     * input rows a channel's taps read are copied to the heap in one bulk read ({@code rowsBuf}), then each patch
+     * row segment is that row shifted (one arraycopy for stride 1), with zeros where it falls in the padding.
      */
-    static void im2col(Geometry g, FloatBuffer x, int xBase, int oy0, int rows, float[] patch, float[] row) {
+    static void im2col(Geometry g, FloatBuffer x, int xBase, int oy0, int rows, float[] patch, float[] rowsBuf) {
         int len = rows * g.ow;
+        // the input rows this block reads, clipped to the input
+        int iyLo = Math.max(0, oy0 * g.sh - g.ph), iyHi = Math.min(g.h, (oy0 + rows - 1) * g.sh - g.ph + (g.kh - 1) * g.dh + 1);
         for (int ci = 0; ci < g.cg; ci++) {
-            int plane = xBase + ci * g.h * g.w;
+            if (iyHi > iyLo) x.get(xBase + ci * g.h * g.w + iyLo * g.w, rowsBuf, 0, (iyHi - iyLo) * g.w);
             for (int ky = 0; ky < g.kh; ky++) {
                 for (int kx = 0; kx < g.kw; kx++) {
                     int dst = ((ci * g.kh + ky) * g.kw + kx) * len;
                     int shift = kx * g.dw - g.pw;
                     // output columns whose input column ox*sw + shift lies inside [0, w)
                     int lo = shift >= 0 ? 0 : Math.min(g.ow, (-shift + g.sw - 1) / g.sw);
-                    int hi = Math.max(lo, Math.min(g.ow, (g.w - 1 - shift) / g.sw + 1));
-                    if (g.w - 1 - shift < 0) hi = lo;
+                    int hi = g.w - 1 - shift < 0 ? lo : Math.max(lo, Math.min(g.ow, (g.w - 1 - shift) / g.sw + 1));
                     for (int oy = oy0; oy < oy0 + rows; oy++, dst += g.ow) {
                         int iy = oy * g.sh - g.ph + ky * g.dh;
                         if (iy < 0 || iy >= g.h || lo >= hi) {
                             java.util.Arrays.fill(patch, dst, dst + g.ow, 0f);
                             continue;
                         }
-                        java.util.Arrays.fill(patch, dst, dst + lo, 0f);
-                        java.util.Arrays.fill(patch, dst + hi, dst + g.ow, 0f);
-                        int src = plane + iy * g.w + lo * g.sw + shift;
+                        if (lo > 0) java.util.Arrays.fill(patch, dst, dst + lo, 0f);
+                        if (hi < g.ow) java.util.Arrays.fill(patch, dst + hi, dst + g.ow, 0f);
+                        int src = (iy - iyLo) * g.w + lo * g.sw + shift;
                         if (g.sw == 1) {
-                            x.get(src, patch, dst + lo, hi - lo);
+                            System.arraycopy(rowsBuf, src, patch, dst + lo, hi - lo);
                         } else {
-                            int span = (hi - lo - 1) * g.sw + 1;
-                            x.get(src, row, 0, span);
-                            for (int i = 0, j = 0; i < hi - lo; i++, j += g.sw) patch[dst + lo + i] = row[j];
+                            for (int i = 0, j = src; i < hi - lo; i++, j += g.sw) patch[dst + lo + i] = rowsBuf[j];
                         }
                     }
                 }
             }
         }
+    }
+
+    /** Heap floats {@link #im2col} needs for one channel's input rows of a block of {@code rows} output rows. */
+    static int im2colRows(Geometry g, int rows) {
+        return Math.min(g.h, (rows - 1) * g.sh + (g.kh - 1) * g.dh + 1) * g.w;
     }
 
     private static void gemm(Geometry g, FloatBuffer x, WeightRows wt, FloatBuffer bias, Activation act, FloatBuffer y) {
@@ -197,7 +200,7 @@ final class ConvKernel implements Kernel {
             float[] patch = s.floats(0, g.k * len);
             float[] wrow = s.floats(1, 4 * g.k);
             float[] acc = s.floats(2, 4 * len);
-            im2col(g, x, (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, g.w));
+            im2col(g, x, (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, im2colRows(g, len / g.ow)));
             int yBase = (img * g.m + grp * g.mg) * g.p + p0;
             for (int co = 0; co < g.mg; co += 4) {
                 int rows = Math.min(4, g.mg - co);

@@ -6,9 +6,10 @@ import dev.demandlayering.runtime.graph.Shapes;
 import java.nio.FloatBuffer;
 
 /**
- * Gemm (Y = alpha * A' B' + beta * C) and numpy MatMul. Rows of the output are computed in parallel; each row
- * is a sum over k in fixed order of A[m,k] * B[k,:], with B rows bulk-copied to the heap so loops vectorise
- * (B may be float16 weights, widened as they are copied).
+ * Gemm (Y = alpha * A' B' + beta * C) and numpy MatMul. With OpenBLAS the products run on sgemm in place, split
+ * into blocks of output columns across the cores (float16 weights widened a block at a time into scratch); the
+ * addend C is added to each finished block. Without it, rows of the output are computed in parallel, each a sum
+ * over k in fixed order of A[m,k] * B[k,:], with B rows bulk-copied to the heap so loops vectorise.
  */
 final class MatMulKernel implements Kernel {
     @Override
@@ -25,9 +26,64 @@ final class MatMulKernel implements Kernel {
         float alpha = a.getFloat("alpha", 1f), beta = a.getFloat("beta", 1f);
         int[] as = in[0].shape(), bs = in[1].shape();
         int m = ta ? as[1] : as[0], k = ta ? as[0] : as[1], n = tb ? bs[0] : bs[1];
+        if (in[0].nativeFloats() && y.nativeFloats()) {
+            BinaryKernel.Operand c = in.length > 2 && beta != 0f ? BinaryKernel.Operand.of(in[2], new int[] {m, n}) : null;
+            nativeProduct(in[0].address(), ta, in[1], tb, m, k, n, y, 0, alpha, c, beta);
+            return;
+        }
         int[] cMap = in.length > 2 ? dev.demandlayering.runtime.ops.Broadcast.indexMap(in[2].shape(), new int[] {m, n}) : null;
         multiply(in[0].data(), 0, ta, WeightRows.of(in[1]), 0, tb, m, k, n, y.data(), 0, alpha,
                 cMap == null ? null : (row, col) -> beta * in[2].data().get(cMap[row * n + col]));
+    }
+
+    /**
+     * Y[m, n] (at element {@code yOff}) = alpha * op(A) op(B) + beta * C: blocks of output columns in parallel, each
+     * one sgemm, then C added to the block. B is float32 in the arena or float16 weights, widened per block.
+     */
+    private static void nativeProduct(long a, boolean ta, TensorView b, boolean tb, int m, int k, int n, TensorView y, int yOff, float alpha,
+                                      BinaryKernel.Operand c, float beta) {
+        int cols = Math.min(n, Math.max(64, (n / (2 * Parallel.threads()) + 15) / 16 * 16));
+        int blocks = (n + cols - 1) / cols;
+        Parallel.forEach(blocks, blk -> {
+            int j0 = blk * cols, nc = Math.min(cols, n - j0);
+            long bAt;
+            int ldb;
+            if (b.nativeFloats()) {
+                bAt = b.address() + 4L * (tb ? (long) j0 * k : j0);
+                ldb = tb ? k : n;
+            } else if (tb) {
+                bAt = NativeMemory.weightRows(b, j0, nc, k);
+                ldb = k;
+            } else {
+                bAt = halfColumns(b, k, n, j0, nc);
+                ldb = nc;
+            }
+            long yAt = y.address() + 4L * (yOff + j0);
+            NativeBlas.sgemm(ta, tb, m, nc, k, alpha, a, ta ? m : k, bAt, ldb, 0f, yAt, n);
+            if (c != null) addend(y, yOff, m, n, j0, nc, c, beta);
+        });
+    }
+
+    /** Columns [j0, j0+nc) of float16 weights stored [k][n], widened into scratch as a [k][nc] matrix. */
+    private static long halfColumns(TensorView b, int k, int n, int j0, int nc) {
+        NativeMemory s = NativeMemory.scratch(1, k * nc);
+        float[] heap = Scratch.get().floats(4, k * nc);
+        WeightRows rows = WeightRows.of(b);
+        for (int kk = 0; kk < k; kk++) rows.get(kk * n + j0, heap, kk * nc, nc);
+        s.floats().put(0, heap, 0, k * nc);
+        return s.address();
+    }
+
+    /** Adds beta * C (broadcast to [m, n]) to columns [j0, j0+nc) of Y. */
+    private static void addend(TensorView y, int yOff, int m, int n, int j0, int nc, BinaryKernel.Operand c, float beta) {
+        Scratch s = Scratch.get();
+        float[] row = s.floats(0, nc), add = s.floats(1, nc);
+        for (int i = 0; i < m; i++) {
+            y.data().get(yOff + i * n + j0, row, 0, nc);
+            c.fill(i * n + j0, nc, add);
+            for (int j = 0; j < nc; j++) row[j] += beta * add[j];
+            y.data().put(yOff + i * n + j0, row, 0, nc);
+        }
     }
 
     interface Addend {
@@ -83,7 +139,12 @@ final class MatMulKernel implements Kernel {
         int[] mapA = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchA, batch);
         int[] mapB = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchB, batch);
         for (int i = 0; i < count; i++) {
-            multiply(a.data(), mapA[i] * m * k, false, WeightRows.of(b), mapB[i] * k * n, false, m, k, n, y.data(), i * m * n, 1f, null);
+            if (a.nativeFloats() && b.nativeFloats() && y.nativeFloats()) {
+                TensorView bi = new TensorView(b.data(), new int[] {k, n}, null, b.address() + 4L * mapB[i] * k * n);
+                nativeProduct(a.address() + 4L * mapA[i] * m * k, false, bi, false, m, k, n, y, i * m * n, 1f, null, 0f);
+            } else {
+                multiply(a.data(), mapA[i] * m * k, false, WeightRows.of(b), mapB[i] * k * n, false, m, k, n, y.data(), i * m * n, 1f, null);
+            }
         }
     }
 }

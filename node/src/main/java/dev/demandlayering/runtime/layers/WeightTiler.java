@@ -14,15 +14,11 @@ import java.util.List;
  * weights exceed the tile size
  * is split along its output channels (output features) into tiles, each a layer of its own that streams through
  * the ring and computes its slice of the output, joined by a Concat; the arena can then be smaller than the
- * largest layer. Tiles hold a multiple of {@link #CHANNEL_ALIGNMENT} channels where a tile has room for that
- * many: the CPU backend's products work in blocks of that many channels, so each output element is the same
- * sum in the same order and outputs are bit-identical. Smaller tiles change OpenBLAS's call shapes, and its
- * sums may differ in the last bits (docs/cpu-backend.md gives the bound).
+ * largest layer. With kernels that sum each output element in one fixed order (the CPU backend's Java loops)
+ * outputs are bit-identical; OpenBLAS's sums depend on the shape of the product, so tiled outputs on it differ
+ * from untiled ones in the last bits, within the bound docs/cpu-backend.md gives.
  */
 public final class WeightTiler {
-    /** Output channels per block of the CPU backend's matrix products, which tiles are cut at. */
-    public static final int CHANNEL_ALIGNMENT = 64;
-
     private WeightTiler() {
     }
 
@@ -83,11 +79,8 @@ public final class WeightTiler {
                     + " bytes) exceed the tile size of " + tileBytes + " bytes");
         }
         int perTile = (int) Math.max(1, tileBytes / perChannel);
-        if (perTile >= CHANNEL_ALIGNMENT) perTile = perTile / CHANNEL_ALIGNMENT * CHANNEL_ALIGNMENT;
         int tiles = (channels + perTile - 1) / perTile;
-        int even = (channels + tiles - 1) / tiles;
-        // even tiles, still whole blocks (never more than perTile: perTile is a multiple of the block)
-        perTile = perTile >= CHANNEL_ALIGNMENT ? (even + CHANNEL_ALIGNMENT - 1) / CHANNEL_ALIGNMENT * CHANNEL_ALIGNMENT : even;
+        perTile = (channels + tiles - 1) / tiles; // even tiles
         String y = n.outputs().get(0);
         int[] ys = g.shape(y);
         List<String> parts = new ArrayList<>();

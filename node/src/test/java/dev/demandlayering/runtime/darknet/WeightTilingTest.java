@@ -94,7 +94,8 @@ class WeightTilingTest {
 
     /**
      * YOLOv3-tiny (largest layer 18 MiB, 53% of its weights) tiled at 4 MiB streams through an arena smaller than
-     * its largest layer, the paper's floor, with the same bits as fully resident.
+     * its largest layer, the paper's floor, with the outputs of the untiled network fully resident (within the
+     * bound OpenBLAS's shape-dependent sums allow).
      */
     @Test
     void yolov3TinyRunsInAnArenaSmallerThanItsLargestLayer() throws IOException {
@@ -112,7 +113,10 @@ class WeightTilingTest {
             b = s.run(List.of(in));
             assertTrue(b.stats().peakBytes() <= min);
         }
-        for (String o : whole.model().outputs()) assertArrayEquals(a.outputs().get(0).get(o), b.outputs().get(0).get(o), o);
+        for (String o : whole.model().outputs()) {
+            double rel = dev.demandlayering.Outputs.relativeL2(a.outputs().get(0).get(o), b.outputs().get(0).get(o));
+            assertTrue(rel <= TILED_BOUND, o + ": relative L2 " + rel);
+        }
     }
 
     @Test
