@@ -244,17 +244,22 @@ final class ConvKernel implements Kernel {
     }
 
     /**
-     * One channel plane per task; each output row accumulates, per kernel tap, the input row shifted by the tap:
-     * branch-free loops over the valid columns (vectorised for stride 1), summed in tap order per element.
+     * One channel plane per task. Each output row adds, per kernel row, its taps in order: 3- and 5-wide kernels in
+     * one pass over the columns where every tap is inside the input (a loop the JIT vectorises for stride 1), the
+     * edge columns tap by tap. Each element is the bias plus the taps in kernel order, whatever the path.
      */
     private static void depthwise(Geometry g, FloatBuffer x, FloatBuffer wt, FloatBuffer bias, Activation act, FloatBuffer y) {
         int taps = g.kh * g.kw;
         int[] lo = new int[g.kw], hi = new int[g.kw];
+        int inLo = 0, inHi = g.ow;
         for (int kx = 0; kx < g.kw; kx++) {
             int shift = kx * g.dw - g.pw;
             lo[kx] = shift >= 0 ? 0 : Math.min(g.ow, (-shift + g.sw - 1) / g.sw);
             hi[kx] = g.w - 1 - shift < 0 ? lo[kx] : Math.max(lo[kx], Math.min(g.ow, (g.w - 1 - shift) / g.sw + 1));
+            inLo = Math.max(inLo, lo[kx]);
+            inHi = Math.min(inHi, hi[kx]);
         }
+        int cLo = inLo, cHi = Math.max(inLo, inHi);
         Parallel.forEach(g.n * g.c, t -> {
             int ch = t % g.c;
             Scratch s = Scratch.get();
@@ -269,20 +274,59 @@ final class ConvKernel implements Kernel {
                 for (int ky = 0; ky < g.kh; ky++) {
                     int iy = oy * g.sh - g.ph + ky * g.dh;
                     if (iy < 0 || iy >= g.h) continue;
-                    for (int kx = 0; kx < g.kw; kx++) {
-                        float wv = wk[ky * g.kw + kx];
-                        int src = iy * g.w + kx * g.dw - g.pw;
-                        if (g.sw == 1) {
-                            for (int ox = lo[kx]; ox < hi[kx]; ox++) o[row + ox] += wv * plane[src + ox];
-                        } else {
-                            for (int ox = lo[kx]; ox < hi[kx]; ox++) o[row + ox] += wv * plane[src + ox * g.sw];
+                    int src = iy * g.w - g.pw, w0 = ky * g.kw;
+                    edges(g, o, row, plane, src, wk, w0, lo, hi, 0, cLo);
+                    if (g.kw == 3) {
+                        interior3(o, row, plane, src, wk, w0, cLo, cHi, g.sw, g.dw);
+                    } else if (g.kw == 5) {
+                        interior5(o, row, plane, src, wk, w0, cLo, cHi, g.sw, g.dw);
+                    } else {
+                        for (int kx = 0; kx < g.kw; kx++) {
+                            float wv = wk[w0 + kx];
+                            int at = src + kx * g.dw;
+                            for (int ox = cLo; ox < cHi; ox++) o[row + ox] += wv * plane[at + ox * g.sw];
                         }
                     }
+                    edges(g, o, row, plane, src, wk, w0, lo, hi, cHi, g.ow);
                 }
             }
             if (act != null) act.apply(o, 0, g.p);
             y.put(t * g.p, o, 0, g.p);
         });
+    }
+
+    /** Columns [from, to) of one output row, one kernel row's taps each where they fall inside the input. */
+    private static void edges(Geometry g, float[] o, int row, float[] plane, int src, float[] wk, int w0, int[] lo, int[] hi, int from, int to) {
+        for (int ox = from; ox < to; ox++) {
+            float acc = o[row + ox];
+            for (int kx = 0; kx < g.kw; kx++) {
+                if (ox >= lo[kx] && ox < hi[kx]) acc += wk[w0 + kx] * plane[src + kx * g.dw + ox * g.sw];
+            }
+            o[row + ox] = acc;
+        }
+    }
+
+    private static void interior3(float[] o, int row, float[] p, int src, float[] wk, int w0, int from, int to, int sw, int dw) {
+        float a = wk[w0], b = wk[w0 + 1], c = wk[w0 + 2];
+        if (sw == 1) {
+            for (int ox = from; ox < to; ox++) {
+                int i = src + ox;
+                o[row + ox] = o[row + ox] + a * p[i] + b * p[i + dw] + c * p[i + 2 * dw];
+            }
+        } else {
+            for (int ox = from; ox < to; ox++) {
+                int i = src + ox * sw;
+                o[row + ox] = o[row + ox] + a * p[i] + b * p[i + dw] + c * p[i + 2 * dw];
+            }
+        }
+    }
+
+    private static void interior5(float[] o, int row, float[] p, int src, float[] wk, int w0, int from, int to, int sw, int dw) {
+        float a = wk[w0], b = wk[w0 + 1], c = wk[w0 + 2], d = wk[w0 + 3], e = wk[w0 + 4];
+        for (int ox = from; ox < to; ox++) {
+            int i = src + ox * sw;
+            o[row + ox] = o[row + ox] + a * p[i] + b * p[i + dw] + c * p[i + 2 * dw] + d * p[i + 3 * dw] + e * p[i + 4 * dw];
+        }
     }
 
     static float[] toArray(FloatBuffer b, int n) {

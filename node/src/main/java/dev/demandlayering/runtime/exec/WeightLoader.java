@@ -13,6 +13,9 @@ import java.util.concurrent.Semaphore;
  * The loader thread: walks the streamed layers of all models in frame order, over and over (after the last
  * model's last layer comes the first model's first layer of the next frame), reading each blob into the next
  * free ring range. It runs ahead as far as the ring allows; in sequential mode it loads only on request.
+ * Layers whose blobs follow each other in the file and whose ranges the ring has free right after each other
+ * now are read with one request (up to {@link #BATCH_BYTES}): small layers then cost one read's latency between
+ * them instead of one each.
  */
 final class WeightLoader implements Runnable {
     /** A streamed layer in frame order. */
@@ -55,21 +58,52 @@ final class WeightLoader implements Runnable {
         return ready.take();
     }
 
+    static final long BATCH_BYTES = 4L << 20;
+
     @Override
     public void run() {
         int q = 0;
+        long pending = -1; // a ring range already taken for sequence[q] by the previous batch
         try {
             while (running) {
                 Item it = sequence.get(q);
                 if (!prefetch) requests.acquire();
                 long slot = ArenaPlanner.slotBytes(it.layer(), half);
-                long off = ring.allocate(slot);
+                long off = pending >= 0 ? pending : ring.allocate(slot);
+                pending = -1;
+                List<Item> batch = new java.util.ArrayList<>(List.of(it));
+                long end = off + slot;
+                int next = (q + 1) % sequence.size();
+                while (prefetch && next != q && end - off < BATCH_BYTES) {
+                    Item n = sequence.get(next);
+                    Item prev = batch.get(batch.size() - 1);
+                    if (n.reader() != it.reader() || !it.reader().followsInFile(prev.layer(), n.layer())) break;
+                    long nSlot = ArenaPlanner.slotBytes(n.layer(), half);
+                    long at = ring.tryAllocate(nSlot);
+                    if (at < 0) break;
+                    if (at != end) { // wrapped: it is this layer's range, read on its own next time
+                        pending = at;
+                        break;
+                    }
+                    batch.add(n);
+                    end += nSlot;
+                    next = (next + 1) % sequence.size();
+                }
                 long t0 = System.nanoTime();
-                ByteBuffer dst = arena.weightStaging(ringBase + off, slot);
-                long bytes = it.reader().read(it.layer(), dst);
-                arena.commitWeights(ringBase + off, slot);
-                ready.put(new Loaded(it, off, (System.nanoTime() - t0) / 1e6, bytes, null));
-                q = (q + 1) % sequence.size();
+                ByteBuffer dst = arena.weightStaging(ringBase + off, end - off);
+                long[] bytes = batch.size() == 1 ? new long[] {it.reader().read(it.layer(), dst)}
+                        : it.reader().readConsecutive(batch.stream().map(Item::layer).toList(), dst);
+                double ms = (System.nanoTime() - t0) / 1e6, total = java.util.Arrays.stream(bytes).sum();
+                long at = off;
+                for (int i = 0; i < batch.size(); i++) {
+                    // each layer's range is committed (and awaited, released) on its own, as if read alone; a batch's
+                    // time is shared by its layers in proportion to their bytes
+                    long s = ArenaPlanner.slotBytes(batch.get(i).layer(), half);
+                    arena.commitWeights(ringBase + at, s);
+                    ready.put(new Loaded(batch.get(i), at, total == 0 ? 0 : ms * bytes[i] / total, bytes[i], null));
+                    at += s;
+                }
+                q = next;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

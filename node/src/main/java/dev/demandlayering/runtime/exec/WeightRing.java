@@ -25,6 +25,16 @@ final class WeightRing {
         }
     }
 
+    /** A range of {@code len} bytes if one is free now, else -1 (never waits). */
+    long tryAllocate(long len) {
+        lock.lock();
+        try {
+            return ring.tryAllocate(len);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void release() {
         lock.lock();
         try {

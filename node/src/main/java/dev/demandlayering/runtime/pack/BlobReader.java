@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,12 +112,63 @@ public final class BlobReader implements AutoCloseable {
         return direct;
     }
 
+    /** The blob this reader reads for {@code layer} (its float32 one, or float16 for a half reader). */
+    public BlobInfo blob(Layer layer) {
+        return half ? pack.blobFp16(layer.index()) : pack.blob(layer.index());
+    }
+
+    /**
+     * Whether {@code next}'s blob starts where {@code prev}'s padded blob ends in the file, so that one direct read
+     * fetches both into consecutive arena ranges of their padded lengths.
+     */
+    public boolean followsInFile(Layer prev, Layer next) {
+        BlobInfo a = blob(prev), b = blob(next);
+        return direct && a.offset() + a.paddedLength() == b.offset();
+    }
+
+    /**
+     * Reads the blobs of {@code layers}, consecutive in the file ({@link #followsInFile}), with one direct read into
+     * {@code dst}, each at its padded offset from the first, and verifies each one. Many small layers cost one
+     * request's latency instead of one each. Returns each layer's payload bytes. On any failure the layers are read
+     * one by one, so that an error names its layer (and a refused O_DIRECT falls back as {@link #read} does).
+     */
+    public long[] readConsecutive(List<Layer> layers, ByteBuffer dst) throws IOException {
+        long[] bytes = new long[layers.size()];
+        BlobInfo first = blob(layers.get(0)), last = blob(layers.get(layers.size() - 1));
+        long span = last.offset() + last.paddedLength() - first.offset();
+        long start = System.nanoTime();
+        boolean whole;
+        try {
+            readInto(new BlobInfo(first.offset(), span, span, 0), dst);
+            whole = true;
+            for (int i = 0; i < layers.size(); i++) {
+                BlobInfo b = blob(layers.get(i));
+                ByteBuffer part = dst.duplicate();
+                part.position(dst.position() + (int) (b.offset() - first.offset()));
+                if (verify) verify(layers.get(i), b, part);
+                bytes[i] = b.length();
+            }
+        } catch (IOException | ArithmeticException e) {
+            whole = false;
+        }
+        if (!whole) {
+            for (int i = 0; i < layers.size(); i++) {
+                ByteBuffer part = dst.duplicate();
+                part.position(dst.position() + (int) (blob(layers.get(i)).offset() - first.offset()));
+                bytes[i] = read(layers.get(i), part);
+            }
+            return bytes;
+        }
+        throttle(start, java.util.Arrays.stream(bytes).sum());
+        return bytes;
+    }
+
     /**
      * Reads layer {@code layer}'s blob (float32, or float16 for a half reader) into {@code dst} at its position (4096-aligned address when
      * direct; {@code dst} must have room for the padded length). Returns the payload bytes read.
      */
     public long read(Layer layer, ByteBuffer dst) throws IOException {
-        BlobInfo b = half ? pack.blobFp16(layer.index()) : pack.blob(layer.index());
+        BlobInfo b = blob(layer);
         long start = System.nanoTime();
         try {
             readInto(b, dst);
@@ -137,19 +189,21 @@ public final class BlobReader implements AutoCloseable {
                 throw readFailure(layer, b, again);
             }
         }
-        if (verify) {
-            ByteBuffer payload = dst.duplicate();
-            payload.limit(payload.position() + (int) b.length());
-            CRC32C crc = new CRC32C();
-            crc.update(payload);
-            if ((int) crc.getValue() != b.crc32c()) {
-                throw new PackFormatException(pack.path() + ": layer " + layer.index() + " '" + layer.name()
-                        + "': weight checksum mismatch (expected crc32c " + Integer.toUnsignedString(b.crc32c(), 16) + ", read "
-                        + Long.toHexString(crc.getValue()) + "); the pack is corrupt, re-create it with 'dlayer pack'");
-            }
-        }
+        if (verify) verify(layer, b, dst);
         throttle(start, b.length());
         return b.length();
+    }
+
+    private void verify(Layer layer, BlobInfo b, ByteBuffer at) throws PackFormatException {
+        ByteBuffer payload = at.duplicate();
+        payload.limit(payload.position() + (int) b.length());
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        if ((int) crc.getValue() != b.crc32c()) {
+            throw new PackFormatException(pack.path() + ": layer " + layer.index() + " '" + layer.name()
+                    + "': weight checksum mismatch (expected crc32c " + Integer.toUnsignedString(b.crc32c(), 16) + ", read "
+                    + Long.toHexString(crc.getValue()) + "); the pack is corrupt, re-create it with 'dlayer pack'");
+        }
     }
 
     /**
