@@ -32,6 +32,8 @@ for oracle in tfjs-oracle bag-oracle; do
   fi
 done
 tools/lint-docker.sh
+# the ONNX Runtime peer of bench --vs onnxruntime, which BenchVsOnnxRuntimeTest drives (its own module: never in the jar)
+mvn -B -ntp -q -Ponnxruntime -pl peers/onnxruntime -DskipTests package
 mvn -B -ntp verify "$@"
 tools/fault-matrix.sh --report-only || true  # the table of docs/reliability.md, from the run above (its tests already gate the build)
 # one summary line over unit and integration tests (Surefire and Failsafe each print their own)

@@ -6,6 +6,7 @@ import dev.demandlayering.runtime.pack.PackWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,11 +16,8 @@ final class PackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "model file: .onnx, TF.js model.json or Darknet .cfg")
     Path model;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet: the .weights file")
-    Path weights;
-
-    @Option(names = "--random-weights", paramLabel = "SEED", description = "Darknet: seeded random parameters instead of a .weights file")
-    Long seed;
+    @Mixin
+    DarknetWeights darknetWeights = new DarknetWeights();
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "PACK", description = "pack file to write (.dlp)")
     Path output;
@@ -33,13 +31,9 @@ final class PackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean darknet = model.getFileName().toString().toLowerCase().endsWith(".cfg");
-        if (!darknet && (weights != null || seed != null)) throw new IllegalArgumentException("--weights and --random-weights are for Darknet .cfg models");
-        if (darknet && (weights == null) == (seed == null)) {
-            throw new IllegalArgumentException("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED");
-        }
+        boolean darknet = darknetWeights.check(model);
         if (tileBytes != null && tileBytes <= 0) throw new IllegalArgumentException("--tile-bytes must be a positive size, got " + tileBytes);
-        LayerBuilder.Result r = darknet ? ModelImporter.importDarknet(model, weights, seed == null ? 0 : seed, tileBytes)
+        LayerBuilder.Result r = darknet ? ModelImporter.importDarknet(model, darknetWeights.weights, darknetWeights.seedOrZero(), tileBytes)
                 : ModelImporter.importModel(model, tileBytes);
         PackWriter.write(r, output, fp16);
         System.out.printf("%s: %d layers, %s of weights (largest layer %s) -> %s%n", model, r.model().layers().size(),

@@ -91,6 +91,12 @@ class OnnxConformanceTest {
         return cases(CpuBackend::new);
     }
 
+    /** The same cases on the CPU backend's Java loops: what runs where OpenBLAS cannot be loaded (the GPU bundle). */
+    @TestFactory
+    Stream<DynamicTest> conformanceCasesOnTheJavaKernels() throws IOException {
+        return cases(CpuBackend::javaKernels);
+    }
+
     /** The same cases through the CUDA backend's kernels and op dispatch, run on the CPU by the kernel emulator. */
     @TestFactory
     Stream<DynamicTest> conformanceCasesOnTheCudaKernels() throws IOException {
