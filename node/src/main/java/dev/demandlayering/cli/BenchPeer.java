@@ -1,6 +1,5 @@
 package dev.demandlayering.cli;
 
-import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
@@ -11,15 +10,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * dlayer behind the line protocol of {@code bench --vs onnxruntime} (the same one the ONNX Runtime peer speaks):
- * {@code BenchPeer MODEL.onnx INPUT.npy resident|streamed} packs the model, opens one CPU session (fully resident,
- * or streaming every layer through the minimum arena), prints {@code ready {...}} and answers {@code run N},
+ * {@code BenchPeer PACK.dlp INPUT.npy resident|streamed} opens one CPU session on the pack (fully resident, or
+ * streaming every layer through the minimum arena), prints {@code ready {...}} and answers {@code run N},
  * {@code memory} and {@code quit}, a line each. A process of its own per configuration, so that its peak memory
  * is that configuration's.
  */
@@ -29,27 +27,20 @@ public final class BenchPeer {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3 || !(args[2].equals("resident") || args[2].equals("streamed"))) {
-            System.err.println("usage: BenchPeer MODEL.onnx INPUT.npy resident|streamed");
+            System.err.println("usage: BenchPeer PACK.dlp INPUT.npy resident|streamed");
             System.exit(2);
         }
-        Path model = Path.of(args[0]);
         Npy.Array input = Npy.read(Path.of(args[1]));
-        Path pack = Files.createTempFile("dlayer-peer-", ".dlp");
-        try {
-            ModelImporter.pack(model, pack, false);
-            PackFile p = PackFile.open(pack);
-            CpuBackend cpu = new CpuBackend();
-            ResidencyMode mode = args[2].equals("resident") ? ResidencyMode.ALL : ResidencyMode.NONE;
-            try (Session s = Session.open(List.of(p), Session.Options.of(0, mode), cpu)) {
-                Map<String, float[]> feeds = Map.of(p.model().inputs().keySet().iterator().next(), input.data());
-                FrameResult first = s.run(List.of(feeds));
-                System.out.println("ready {\"runtime\":\"dlayer " + args[2] + "\",\"compute\":\"" + cpu.compute().replace("\"", "'")
-                        + "\",\"arena_bytes\":" + first.stats().arenaBytes() + ",\"direct_io\":" + s.directIo() + "}");
-                System.out.flush();
-                serve(s, feeds);
-            }
-        } finally {
-            Files.deleteIfExists(pack);
+        PackFile p = PackFile.open(Path.of(args[0]));
+        CpuBackend cpu = new CpuBackend();
+        ResidencyMode mode = args[2].equals("resident") ? ResidencyMode.ALL : ResidencyMode.NONE;
+        try (Session s = Session.open(List.of(p), Session.Options.of(0, mode), cpu)) {
+            Map<String, float[]> feeds = Map.of(p.model().inputs().keySet().iterator().next(), input.data());
+            FrameResult first = s.run(List.of(feeds));
+            System.out.println("ready {\"runtime\":\"dlayer " + args[2] + "\",\"compute\":\"" + cpu.compute().replace("\"", "'")
+                    + "\",\"arena_bytes\":" + first.stats().arenaBytes() + ",\"direct_io\":" + s.directIo() + "}");
+            System.out.flush();
+            serve(s, feeds);
         }
     }
 

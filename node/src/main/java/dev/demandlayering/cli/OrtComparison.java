@@ -8,6 +8,7 @@ import dev.demandlayering.runtime.graph.Graph;
 import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.layers.Flops;
 import dev.demandlayering.runtime.onnx.OnnxModelWriter;
+import dev.demandlayering.runtime.pack.PackWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,8 +25,8 @@ import java.util.SplittableRandom;
  * machine slows all of them alike; medians over every measured frame.
  */
 final class OrtComparison {
-    /** One model as both runtimes see it. */
-    record Model(String name, Path onnx, Path input, long flops) {
+    /** One model as both runtimes see it: the ONNX file ONNX Runtime loads, and dlayer's pack of that same file. */
+    record Model(String name, Path onnx, Path pack, Path input, long flops) {
     }
 
     /** One model's figures. */
@@ -81,12 +82,14 @@ final class OrtComparison {
     }
 
     private Model write(String name, Graph g, float[] input) throws IOException {
-        Path onnx = work.resolve(name + ".onnx"), npy = work.resolve(name + ".npy");
+        Path onnx = work.resolve(name + ".onnx"), npy = work.resolve(name + ".npy"), pack = work.resolve(name + ".dlp");
         OnnxModelWriter.write(g, onnx);
         Npy.write(npy, g.inputs().values().iterator().next(), input);
+        // packed here, so that dlayer's processes never hold the imported weights on their heap (as a node would not)
+        var imported = ModelImporter.importModel(onnx);
+        PackWriter.write(imported, pack, false);
         // the FLOPs of what both runtimes run: the exported file as dlayer imports it
-        long flops = Flops.of(ModelImporter.importModel(onnx).model());
-        return new Model(name, onnx, npy, flops);
+        return new Model(name, onnx, pack, npy, Flops.of(imported.model()));
     }
 
     Result measure(Model m) throws IOException {
@@ -114,7 +117,7 @@ final class OrtComparison {
 
     private PeerProcess dlayer(Model m, String mode) throws IOException {
         PeerProcess p = new PeerProcess("dlayer " + mode + " (" + m.name() + ")", PeerProcess.java(dlayerClasspath, BenchPeer.class.getName(),
-                m.onnx().toString(), m.input().toString(), mode), work.resolve(m.name() + "-" + mode + ".log"));
+                m.pack().toString(), m.input().toString(), mode), work.resolve(m.name() + "-" + mode + ".log"));
         compute = p.ready.get("compute").asText();
         return p;
     }
