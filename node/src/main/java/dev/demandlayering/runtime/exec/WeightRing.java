@@ -4,11 +4,18 @@ import dev.demandlayering.runtime.plan.RingAllocator;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** The ring allocator shared by the loader (allocates, blocking for space) and compute (releases). */
+/**
+ * The ring allocator shared by the loader (allocates, blocking for space) and compute (releases). A loader that
+ * found the ring full is woken only once a quarter of the ring (at least its range) is free again: one wake-up
+ * then serves several layers (read in one request where they follow each other), instead of the loader
+ * preempting compute after every released layer. A ring too small for that wakes it for each range, as before.
+ */
 final class WeightRing {
     private final RingAllocator ring;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
+    /** Free bytes the waiting loader wants before it is woken; 0 when it is not waiting. */
+    private long wanted;
 
     WeightRing(long bytes) {
         ring = new RingAllocator(bytes);
@@ -17,9 +24,19 @@ final class WeightRing {
     long allocate(long len) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            long off;
-            while ((off = ring.tryAllocate(len)) < 0) freed.await();
-            return off;
+            long off = ring.tryAllocate(len);
+            if (off >= 0) return off;
+            wanted = Math.max(len, ring.size() / 4);
+            try {
+                while ((off = ring.size() - ring.usedBytes() >= wanted ? ring.tryAllocate(len) : -1) < 0) {
+                    // the free bytes may be split by the wrap: wait for less, down to the range itself
+                    if (ring.size() - ring.usedBytes() >= wanted) wanted = len;
+                    freed.await();
+                }
+                return off;
+            } finally {
+                wanted = 0;
+            }
         } finally {
             lock.unlock();
         }
@@ -39,7 +56,7 @@ final class WeightRing {
         lock.lock();
         try {
             ring.releaseOldest();
-            freed.signalAll();
+            if (wanted > 0 && ring.size() - ring.usedBytes() >= wanted) freed.signalAll();
         } finally {
             lock.unlock();
         }
