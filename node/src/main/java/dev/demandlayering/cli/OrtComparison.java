@@ -99,11 +99,12 @@ final class OrtComparison {
              PeerProcess resident = dlayer(m, "resident");
              PeerProcess streamed = dlayer(m, "streamed")) {
             List<PeerProcess> peers = List.of(ort, resident, streamed);
-            for (PeerProcess p : peers) p.run(3); // warm-up: the JIT, ORT's first-run allocations
+            for (PeerProcess p : peers) warmUp(p);
             List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < peers.size(); i++) for (double v : peers.get(i).run(frames)) ms.get(i).add(v);
             }
+            ortRuntime = ort.ready.get("runtime").asText();
             Result res = new Result(m, median(ms.get(0)), ort.peakRss(), median(ms.get(1)), resident.ready.get("arena_bytes").asLong(), resident.peakRss(),
                     median(ms.get(2)), streamed.ready.get("arena_bytes").asLong(), streamed.peakRss());
             System.err.printf("bench: %s: onnxruntime %.2f ms, dlayer resident %.2f ms, streamed %.2f ms (%.2fx)%n", m.name(), res.ortMs(), res.residentMs(),
@@ -112,8 +113,24 @@ final class OrtComparison {
         }
     }
 
-    /** What dlayer's peers compute with (from the last one started), for the report. */
-    String compute = "";
+    /**
+     * Frames until the peer is warm: at least {@link #WARM_FRAMES} and {@link #WARM_MS} of running (the JIT compiles
+     * dlayer's kernels over the first hundreds of calls; ONNX Runtime allocates on its first runs), at most 200.
+     */
+    private static void warmUp(PeerProcess p) throws IOException {
+        int frames = 0;
+        double ms = 0;
+        while (frames < 200 && (frames < WARM_FRAMES || ms < WARM_MS)) {
+            for (double v : p.run(5)) ms += v;
+            frames += 5;
+        }
+    }
+
+    static final int WARM_FRAMES = 10;
+    static final double WARM_MS = 3000;
+
+    /** What dlayer's peers compute with and which ONNX Runtime ran (from the last ones started), for the report. */
+    String compute = "", ortRuntime = "onnxruntime";
 
     private PeerProcess dlayer(Model m, String mode) throws IOException {
         PeerProcess p = new PeerProcess("dlayer " + mode + " (" + m.name() + ")", PeerProcess.java(dlayerClasspath, BenchPeer.class.getName(),
@@ -129,10 +146,10 @@ final class OrtComparison {
 
     String markdown(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("Host: %d cores, %s, Java %s. ONNX Runtime %s: default CPU provider, %d intra-op threads, all graph optimisations. "
-                        + "dlayer: %s. %d rounds x %d frames each, interleaved, after 3 warm-up frames; medians.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"), "1.22.0", threads, compute,
-                rounds, frames));
+        sb.append(String.format("Host: %d cores, %s, Java %s. %s: default CPU provider, %d intra-op threads, all graph optimisations. "
+                        + "dlayer: %s. %d rounds x %d frames each, interleaved, after warming each process up (at least %d frames and %.0f s); medians.%n%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"), ortRuntime.replace("onnxruntime", "ONNX Runtime"), threads, compute,
+                rounds, frames, WARM_FRAMES, WARM_MS / 1000));
         sb.append("| model | GFLOP | ONNX Runtime | its peak RSS | dlayer resident | arena | peak RSS | dlayer streamed (minimum arena) | arena | peak RSS | "
                 + "streamed / ORT | GFLOPS (streamed) |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -308,7 +308,10 @@ final class ConvKernel implements Kernel {
 
     private static void interior3(float[] o, int row, float[] p, int src, float[] wk, int w0, int from, int to, int sw, int dw) {
         float a = wk[w0], b = wk[w0 + 1], c = wk[w0 + 2];
-        if (sw == 1) {
+        if (sw == 1 && dw == 1) {
+            // constant offsets: the loop the JIT vectorises
+            for (int ox = from; ox < to; ox++) o[row + ox] = o[row + ox] + a * p[src + ox] + b * p[src + ox + 1] + c * p[src + ox + 2];
+        } else if (sw == 1) {
             for (int ox = from; ox < to; ox++) {
                 int i = src + ox;
                 o[row + ox] = o[row + ox] + a * p[i] + b * p[i + dw] + c * p[i + 2 * dw];
@@ -323,6 +326,12 @@ final class ConvKernel implements Kernel {
 
     private static void interior5(float[] o, int row, float[] p, int src, float[] wk, int w0, int from, int to, int sw, int dw) {
         float a = wk[w0], b = wk[w0 + 1], c = wk[w0 + 2], d = wk[w0 + 3], e = wk[w0 + 4];
+        if (sw == 1 && dw == 1) {
+            for (int ox = from; ox < to; ox++) {
+                o[row + ox] = o[row + ox] + a * p[src + ox] + b * p[src + ox + 1] + c * p[src + ox + 2] + d * p[src + ox + 3] + e * p[src + ox + 4];
+            }
+            return;
+        }
         for (int ox = from; ox < to; ox++) {
             int i = src + ox * sw;
             o[row + ox] = o[row + ox] + a * p[i] + b * p[i + dw] + c * p[i + 2 * dw] + d * p[i + 3 * dw] + e * p[i + 4 * dw];

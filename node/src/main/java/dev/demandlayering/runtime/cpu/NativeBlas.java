@@ -14,7 +14,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * #available()} is false and the kernels keep their Java loops.
  */
 final class NativeBlas {
-    private static final String VERSION = "0.3.31";
+    /** The bytedeco preset's OpenBLAS version ("0.3.31" of 0.3.31-1.5.13). */
+    private static final String VERSION = dev.demandlayering.runtime.BuildInfo.get("openblas.version", "?").replaceFirst("-.*", "");
     private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
     private static final String UNAVAILABLE = load();
     /** Per-thread pointer objects, re-aimed per call: no allocation per product. */

@@ -17,14 +17,8 @@ public record CudaDevice(boolean available, String reason, int index, String nam
     public static final String CUDA_MAJOR = cudaMajor();
 
     private static String cudaMajor() {
-        try (java.io.InputStream in = CudaDevice.class.getResourceAsStream("/dev/demandlayering/build.properties")) {
-            java.util.Properties p = new java.util.Properties();
-            if (in != null) p.load(in);
-            String v = p.getProperty("cuda.version", "13");
-            return v.startsWith("$") ? "13" : v.substring(0, v.indexOf('.') > 0 ? v.indexOf('.') : v.length());
-        } catch (java.io.IOException e) {
-            return "13";
-        }
+        String v = dev.demandlayering.runtime.BuildInfo.get("cuda.version", "13");
+        return v.substring(0, v.indexOf('.') > 0 ? v.indexOf('.') : v.length());
     }
 
     public static CudaDevice probe() {
