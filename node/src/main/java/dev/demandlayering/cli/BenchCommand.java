@@ -120,8 +120,12 @@ final class BenchCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         try (Backend b = choice.backend()) {
             device = b;
-            // the JIT compiles the kernels during the first frames: warm them up before anything is measured
-            measure("warm-up", "warm-up", packs, inputs, 0, ResidencyMode.ALL, true);
+            // the JIT compiles the kernels during the first frames: warm them up, resident and streamed, before anything is measured
+            for (ResidencyMode mode : List.of(ResidencyMode.ALL, ResidencyMode.NONE)) {
+                try (Session s = Session.open(packs, new Session.Options(0, mode, true, new Engine.Options(true, true, diskBandwidth), 2, null, false), device)) {
+                    FrameTiming.warmUp(s, inputs, 10, 3000);
+                }
+            }
             for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
             if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
         }

@@ -8,6 +8,15 @@ import java.util.Map;
 
 /** How the benches time a configuration: warm-up frames (JIT, first reads, the loader's first lap), then the median of measured frames. */
 record FrameTiming(double medianMs, FrameStats last) {
+    /**
+     * Runs frames until the JIT has compiled the kernels: at least {@code minFrames} and {@code minMs} of frames (the
+     * kernels reach their compiled speed over the first hundreds of calls, which is seconds of small frames).
+     */
+    static void warmUp(Session s, List<Map<String, float[]>> inputs, int minFrames, double minMs) {
+        double ms = 0;
+        for (int i = 0; i < 1000 && (i < minFrames || ms < minMs); i++) ms += s.run(inputs).stats().latencyMs();
+    }
+
     static FrameTiming measure(Session s, List<Map<String, float[]>> inputs, int warmup, int frames) {
         for (int i = 0; i < warmup; i++) s.run(inputs);
         double[] lat = new double[frames];
