@@ -55,6 +55,16 @@ class OnnxRuntimeOracleTest {
     void paperDetectorsMatchOnnxRuntime(String net) throws Exception {
         Path cfg = TestRepo.root().resolveSibling("shared").resolve("paper-models/" + net + ".cfg");
         Assumptions.assumeTrue(Files.exists(cfg), "../shared/paper-models not present");
+        darknet(net, cfg);
+    }
+
+    /** Every layer kind the YOLO cfgs use, Mish among them (exported as opset 18, where ONNX defines it). */
+    @org.junit.jupiter.api.Test
+    void theSmallDetectorWithMishMatchesOnnxRuntime() throws Exception {
+        darknet("small-detector", TestRepo.root().resolve("node/src/test/resources/darknet/small-detector.cfg"));
+    }
+
+    private void darknet(String net, Path cfg) throws Exception {
         Graph g = ModelImporter.normalize(ModelImporter.darknetGraph(cfg, null, 7), cfg.toString());
         Map.Entry<String, int[]> in = g.inputs().entrySet().iterator().next();
         float[] x = new float[Arrays.stream(in.getValue()).reduce(1, (a, b) -> a * b)];

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a normalised graph as an ONNX model (opset 13): resolved attributes go back to the inputs ONNX
+ * Writes a normalised graph as an ONNX model (opset 13; opset 18, IR version 8, when it holds a Mish, the opset
+ * that defines it, and whose other operators read these nodes the same): resolved attributes go back to the inputs ONNX
  * expects (Reshape shape, Slice bounds, Resize sizes, Clip bounds, Pad pads, Split sizes). Used to convert
  * TF.js models to ONNX and to check our kernels against other ONNX runtimes on the same weights.
  */
@@ -39,8 +40,9 @@ public final class OnnxModelWriter {
         for (Map.Entry<String, ConstTensor> c : g.constants().entrySet()) graph.message(5, tensor(c.getKey(), c.getValue()));
         g.inputs().forEach((k, v) -> graph.message(11, valueInfo(k, v)));
         for (String o : g.outputs()) graph.message(12, valueInfo(o, g.shape(o)));
-        return new ProtoWriter().varint(1, 7).string(2, "demand-layering").message(7, graph)
-                .message(8, new ProtoWriter().string(1, "").varint(2, 13)).toByteArray();
+        boolean mish = g.nodes().stream().anyMatch(n -> n.opType().equals("Mish"));
+        return new ProtoWriter().varint(1, mish ? 8 : 7).string(2, "demand-layering").message(7, graph)
+                .message(8, new ProtoWriter().string(1, "").varint(2, mish ? 18 : 13)).toByteArray();
     }
 
     private ProtoWriter node(Node n) {
