@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * Removes layout transposes that cancel out. Importers of channels-last formats wrap each convolution in
  * NHWC->NCHW and NCHW->NHWC transposes; this pass pushes every transpose down through layout-agnostic ops
- * (activations, element-wise arithmetic with constants or equally transposed operands, Concat, Pad) until
- * it meets its inverse, and then drops both. Values are unchanged: only where the permutation happens moves.
+ * (activations, element-wise arithmetic with constants, equally transposed operands or a computed vector, Concat,
+ * Pad) until it meets its inverse, and then drops both; a reader that undoes a transpose other readers still need
+ * reads the transpose's input instead. Values are unchanged: only where the permutation happens moves.
  */
 final class TransposeOptimizer {
     private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish");
@@ -48,6 +49,13 @@ final class TransposeOptimizer {
                 if (rs.stream().allMatch(this::sinkable)) {
                     duplicate(t, rs);
                     return true;
+                }
+                // readers that undo it read the transpose's input instead, whatever its other readers do
+                for (Node r : rs) {
+                    if (r.opType().equals("Transpose") && undoes(t, r) && !g.outputs().contains(r.outputs().get(0))) {
+                        bypass(r, t.input(0));
+                        return true;
+                    }
                 }
                 continue;
             }
@@ -82,6 +90,32 @@ final class TransposeOptimizer {
             g.nodes().add(at++, new Node("Transpose", t.name() + "/dup", List.of(t.input(0)), List.of(o), t.attributes()));
             for (int k = 0; k < r.inputs().size(); k++) if (r.inputs().get(k).equals(t.outputs().get(0))) r.inputs().set(k, o);
         }
+    }
+
+    /** The shape of computed tensor {@code name} padded to {@code rank} when at most one of its axes is over 1, else null. */
+    private int[] vector(String name, int rank) {
+        int[] s = g.shapes().get(name);
+        if (s == null || s.length > rank || g.constants().containsKey(name)) return null;
+        int[] padded = new int[rank];
+        Arrays.fill(padded, 1);
+        System.arraycopy(s, 0, padded, rank - s.length, s.length);
+        return Arrays.stream(padded).filter(d -> d != 1).count() <= 1 ? padded : null;
+    }
+
+    /** Whether transpose {@code t2} applied after {@code t1} gives back {@code t1}'s input. */
+    private static boolean undoes(Node t1, Node t2) {
+        int[] p1 = t1.attributes().getInts("perm", null), p2 = t2.attributes().getInts("perm", null);
+        if (p1.length != p2.length) return false;
+        for (int i = 0; i < p1.length; i++) if (p1[p2[i]] != i) return false;
+        return true;
+    }
+
+    /** Drops {@code t}, its readers reading {@code x} (a tensor of the same shape) instead. */
+    private void bypass(Node t, String x) {
+        String y = t.outputs().get(0);
+        g.nodes().remove(t);
+        for (Node n : g.nodes()) for (int k = 0; k < n.inputs().size(); k++) if (n.inputs().get(k).equals(y)) n.inputs().set(k, x);
+        g.shapes().remove(y);
     }
 
     private boolean cancel(Node t1, Node t2, int[] p1) {
@@ -122,7 +156,7 @@ final class TransposeOptimizer {
         String other = b.input(1 - mine);
         int[] inv = inverse(perm);
         String otherIn;
-        Node otherT = null;
+        Node otherT = null, reshaped = null;
         ConstTensor c = g.constants().get(other);
         if (c != null) {
             if (c.shape().length > perm.length) return false;
@@ -135,6 +169,14 @@ final class TransposeOptimizer {
             ConstTensor moved = evaluator.evaluate(tr, new ConstTensor[] {ConstTensor.ofFloats(padded, c.floats())}, new int[][] {target})[0];
             otherIn = name(other + "/permuted");
             g.constants().put(otherIn, moved);
+        } else if (vector(other, perm.length) != null && !other.equals(tOut)) {
+            // a computed vector (one axis over 1, say a squeeze-excitation's channel scales): permuted, its values stay
+            // in the same order, so a Reshape moves it (no transpose)
+            int[] padded = vector(other, perm.length), target = new int[perm.length];
+            for (int i = 0; i < perm.length; i++) target[i] = padded[inv[i]];
+            otherIn = name(other + "/permuted");
+            g.shapes().put(otherIn, target);
+            reshaped = new Node("Reshape", b.name() + "/vector", List.of(other), List.of(otherIn), new Attributes().put("shape", target));
         } else {
             otherT = GraphQueries.producer(g, other);
             if (otherT == null || !otherT.opType().equals("Transpose") || !Arrays.equals(otherT.attributes().getInts("perm", null), perm)
@@ -148,8 +190,11 @@ final class TransposeOptimizer {
         int[] os = g.shapes().get(otherIn) != null ? g.shapes().get(otherIn) : g.constants().get(otherIn).shape();
         g.shapes().put(mid, dev.demandlayering.runtime.graph.Shapes.broadcast(xs, os));
         List<String> ins = mine == 0 ? List.of(x, otherIn) : List.of(otherIn, x);
-        replace(b, List.of(new Node(b.opType(), b.name(), ins, List.of(mid), b.attributes()),
-                new Node("Transpose", t.name() + "/sunk", List.of(mid), List.of(b.outputs().get(0)), t.attributes())));
+        List<Node> with = new ArrayList<>();
+        if (reshaped != null) with.add(reshaped);
+        with.add(new Node(b.opType(), b.name(), ins, List.of(mid), b.attributes()));
+        with.add(new Node("Transpose", t.name() + "/sunk", List.of(mid), List.of(b.outputs().get(0)), t.attributes()));
+        replace(b, with);
         g.nodes().remove(t);
         g.shapes().remove(tOut);
         if (otherT != null) {
