@@ -85,18 +85,26 @@ final class ConvKernel implements Kernel {
     /** Output channels per OpenBLAS call when float16 weights are widened into scratch (bounded: a block of rows at a time). */
     static final int HALF_ROWS = 64;
 
-    private static void nativeGemm(Geometry g, TensorView x, TensorView w, FloatBuffer bias, Activation act, TensorView y) {
-        boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
+    /** One block of output rows [oy0, oy0 + len / ow) of one image and group: its output starts at pixel p0 = oy0 * ow. */
+    interface Block {
+        void run(int img, int grp, int oy0, int len);
+    }
+
+    /** Every block of {@link #blockRows} output rows of every image and group, across the cores. */
+    private static void forEachBlock(Geometry g, Block body) {
         int rows = blockRows(g);
         int blocks = (g.oh + rows - 1) / rows;
-        int tasks = g.n * g.group * blocks;
+        Parallel.forEach(g.n * g.group * blocks, t -> {
+            int oy0 = t % blocks * rows;
+            body.run(t / blocks / g.group, (t / blocks) % g.group, oy0, Math.min(rows, g.oh - oy0) * g.ow);
+        });
+    }
+
+    private static void nativeGemm(Geometry g, TensorView x, TensorView w, FloatBuffer bias, Activation act, TensorView y) {
+        boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
         float[] biasArr = bias == null ? null : toArray(bias, g.m);
-        Parallel.forEach(tasks, t -> {
-            int blk = t % blocks;
-            int grp = (t / blocks) % g.group;
-            int img = t / blocks / g.group;
-            int oy0 = blk * rows, p0 = oy0 * g.ow;
-            int len = Math.min(rows, g.oh - oy0) * g.ow;
+        forEachBlock(g, (img, grp, oy0, len) -> {
+            int p0 = oy0 * g.ow;
             long xPlane = x.address() + 4L * (img * g.c + grp * g.cg) * g.h * g.w;
             long yAt = y.address() + 4L * ((img * g.m + grp * g.mg) * (long) g.p + p0);
             long patches;
@@ -108,9 +116,7 @@ final class ConvKernel implements Kernel {
                 Scratch s = Scratch.get();
                 float[] patch = s.floats(0, g.k * len);
                 im2col(g, x.data(), (img * g.c + grp * g.cg) * g.h * g.w, oy0, len / g.ow, patch, s.floats(3, im2colRows(g, len / g.ow)));
-                NativeMemory b = NativeMemory.scratch(0, g.k * len);
-                b.floats().put(0, patch, 0, g.k * len);
-                patches = b.address();
+                patches = NativeMemory.copyIn(0, patch, g.k * len);
                 ldb = len;
             }
             // float32 weights: every output channel in one call, read in place; float16: widened a block of rows at a time
@@ -186,16 +192,9 @@ final class ConvKernel implements Kernel {
     }
 
     private static void gemm(Geometry g, FloatBuffer x, WeightRows wt, FloatBuffer bias, Activation act, FloatBuffer y) {
-        int rowsPerBlock = blockRows(g);
-        int blocks = (g.oh + rowsPerBlock - 1) / rowsPerBlock;
-        int tasks = g.n * g.group * blocks;
         float[] biasArr = bias == null ? null : toArray(bias, g.m);
-        Parallel.forEach(tasks, t -> {
-            int blk = t % blocks;
-            int grp = (t / blocks) % g.group;
-            int img = t / blocks / g.group;
-            int oy0 = blk * rowsPerBlock, p0 = oy0 * g.ow;
-            int len = Math.min(rowsPerBlock, g.oh - oy0) * g.ow;
+        forEachBlock(g, (img, grp, oy0, len) -> {
+            int p0 = oy0 * g.ow;
             Scratch s = Scratch.get();
             float[] patch = s.floats(0, g.k * len);
             float[] wrow = s.floats(1, 4 * g.k);

@@ -66,12 +66,10 @@ final class MatMulKernel implements Kernel {
 
     /** Columns [j0, j0+nc) of float16 weights stored [k][n], widened into scratch as a [k][nc] matrix. */
     private static long halfColumns(TensorView b, int k, int n, int j0, int nc) {
-        NativeMemory s = NativeMemory.scratch(1, k * nc);
         float[] heap = Scratch.get().floats(4, k * nc);
         WeightRows rows = WeightRows.of(b);
         for (int kk = 0; kk < k; kk++) rows.get(kk * n + j0, heap, kk * nc, nc);
-        s.floats().put(0, heap, 0, k * nc);
-        return s.address();
+        return NativeMemory.copyIn(1, heap, k * nc);
     }
 
     /** Adds beta * C (broadcast to [m, n]) to columns [j0, j0+nc) of Y. */

@@ -42,10 +42,15 @@ final class NativeMemory {
      */
     static long weightRows(TensorView w, int row0, int rows, int k) {
         if (w.nativeFloats()) return w.address() + 4L * row0 * k;
-        NativeMemory s = scratch(1, rows * k);
         float[] heap = Scratch.get().floats(4, rows * k);
         WeightRows.of(w).get(row0 * k, heap, 0, rows * k);
-        s.floats.put(0, heap, 0, rows * k);
+        return copyIn(1, heap, rows * k);
+    }
+
+    /** The first {@code n} floats of {@code heap} copied into this thread's scratch slot {@code slot}; their address. */
+    static long copyIn(int slot, float[] heap, int n) {
+        NativeMemory s = scratch(slot, n);
+        s.floats.put(0, heap, 0, n);
         return s.address;
     }
 

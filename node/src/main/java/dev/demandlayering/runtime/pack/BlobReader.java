@@ -137,30 +137,26 @@ public final class BlobReader implements AutoCloseable {
         BlobInfo first = blob(layers.get(0)), last = blob(layers.get(layers.size() - 1));
         long span = last.offset() + last.paddedLength() - first.offset();
         long start = System.nanoTime();
-        boolean whole;
         try {
             readInto(new BlobInfo(first.offset(), span, span, 0), dst);
-            whole = true;
             for (int i = 0; i < layers.size(); i++) {
                 BlobInfo b = blob(layers.get(i));
-                ByteBuffer part = dst.duplicate();
-                part.position(dst.position() + (int) (b.offset() - first.offset()));
-                if (verify) verify(layers.get(i), b, part);
+                if (verify) verify(layers.get(i), b, at(dst, first, b));
                 bytes[i] = b.length();
             }
         } catch (IOException | ArithmeticException e) {
-            whole = false;
-        }
-        if (!whole) {
-            for (int i = 0; i < layers.size(); i++) {
-                ByteBuffer part = dst.duplicate();
-                part.position(dst.position() + (int) (blob(layers.get(i)).offset() - first.offset()));
-                bytes[i] = read(layers.get(i), part);
-            }
+            for (int i = 0; i < layers.size(); i++) bytes[i] = read(layers.get(i), at(dst, first, blob(layers.get(i))));
             return bytes;
         }
         throttle(start, java.util.Arrays.stream(bytes).sum());
         return bytes;
+    }
+
+    /** Where blob {@code b} lies in a buffer that holds the blobs from {@code first} on, as they lie in the file. */
+    private static ByteBuffer at(ByteBuffer dst, BlobInfo first, BlobInfo b) {
+        ByteBuffer part = dst.duplicate();
+        part.position(dst.position() + (int) (b.offset() - first.offset()));
+        return part;
     }
 
     /**
