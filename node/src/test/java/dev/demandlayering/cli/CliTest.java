@@ -124,6 +124,17 @@ class CliTest {
         Result missing = run("pack", cfg.toString(), "-o", tmp.resolve("x.dlp").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED"), missing.err());
+        // export takes the same parameters, with the same refusals
+        Path onnx = tmp.resolve("yolov3-tiny.onnx");
+        Result exported = run("export", cfg.toString(), "--random-weights", "42", "-o", onnx.toString());
+        assertEquals(0, exported.code(), exported.err());
+        assertTrue(Files.size(onnx) > 33L << 20, "the ONNX file holds the weights");
+        Result exportMissing = run("export", cfg.toString(), "-o", tmp.resolve("y.onnx").toString());
+        assertEquals(2, exportMissing.code());
+        assertTrue(exportMissing.err().contains("a Darknet cfg needs exactly one of --weights FILE.weights and --random-weights SEED"), exportMissing.err());
+        Result notDarknet = run("export", CONV.resolve("model.onnx").toString(), "--random-weights", "1", "-o", tmp.resolve("z.onnx").toString());
+        assertEquals(2, notDarknet.code());
+        assertTrue(notDarknet.err().contains("--weights and --random-weights are for Darknet .cfg models"), notDarknet.err());
     }
 
     /** Each input that used to fail with a bare exception text now fails with one line naming what was wrong and what was expected. */
