@@ -15,7 +15,7 @@ cd "$home"
 mvn -q -B -ntp -DskipTests package test-compile >&2
 rm -rf "$out"
 mkdir -p "$out/lib" "$out/cache/models" "$out/inputs" "$out/repo/models" "$out/shared/paper-models"
-jlink --add-modules java.base,jdk.unsupported,java.xml,java.logging \
+jlink --add-modules java.base,jdk.unsupported,java.xml,java.logging,jdk.incubator.vector \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/jre"
 # the runtime's native libraries keep symbol tables Java never needs (about 4 MiB); a host without network needs no CA list
 find "$out/jre" -name '*.so' -exec strip --strip-unneeded {} +

@@ -55,7 +55,7 @@ export LD_LIBRARY_PATH="$(IFS=:; echo "${libdirs[*]:-}")${LD_LIBRARY_PATH:+:$LD_
 } > "$logs/device.txt" 2>&1
 export DLAYER_CACHE="$work/cache"
 mkdir -p "$DLAYER_CACHE" && cp -r "$here/cache/models" "$DLAYER_CACHE/"
-java=("$here/jre/bin/java" -Xmx16g -Ddlayer.repo="$here/repo" -Ddlayer.home="$here/repo" -Ddlayer.test.inputs="$here/inputs"
+java=("$here/jre/bin/java" -Xmx16g --add-modules=jdk.incubator.vector -Ddlayer.repo="$here/repo" -Ddlayer.home="$here/repo" -Ddlayer.test.inputs="$here/inputs"
       -Djava.io.tmpdir="$work/tmp" -Dorg.bytedeco.javacpp.cachedir="$work/javacpp" -cp "$here/lib/*")
 finish() {
   (cd "$work" && tar czf "$out/extra.tar.gz" logs junit 2>/dev/null || tar czf "$out/extra.tar.gz" logs)

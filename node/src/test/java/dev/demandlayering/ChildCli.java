@@ -22,7 +22,7 @@ public final class ChildCli {
 
     /** The command line that runs {@code dlayer} in a child JVM (for scripts that start it themselves). */
     public static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g",
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "--add-modules=jdk.incubator.vector",
                 "-Ddlayer.home=" + TestRepo.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;

@@ -40,6 +40,7 @@ final class PeerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx6g");
+        cmd.add("--add-modules=jdk.incubator.vector");
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass);

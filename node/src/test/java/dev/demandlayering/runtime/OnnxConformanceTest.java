@@ -91,6 +91,12 @@ class OnnxConformanceTest {
         return cases(CpuBackend::new);
     }
 
+    /** The same cases with convolutions on OpenBLAS instead of the Vector API: what a CPU without 512-bit vectors runs. */
+    @TestFactory
+    Stream<DynamicTest> conformanceCasesWithOpenBlasConvolutions() throws IOException {
+        return cases(CpuBackend::openBlasConvolutions);
+    }
+
     /** The same cases on the CPU backend's Java loops: what runs where OpenBLAS cannot be loaded (the GPU bundle). */
     @TestFactory
     Stream<DynamicTest> conformanceCasesOnTheJavaKernels() throws IOException {

@@ -34,6 +34,8 @@ final class ConvKernel implements Kernel {
         FloatBuffer bias = in.length > 2 ? in[2].data() : null;
         if (!gemmWeights(in[1].shape(), g.group)) {
             depthwise(g, in[0].data(), in[1].data(), bias, act, out[0].data());
+        } else if (in[0].vector()) {
+            VectorConv.run(g, in[0], in[1], bias, act, out[0]);
         } else if (in[0].nativeFloats() && out[0].nativeFloats()) {
             nativeGemm(g, in[0], in[1], bias, act, out[0]);
         } else {
@@ -154,14 +156,18 @@ final class ConvKernel implements Kernel {
      * row segment is that row shifted (one arraycopy for stride 1), with zeros where it falls in the padding.
      */
     static void im2col(Geometry g, FloatBuffer x, int xBase, int oy0, int rows, float[] patch, float[] rowsBuf) {
-        int len = rows * g.ow;
+        im2col(g, x, xBase, oy0, rows, patch, rows * g.ow, rowsBuf, 0, g.cg);
+    }
+
+    /** The same for input channels [ci0, ci1) only, with patch rows {@code ld} floats apart (at least the block's pixels). */
+    static void im2col(Geometry g, FloatBuffer x, int xBase, int oy0, int rows, float[] patch, int ld, float[] rowsBuf, int ci0, int ci1) {
         // the input rows this block reads, clipped to the input
         int iyLo = Math.max(0, oy0 * g.sh - g.ph), iyHi = Math.min(g.h, (oy0 + rows - 1) * g.sh - g.ph + (g.kh - 1) * g.dh + 1);
-        for (int ci = 0; ci < g.cg; ci++) {
+        for (int ci = ci0; ci < ci1; ci++) {
             if (iyHi > iyLo) x.get(xBase + ci * g.h * g.w + iyLo * g.w, rowsBuf, 0, (iyHi - iyLo) * g.w);
             for (int ky = 0; ky < g.kh; ky++) {
                 for (int kx = 0; kx < g.kw; kx++) {
-                    int dst = ((ci * g.kh + ky) * g.kw + kx) * len;
+                    int dst = ((ci * g.kh + ky) * g.kw + kx) * ld;
                     int shift = kx * g.dw - g.pw;
                     // output columns whose input column ox*sw + shift lies inside [0, w)
                     int lo = shift >= 0 ? 0 : Math.min(g.ow, (-shift + g.sw - 1) / g.sw);

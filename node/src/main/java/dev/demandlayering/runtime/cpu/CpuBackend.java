@@ -19,25 +19,37 @@ import java.util.List;
  * float32 in the arena's workspace just before their node runs.
  */
 public final class CpuBackend implements Backend {
-    private final boolean nativeGemm;
+    private final boolean nativeGemm, vectorConv;
 
-    /** Products on OpenBLAS where it loads, else the Java loops. */
+    /**
+     * Convolutions on the Vector API where the JVM and CPU allow ({@link VectorSupport}), the other products on
+     * OpenBLAS where it loads (convolutions too, without the Vector API), else the Java loops.
+     */
     public CpuBackend() {
-        this(NativeBlas.available());
+        this(NativeBlas.available(), VectorSupport.enabled());
     }
 
-    private CpuBackend(boolean nativeGemm) {
+    private CpuBackend(boolean nativeGemm, boolean vectorConv) {
         this.nativeGemm = nativeGemm;
+        this.vectorConv = nativeGemm && vectorConv;
     }
 
     /** Every kernel in Java, OpenBLAS or not: the reference the native products are compared with. */
     public static CpuBackend javaKernels() {
-        return new CpuBackend(false);
+        return new CpuBackend(false, false);
     }
 
-    /** What the products run on: OpenBLAS, or the Java loops and why. */
+    /** Convolutions on OpenBLAS even where the Vector API runs: what a CPU without 512-bit vectors runs. */
+    public static CpuBackend openBlasConvolutions() {
+        return new CpuBackend(NativeBlas.available(), false);
+    }
+
+    /** What the products run on: the Vector API and OpenBLAS, OpenBLAS, or the Java loops and why. */
     public String compute() {
-        return nativeGemm ? NativeBlas.describe() : NativeBlas.available() ? "Java loops (chosen)" : NativeBlas.describe();
+        if (!nativeGemm) return NativeBlas.available() ? "Java loops (chosen)" : NativeBlas.describe();
+        String why = VectorSupport.unavailable();
+        return vectorConv ? "convolutions on the Java Vector API (512-bit), other products on " + NativeBlas.describe()
+                : NativeBlas.describe() + (why == null ? " (Vector API not chosen)" : " (Vector API: " + why + ")");
     }
 
     @Override
@@ -50,7 +62,7 @@ public final class CpuBackend implements Backend {
         if (bytes > Integer.MAX_VALUE - 4096) {
             throw new IllegalArgumentException("the CPU arena is limited to 2 GiB; asked for " + bytes + " bytes");
         }
-        return new CpuArena((int) bytes, nativeGemm);
+        return new CpuArena((int) bytes, nativeGemm, vectorConv);
     }
 
     @Override
@@ -108,8 +120,10 @@ public final class CpuBackend implements Backend {
         private final ByteBuffer memory;
         /** The native address of byte 0, for kernels that read the arena in place. */
         private final long address;
+        private final boolean vector;
 
-        CpuArena(int bytes, boolean nativeGemm) {
+        CpuArena(int bytes, boolean nativeGemm, boolean vector) {
+            this.vector = vector;
             memory = ByteBuffer.allocateDirect(bytes + 8192).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
             memory.limit(bytes);
             // without an address the kernels take their Java loops
@@ -127,11 +141,11 @@ public final class CpuBackend implements Backend {
         TensorView view(TensorRef r) {
             if (r.half()) {
                 int n = (int) Shapes.size(r.shape());
-                return new TensorView(null, r.shape(), memory.slice((int) r.offset(), 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer(), 0);
+                return new TensorView(null, r.shape(), memory.slice((int) r.offset(), 2 * n).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer(), 0, vector);
             }
             int len = (int) (4 * Shapes.size(r.shape()));
             return new TensorView(memory.slice((int) r.offset(), len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), r.shape(), null,
-                    address == 0 ? 0 : address + r.offset());
+                    address == 0 ? 0 : address + r.offset(), vector);
         }
 
         @Override

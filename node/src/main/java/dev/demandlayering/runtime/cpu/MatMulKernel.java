@@ -138,7 +138,7 @@ final class MatMulKernel implements Kernel {
         int[] mapB = dev.demandlayering.runtime.ops.Broadcast.indexMap(batchB, batch);
         for (int i = 0; i < count; i++) {
             if (a.nativeFloats() && b.nativeFloats() && y.nativeFloats()) {
-                TensorView bi = new TensorView(b.data(), new int[] {k, n}, null, b.address() + 4L * mapB[i] * k * n);
+                TensorView bi = new TensorView(b.data(), new int[] {k, n}, null, b.address() + 4L * mapB[i] * k * n, b.vector());
                 nativeProduct(a.address() + 4L * mapA[i] * m * k, false, bi, false, m, k, n, y, i * m * n, 1f, null, 0f);
             } else {
                 multiply(a.data(), mapA[i] * m * k, false, WeightRows.of(b), mapB[i] * k * n, false, m, k, n, y.data(), i * m * n, 1f, null);

@@ -6,7 +6,8 @@ package dev.demandlayering.runtime.cpu;
  */
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
-    private final float[][] slots = new float[6][];
+    private final float[][] slots = new float[8][];
+    private int[] ints = new int[0];
 
     static Scratch get() {
         return LOCAL.get();
@@ -20,5 +21,11 @@ final class Scratch {
             slots[slot] = f;
         }
         return f;
+    }
+
+    /** A scratch int array of at least {@code n} (offset tables). */
+    int[] ints(int n) {
+        if (ints.length < n) ints = new int[Math.max(n, 16)];
+        return ints;
     }
 }

@@ -1,0 +1,117 @@
+package dev.demandlayering.runtime.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A register-blocked single-precision GEMM on the Java Vector API (512-bit lanes, AVX-512): C = A x B for an A
+ * on the heap packed in blocks of {@link #MR} rows ({@code A[block][k][MR]}: the eight values a step of the
+ * kernel broadcasts are adjacent, 13% faster than eight rows apart) and a B whose rows are runs in one heap array, found through a table of
+ * offsets (see {@link #multiply}). Each call of the micro-kernel keeps an
+ * 8 x 48 block of C in 24 vector registers for the whole k loop: per k it loads three vectors of B, broadcasts
+ * eight values of A and issues 24 fused multiply-adds. On this machine that is about 150 GFLOPS a core, where
+ * OpenBLAS's sgemm, called per block of a convolution, gives 70-100 (docs/cpu-backend.md).
+ * <p>
+ * Each element of C is one fused multiply-add chain over k in order, whatever the blocking: results depend on
+ * the values only, not on how rows or columns are split into calls (tiled and untiled layers agree bit for bit).
+ * Called only where {@link VectorSupport#enabled()}: this class needs the {@code jdk.incubator.vector} module.
+ */
+final class VectorGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    /** Rows of A (and C) per micro-kernel call: A's rows are padded to a multiple of this with zeros. */
+    static final int MR = 8;
+    /** Columns of a B panel (three 16-lane vectors). */
+    static final int NR = 48;
+
+    private VectorGemm() {
+    }
+
+    /**
+     * C[r][q + col] for rows [0, rows) (a multiple of {@link #MR}) and the columns [q0, q0 + panels * NR): C[r][q]
+     * = sum over kk of A[r][kk] * B(kk, q), where B(kk, q) = {@code b[koff[kk] + q]}. A[r][kk] is {@code
+     * a[aOff + (r / MR) * k * MR + kk * MR + r % MR]}; C's element (r, q) is {@code c[r * ldc + q - q0]}. The offset table lets B be an im2col block
+     * (koff[kk] = kk * row length) or the zero-padded input itself, each tap's row shifted (a stride-1
+     * convolution without im2col). The k loop runs in chunks of {@link #KC}: each chunk of a panel is packed into
+     * {@code pack} and stays in L1 across the rows; partial sums wait in C, so every element is still one
+     * multiply-add chain over kk in order.
+     */
+    static void multiply(float[] a, int aOff, int rows, int k, float[] b, int[] koff, int q0, int panels, float[] c, int ldc, float[] pack) {
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int k1 = Math.min(k, k0 + KC);
+            for (int j = 0; j < panels; j++) {
+                pack(b, koff, k0, k1, q0 + j * NR, pack);
+                for (int r = 0; r < rows; r += MR) kernel(a, aOff + r * k, k0, k1, pack, c, r * ldc + j * NR, ldc, k0 > 0);
+            }
+        }
+    }
+
+    /** Multiply-adds of one k chunk per panel before the next panel: a packed chunk of B is 48 KiB at most. */
+    static final int KC = 256;
+
+    /** Floats {@link #multiply}'s {@code pack} must hold. */
+    static final int PACK_FLOATS = KC * NR;
+
+    /**
+     * B's rows [k0, k1) of one panel, copied to one contiguous run that every row block of A then streams through:
+     * reading B's rows where they lie (hundreds of scattered runs a panel) ran the kernel 25-50% slower.
+     */
+    private static void pack(float[] b, int[] koff, int k0, int k1, int q, float[] pack) {
+        for (int kk = k0, d = 0; kk < k1; kk++, d += NR) {
+            int bi = koff[kk] + q;
+            FloatVector.fromArray(S, b, bi).intoArray(pack, d);
+            FloatVector.fromArray(S, b, bi + 16).intoArray(pack, d + 16);
+            FloatVector.fromArray(S, b, bi + 32).intoArray(pack, d + 32);
+        }
+    }
+
+    private static void kernel(float[] a, int aOff, int k0, int k1, float[] b, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        if (add) {
+            int o = cOff;
+            c00 = FloatVector.fromArray(S, c, o); c01 = FloatVector.fromArray(S, c, o + 16); c02 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c10 = FloatVector.fromArray(S, c, o); c11 = FloatVector.fromArray(S, c, o + 16); c12 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c20 = FloatVector.fromArray(S, c, o); c21 = FloatVector.fromArray(S, c, o + 16); c22 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c30 = FloatVector.fromArray(S, c, o); c31 = FloatVector.fromArray(S, c, o + 16); c32 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c40 = FloatVector.fromArray(S, c, o); c41 = FloatVector.fromArray(S, c, o + 16); c42 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c50 = FloatVector.fromArray(S, c, o); c51 = FloatVector.fromArray(S, c, o + 16); c52 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c60 = FloatVector.fromArray(S, c, o); c61 = FloatVector.fromArray(S, c, o + 16); c62 = FloatVector.fromArray(S, c, o + 32); o += ldc;
+            c70 = FloatVector.fromArray(S, c, o); c71 = FloatVector.fromArray(S, c, o + 16); c72 = FloatVector.fromArray(S, c, o + 32);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c10 = z; c11 = z; c12 = z; c20 = z; c21 = z; c22 = z; c30 = z; c31 = z; c32 = z;
+            c40 = z; c41 = z; c42 = z; c50 = z; c51 = z; c52 = z; c60 = z; c61 = z; c62 = z; c70 = z; c71 = z; c72 = z;
+        }
+        for (int kk = k0, bi = 0; kk < k1; kk++, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + 16);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 32);
+            int ai = aOff + kk * MR;
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61); c62 = b2.fma(x, c62);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71); c72 = b2.fma(x, c72);
+        }
+        // stored here, not through a helper: vectors passed to a method that is not inlined are boxed (4x slower)
+        int o = cOff;
+        c00.intoArray(c, o); c01.intoArray(c, o + 16); c02.intoArray(c, o + 32); o += ldc;
+        c10.intoArray(c, o); c11.intoArray(c, o + 16); c12.intoArray(c, o + 32); o += ldc;
+        c20.intoArray(c, o); c21.intoArray(c, o + 16); c22.intoArray(c, o + 32); o += ldc;
+        c30.intoArray(c, o); c31.intoArray(c, o + 16); c32.intoArray(c, o + 32); o += ldc;
+        c40.intoArray(c, o); c41.intoArray(c, o + 16); c42.intoArray(c, o + 32); o += ldc;
+        c50.intoArray(c, o); c51.intoArray(c, o + 16); c52.intoArray(c, o + 32); o += ldc;
+        c60.intoArray(c, o); c61.intoArray(c, o + 16); c62.intoArray(c, o + 32); o += ldc;
+        c70.intoArray(c, o); c71.intoArray(c, o + 16); c72.intoArray(c, o + 32);
+    }
+}
