@@ -13,9 +13,12 @@ final class Activation {
     static final Set<String> OPS = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish");
     private final String op;
     private final float alpha, beta, min, max;
+    /** Exponentials on the Vector API ({@link VectorActivation}). */
+    private final boolean vector;
 
-    private Activation(Node node) {
+    private Activation(Node node, boolean vector) {
         op = node.opType();
+        this.vector = vector && VectorActivation.handles(op);
         Attributes a = node.attributes();
         alpha = a.getFloat("alpha", 0f);
         beta = a.getFloat("beta", 0f);
@@ -23,14 +26,16 @@ final class Activation {
         max = a.getFloat("max", Float.POSITIVE_INFINITY);
     }
 
-    static Activation of(Node node) {
+    /** The activation {@code node}; {@code vector}: the backend runs on the Vector API ({@link TensorView#vector()}). */
+    static Activation of(Node node, boolean vector) {
         if (!OPS.contains(node.opType())) throw new IllegalStateException("not an activation: " + node.describe());
-        return new Activation(node);
+        return new Activation(node, vector);
     }
 
     /** Applies the activation to {@code v[off, off+len)}. */
     void apply(float[] v, int off, int len) {
         int end = off + len;
+        if (vector) off = VectorActivation.apply(op, v, off, len);
         switch (op) {
             // max and min, not a comparison: they compile branch-free (and vectorise), where real activations make
             // a comparison's branch unpredictable

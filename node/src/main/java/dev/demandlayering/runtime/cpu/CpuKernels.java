@@ -39,7 +39,7 @@ public final class CpuKernels {
     /** Runs {@code node} and then {@code activation} on its output in one kernel ({@link #fuses}). */
     static void run(Node node, Node activation, TensorView[] inputs, TensorView[] outputs) {
         long t0 = OpProfile.INSTANCE == null ? 0 : System.nanoTime();
-        TABLE.get(node.opType()).run(node, Activation.of(activation), inputs, outputs);
+        TABLE.get(node.opType()).run(node, Activation.of(activation, inputs[0].vector()), inputs, outputs);
         if (OpProfile.INSTANCE != null) OpProfile.INSTANCE.add(node, inputs, System.nanoTime() - t0);
     }
 

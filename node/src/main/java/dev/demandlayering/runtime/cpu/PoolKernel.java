@@ -34,6 +34,10 @@ final class PoolKernel implements Kernel {
         boolean max = node.opType().equals("MaxPool");
         boolean includePad = a.getInt("count_include_pad", 0) == 1;
         int fh = h, fw = w, oh = o[0], ow = o[1];
+        if (max && x.length == 4 && in[0].vector()) {
+            VectorMaxPool.run(in[0].data(), out[0].data(), planes, h, w, k, s, d, p, oh, ow);
+            return;
+        }
         if (!max && oh == 1 && ow == 1 && k[0] == h && k[1] == w && d[0] == 1 && d[1] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0) {
             // one window over the whole plane: the taps in row order are the plane in memory order
             Parallel.forEach(planes, pl -> {

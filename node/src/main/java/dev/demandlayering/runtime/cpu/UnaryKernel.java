@@ -10,7 +10,7 @@ final class UnaryKernel implements Kernel {
     public void run(Node node, TensorView[] in, TensorView[] out) {
         int n = out[0].size();
         int chunks = (n + CHUNK - 1) / CHUNK;
-        Activation act = Activation.of(node);
+        Activation act = Activation.of(node, in[0].vector());
         Parallel.forEach(chunks, c -> {
             int off = c * CHUNK;
             int len = Math.min(CHUNK, n - off);

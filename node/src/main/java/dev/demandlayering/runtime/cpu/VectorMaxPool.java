@@ -1,0 +1,53 @@
+package dev.demandlayering.runtime.cpu;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 2-D MaxPool on the Vector API, one channel plane per task, the way {@link VectorDepthwise} convolves: the plane
+ * is copied once into a heap image padded with -inf, and each output row is, 16 columns at a time, the max over
+ * the window's taps of the padded rows shifted by the tap; with a horizontal stride the row is reduced at every
+ * column and then every stride-th column kept. Max is exact, so the result is the scalar kernel's bit for bit.
+ */
+final class VectorMaxPool {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final int L = 16;
+
+    private VectorMaxPool() {
+    }
+
+    /** Kernel {@code k}, strides {@code s}, dilations {@code d}, pads {@code p} (top, left, ...), output {@code oh x ow}. */
+    static void run(FloatBuffer x, FloatBuffer y, int planes, int h, int w, int[] k, int[] s, int[] d, int[] p, int oh, int ow) {
+        int cols = (ow - 1) * s[1] + 1;
+        int wp = Math.max(p[1] + w, cols + (k[1] - 1) * d[1]), hp = Math.max(p[0] + h, (oh - 1) * s[0] + (k[0] - 1) * d[0] + 1);
+        int slack = wp + 2 * L, taps = k[0] * k[1];
+        Parallel.forEach(planes, pl -> {
+            Scratch sc = Scratch.get();
+            float[] padded = sc.floats(0, hp * wp + slack);
+            float[] o = sc.floats(1, oh * ow + L);
+            float[] row = sc.floats(2, cols + L);
+            int[] off = sc.ints(taps);
+            for (int ky = 0, i = 0; ky < k[0]; ky++) {
+                for (int kx = 0; kx < k[1]; kx++) off[i++] = ky * d[0] * wp + kx * d[1];
+            }
+            Arrays.fill(padded, 0, hp * wp + slack, Float.NEGATIVE_INFINITY);
+            for (int iy = 0; iy < h; iy++) x.get(pl * h * w + iy * w, padded, (iy + p[0]) * wp + p[1], w);
+            for (int oy = 0; oy < oh; oy++) {
+                int src = oy * s[0] * wp;
+                float[] dst = s[1] == 1 ? o : row;
+                int at = s[1] == 1 ? oy * ow : 0;
+                for (int c = 0; c < cols; c += L) {
+                    FloatVector m = FloatVector.fromArray(S, padded, src + c + off[0]);
+                    for (int i = 1; i < taps; i++) m = m.max(FloatVector.fromArray(S, padded, src + c + off[i]));
+                    m.intoArray(dst, at + c);
+                }
+                if (s[1] != 1) {
+                    for (int ox = 0, base = oy * ow; ox < ow; ox++) o[base + ox] = row[ox * s[1]];
+                }
+            }
+            y.put(pl * oh * ow, o, 0, oh * ow);
+        });
+    }
+}
