@@ -1,0 +1,109 @@
+package dev.demandlayering.runtime.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernels against double-precision references: the GEMM on shapes that exercise padded rows,
+ * partial panels and k beyond one chunk, through both kinds of offset table; the exponential and the
+ * activations built on it over float's range. (Whole convolutions, pools and activations on real graphs are
+ * covered by the ONNX conformance cases and the ONNX Runtime oracle.)
+ */
+class VectorKernelsTest {
+    @BeforeEach
+    void needsTheVectorApi() {
+        Assumptions.assumeTrue(VectorSupport.enabled(), "Vector API kernels not enabled here: " + VectorSupport.unavailable());
+    }
+
+    @Test
+    void gemmMatchesADoublePrecisionProductWhateverTheBlocking() {
+        Random rnd = new Random(7);
+        int[][] shapes = {{8, 1, 48}, {8, 27, 50}, {16, 300, 97}, {24, 600, 144}, {8, 257, 1}};
+        for (int[] s : shapes) {
+            int rows = s[0], k = s[1], cols = s[2], nr = VectorGemm.NR, panels = (cols + nr - 1) / nr, ld = panels * nr;
+            float[][] a = new float[rows][k];
+            for (float[] r : a) for (int i = 0; i < k; i++) r[i] = (float) rnd.nextGaussian();
+            // B as im2col rows (ld apart), with one row of slack: the last panel reads up to NR columns past cols
+            float[] b = new float[k * ld + nr];
+            for (int i = 0; i < k * ld; i++) b[i] = i % ld < cols ? (float) rnd.nextGaussian() : 0f;
+            int[] koff = new int[k];
+            for (int i = 0; i < k; i++) koff[i] = i * ld;
+            float[] packedA = new float[rows * k];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < k; i++) packedA[r / VectorGemm.MR * k * VectorGemm.MR + i * VectorGemm.MR + r % VectorGemm.MR] = a[r][i];
+            }
+            float[] c = new float[rows * ld];
+            VectorGemm.multiply(packedA, 0, rows, k, b, koff, 0, panels, c, ld, new float[VectorGemm.PACK_FLOATS]);
+            for (int r = 0; r < rows; r++) {
+                for (int q = 0; q < cols; q++) {
+                    double ref = 0, mag = 0;
+                    for (int i = 0; i < k; i++) {
+                        ref += (double) a[r][i] * b[i * ld + q];
+                        mag += Math.abs((double) a[r][i] * b[i * ld + q]);
+                    }
+                    assertEquals(ref, c[r * ld + q], 1e-6 * mag + 1e-30, "rows " + rows + " k " + k + " cols " + cols + " at (" + r + ", " + q + ")");
+                }
+            }
+            // the same product over panels [1, panels) only, starting at column NR: the same bits
+            if (panels > 1) {
+                float[] c2 = new float[rows * ld];
+                VectorGemm.multiply(packedA, 0, rows, k, b, koff, nr, panels - 1, c2, ld, new float[VectorGemm.PACK_FLOATS]);
+                for (int r = 0; r < rows; r++) {
+                    for (int q = nr; q < cols; q++) assertEquals(c[r * ld + q], c2[r * ld + q - nr], 0f, "offset panels at (" + r + ", " + q + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theExponentialIsWithinTwoUlpsOverFloatsRange() {
+        float[] v = new float[16];
+        double worst = 0;
+        for (float x0 = -87f; x0 < 88f; x0 += 0.37f) {
+            for (int i = 0; i < 16; i++) v[i] = x0 + i * 0.0231f;
+            float[] e = new float[16];
+            VectorActivation.exp(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_512, v, 0)).intoArray(e, 0);
+            for (int i = 0; i < 16; i++) {
+                double ref = Math.exp(v[i]);
+                worst = Math.max(worst, Math.abs(e[i] - ref) / Math.ulp((float) ref));
+            }
+        }
+        assertTrue(worst <= 2.0, "worst error " + worst + " ulps");
+    }
+
+    @Test
+    void exponentialActivationsMatchTheirScalarForms() {
+        Random rnd = new Random(3);
+        for (String op : new String[] {"Sigmoid", "Swish", "Mish", "Tanh"}) {
+            float[] v = new float[1000];
+            for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * 8);
+            v[0] = 30f;
+            v[1] = -100f;
+            v[2] = 0f;
+            float[] vec = v.clone(), scalar = v.clone();
+            int done = VectorActivation.apply(op, vec, 0, vec.length);
+            assertEquals(992, done, "whole vectors only; the caller finishes the tail");
+            scalar(op, scalar);
+            for (int i = 0; i < done; i++) {
+                assertEquals(scalar[i], vec[i], 4e-7 * Math.max(1, Math.abs(scalar[i])), op + "(" + v[i] + ")");
+            }
+        }
+    }
+
+    private static void scalar(String op, float[] v) {
+        for (int i = 0; i < v.length; i++) {
+            float x = v[i];
+            v[i] = switch (op) {
+                case "Sigmoid" -> Activation.sigmoid(x);
+                case "Swish" -> x * Activation.sigmoid(x);
+                case "Mish" -> Activation.mish(x);
+                default -> (float) Math.tanh(x);
+            };
+        }
+    }
+}
