@@ -40,6 +40,11 @@ final class PeerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx6g");
+        // as bin/dlayer starts the node: the serial collector with a small young generation keeps pauses under a
+        // millisecond and the resident set near what is live (G1 grew its young generation to 330 MiB on the
+        // Vector API's warm-up garbage)
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Xmn24m");
         cmd.add("--add-modules=jdk.incubator.vector");
         cmd.add("-cp");
         cmd.add(classpath);
