@@ -34,8 +34,11 @@ final class Activation {
 
     /** Applies the activation to {@code v[off, off+len)}. */
     void apply(float[] v, int off, int len) {
+        if (vector) {
+            VectorActivation.apply(op, v, off, len);
+            return;
+        }
         int end = off + len;
-        if (vector) off = VectorActivation.apply(op, v, off, len);
         switch (op) {
             // max and min, not a comparison: they compile branch-free (and vectorise), where real activations make
             // a comparison's branch unpredictable

@@ -24,17 +24,52 @@ final class VectorActivation {
     }
 
     /**
-     * Whole vectors of {@code v[off, off + len)}; returns where they end. The caller finishes the tail with its
-     * scalar loop: masked loads and stores are not compiled to vector instructions by JDK 17, and made the small
-     * tensors of squeeze-excitation blocks slower than scalar code.
+     * {@code v[off, off + len)} in place: whole vectors, then the tail by a scalar copy of the same operations
+     * (masked loads and stores are not compiled to vector instructions by JDK 17, and made the small tensors of
+     * squeeze-excitation blocks slower than scalar code). Both give the same bits, so a value does not depend on
+     * where a block boundary put it.
      */
-    static int apply(String op, float[] v, int off, int len) {
-        int i = off;
+    static void apply(String op, float[] v, int off, int len) {
+        int i = off, end = off + len;
         for (int bound = off + S.loopBound(len); i < bound; i += S.length()) {
             FloatVector x = FloatVector.fromArray(S, v, i);
             one(op, x).intoArray(v, i);
         }
-        return i;
+        for (; i < end; i++) v[i] = one(op, v[i]);
+    }
+
+    /** One lane's operations, scalar: the same IEEE operations in the same order as {@link #one(String, FloatVector)}. */
+    static float one(String op, float x) {
+        return switch (op) {
+            case "Sigmoid" -> sigmoid(x);
+            case "Swish" -> x * sigmoid(x);
+            case "Tanh" -> 1f - 2f / (exp(Math.min(Math.max(x, -9f), 9f) * 2f) + 1f);
+            case "Mish" -> {
+                float e = exp(Math.min(x, 20f)), n = e * (e + 2f);
+                yield x > 20f ? x : x * n / (n + 2f);
+            }
+            default -> throw new IllegalStateException("not an exponential activation: " + op);
+        };
+    }
+
+    private static float sigmoid(float x) {
+        return 1f / (exp(-x) + 1f);
+    }
+
+    /** {@link #exp(FloatVector)} for one value. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, -87.3f), 88.7f);
+        float t = Math.fma(x, LOG2E, ROUND);
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        p = Math.fma(p, r * r, r) + 1f;
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (0x4B400000 - 127)) << 23);
     }
 
     private static FloatVector one(String op, FloatVector x) {
