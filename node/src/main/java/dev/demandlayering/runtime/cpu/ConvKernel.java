@@ -32,10 +32,12 @@ final class ConvKernel implements Kernel {
         Attributes a = node.attributes();
         Geometry g = new Geometry(in[0].shape(), in[1].shape(), out[0].shape(), a);
         FloatBuffer bias = in.length > 2 ? in[2].data() : null;
-        if (!gemmWeights(in[1].shape(), g.group) && in[0].vector()) {
-            VectorDepthwise.run(g, in[0].data(), in[1].data(), bias, act, out[0].data());
-        } else if (!gemmWeights(in[1].shape(), g.group)) {
-            depthwise(g, in[0].data(), in[1].data(), bias, act, out[0].data());
+        if (!gemmWeights(in[1].shape(), g.group)) {
+            if (in[0].vector()) {
+                VectorDepthwise.run(g, in[0].data(), in[1].data(), bias, act, out[0].data());
+            } else {
+                depthwise(g, in[0].data(), in[1].data(), bias, act, out[0].data());
+            }
         } else if (in[0].vector()) {
             VectorConv.run(g, in[0], in[1], bias, act, out[0]);
         } else if (in[0].nativeFloats() && out[0].nativeFloats()) {

@@ -43,8 +43,7 @@ final class VectorConv {
 
     /** Stride 1: the GEMM reads the zero-padded input through per-tap offsets. */
     private static void shifted(ConvKernel.Geometry g, FloatBuffer x, float[] a, int mgp, float[] bias, Activation act, FloatBuffer y) {
-        // wide and high enough for every tap of every output pixel (pads may differ at the two ends)
-        int wp = Math.max(g.pw + g.w, g.ow + (g.kw - 1) * g.dw), hp = Math.max(g.ph + g.h, g.oh + (g.kh - 1) * g.dh), plane = hp * wp;
+        int wp = PaddedPlane.extent(g.w, g.pw, g.ow, 1, g.kw, g.dw), hp = PaddedPlane.extent(g.h, g.ph, g.oh, 1, g.kh, g.dh), plane = hp * wp;
         int q = (g.oh - 1) * wp + g.ow, panels = (q + NR - 1) / NR;
         // slack past the last plane: the last panel reads up to NR - 1 columns beyond the last output pixel
         float[] src = padded(g, x, wp, hp, panels * NR - q + NR);
@@ -207,21 +206,7 @@ final class VectorConv {
     private static float[] padded(ConvKernel.Geometry g, FloatBuffer x, int wp, int hp, int slack) {
         int planes = g.n * g.c, plane = hp * wp;
         float[] src = Scratch.get().floats(4, planes * plane + slack);
-        Parallel.forEach(planes, pl -> {
-            int dst = pl * plane;
-            if (g.ph == 0 && g.pw == 0 && wp == g.w && hp == g.h) {
-                x.get(pl * g.h * g.w, src, dst, g.h * g.w);
-                return;
-            }
-            Arrays.fill(src, dst, dst + g.ph * wp, 0f);
-            for (int iy = 0; iy < g.h; iy++) {
-                int row = dst + (iy + g.ph) * wp;
-                Arrays.fill(src, row, row + g.pw, 0f);
-                x.get(pl * g.h * g.w + iy * g.w, src, row + g.pw, g.w);
-                Arrays.fill(src, row + g.pw + g.w, row + wp, 0f);
-            }
-            Arrays.fill(src, dst + (g.ph + g.h) * wp, dst + plane, 0f);
-        });
+        Parallel.forEach(planes, pl -> PaddedPlane.copy(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, src, pl * plane, wp, hp, 0f));
         Arrays.fill(src, planes * plane, planes * plane + slack, 0f);
         return src;
     }

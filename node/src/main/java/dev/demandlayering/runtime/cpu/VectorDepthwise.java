@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A depthwise convolution (one input and one output channel per group) on the Java Vector API, one channel
- * plane per task. The plane is copied once into a zero-padded heap image, so every tap of every output pixel
+ * plane per task. The plane is copied once into a zero-padded heap image ({@link PaddedPlane}), so every tap of every output pixel
  * reads inside it and there are no edge cases: each output row is 16 columns at a time the bias plus, per tap
  * in kernel order, the tap's weight times the padded row shifted by the tap (a fused multiply-add). With a
  * horizontal stride the row is computed at every column first and then every stride-th column kept: twice the
@@ -25,7 +25,7 @@ final class VectorDepthwise {
         int taps = g.kh * g.kw;
         // every column an output row's taps read, computed at stride 1: (ow - 1) * sw + 1 of them
         int cols = (g.ow - 1) * g.sw + 1;
-        int wp = Math.max(g.pw + g.w, cols + (g.kw - 1) * g.dw), hp = Math.max(g.ph + g.h, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1);
+        int wp = PaddedPlane.extent(g.w, g.pw, g.ow, g.sw, g.kw, g.dw), hp = PaddedPlane.extent(g.h, g.ph, g.oh, g.sh, g.kh, g.dh);
         int slack = wp + 2 * L;
         Parallel.forEach(g.n * g.c, t -> {
             int ch = t % g.c;
@@ -39,7 +39,8 @@ final class VectorDepthwise {
             for (int ky = 0, i = 0; ky < g.kh; ky++) {
                 for (int kx = 0; kx < g.kw; kx++) off[i++] = ky * g.dh * wp + kx * g.dw;
             }
-            pad(x, t * g.h * g.w, g, padded, wp, hp, slack);
+            PaddedPlane.copy(x, t * g.h * g.w, g.h, g.w, g.ph, g.pw, padded, 0, wp, hp, 0f);
+            Arrays.fill(padded, hp * wp, hp * wp + slack, 0f);
             float b = bias == null ? 0f : bias.get(ch);
             for (int oy = 0; oy < g.oh; oy++) {
                 int src = oy * g.sh * wp;
@@ -58,17 +59,5 @@ final class VectorDepthwise {
             if (act != null) act.apply(o, 0, g.p);
             y.put(t * g.p, o, 0, g.p);
         });
-    }
-
-    /** Plane {@code from} of the input into {@code padded} (hp x wp, the input at row ph, column pw), zeros elsewhere. */
-    private static void pad(FloatBuffer x, int from, ConvKernel.Geometry g, float[] padded, int wp, int hp, int slack) {
-        Arrays.fill(padded, 0, g.ph * wp, 0f);
-        for (int iy = 0; iy < g.h; iy++) {
-            int r = (iy + g.ph) * wp;
-            Arrays.fill(padded, r, r + g.pw, 0f);
-            x.get(from + iy * g.w, padded, r + g.pw, g.w);
-            Arrays.fill(padded, r + g.pw + g.w, r + wp, 0f);
-        }
-        Arrays.fill(padded, (g.ph + g.h) * wp, hp * wp + slack, 0f);
     }
 }

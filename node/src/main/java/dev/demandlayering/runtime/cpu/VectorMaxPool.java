@@ -21,7 +21,7 @@ final class VectorMaxPool {
     /** Kernel {@code k}, strides {@code s}, dilations {@code d}, pads {@code p} (top, left, ...), output {@code oh x ow}. */
     static void run(FloatBuffer x, FloatBuffer y, int planes, int h, int w, int[] k, int[] s, int[] d, int[] p, int oh, int ow) {
         int cols = (ow - 1) * s[1] + 1;
-        int wp = Math.max(p[1] + w, cols + (k[1] - 1) * d[1]), hp = Math.max(p[0] + h, (oh - 1) * s[0] + (k[0] - 1) * d[0] + 1);
+        int wp = PaddedPlane.extent(w, p[1], ow, s[1], k[1], d[1]), hp = PaddedPlane.extent(h, p[0], oh, s[0], k[0], d[0]);
         int slack = wp + 2 * L, taps = k[0] * k[1];
         Parallel.forEach(planes, pl -> {
             Scratch sc = Scratch.get();
@@ -32,8 +32,8 @@ final class VectorMaxPool {
             for (int ky = 0, i = 0; ky < k[0]; ky++) {
                 for (int kx = 0; kx < k[1]; kx++) off[i++] = ky * d[0] * wp + kx * d[1];
             }
-            Arrays.fill(padded, 0, hp * wp + slack, Float.NEGATIVE_INFINITY);
-            for (int iy = 0; iy < h; iy++) x.get(pl * h * w + iy * w, padded, (iy + p[0]) * wp + p[1], w);
+            PaddedPlane.copy(x, pl * h * w, h, w, p[0], p[1], padded, 0, wp, hp, Float.NEGATIVE_INFINITY);
+            Arrays.fill(padded, hp * wp, hp * wp + slack, Float.NEGATIVE_INFINITY);
             for (int oy = 0; oy < oh; oy++) {
                 int src = oy * s[0] * wp;
                 float[] dst = s[1] == 1 ? o : row;
