@@ -34,6 +34,33 @@ final class TransposeOptimizer {
         for (int round = 0; round < 10_000 && step(); round++) {
             // each step rewrites one spot; repeat to a fixed point
         }
+        reshapeSingletonMoves();
+    }
+
+    /**
+     * A transpose left over that moves only axes of size 1 (say [1, C, 1, 1] to [1, 1, 1, C] before a squeeze)
+     * keeps the values in memory order: a Reshape, which costs nothing, does the same.
+     */
+    private void reshapeSingletonMoves() {
+        for (int i = 0; i < g.nodes().size(); i++) {
+            Node t = g.nodes().get(i);
+            if (!t.opType().equals("Transpose")) continue;
+            int[] in = g.shapes().get(t.input(0)), out = g.shapes().get(t.outputs().get(0));
+            if (in == null || out == null || !keepsOrder(in, t.attributes().getInts("perm", null))) continue;
+            g.nodes().set(i, new Node("Reshape", t.name(), List.of(t.input(0)), t.outputs(), new Attributes().put("shape", out)));
+        }
+    }
+
+    /** Whether {@code perm} keeps the axes of {@code shape} that are over 1 in their order. */
+    private static boolean keepsOrder(int[] shape, int[] perm) {
+        if (perm == null || perm.length != shape.length) return false;
+        int last = -1;
+        for (int axis : perm) {
+            if (shape[axis] == 1) continue;
+            if (axis < last) return false;
+            last = axis;
+        }
+        return true;
     }
 
     private boolean step() {
@@ -46,7 +73,7 @@ final class TransposeOptimizer {
             List<Node> rs = readers.getOrDefault(out, List.of());
             if (g.outputs().contains(out) || rs.isEmpty()) continue;
             if (rs.size() > 1) {
-                if (rs.stream().allMatch(this::sinkable)) {
+                if (rs.stream().allMatch(r -> sinkable(r, t))) {
                     duplicate(t, rs);
                     return true;
                 }
@@ -76,8 +103,19 @@ final class TransposeOptimizer {
         return false;
     }
 
-    private boolean sinkable(Node r) {
-        return r.opType().equals("Transpose") || UNARY.contains(r.opType()) || BINARY.contains(r.opType()) || r.opType().equals("Pad");
+    private boolean sinkable(Node r, Node t) {
+        return r.opType().equals("Transpose") || UNARY.contains(r.opType()) || BINARY.contains(r.opType()) || r.opType().equals("Pad")
+                || r.opType().equals("Concat") && concatOfTransposes(r, t.attributes().getInts("perm", null));
+    }
+
+    /** Whether every input of Concat {@code c} is made by a transpose with permutation {@code perm} (so that it can sink once each has its own). */
+    private boolean concatOfTransposes(Node c, int[] perm) {
+        if (c.inputs().stream().distinct().count() != c.inputs().size()) return false;
+        for (String in : c.inputs()) {
+            Node p = GraphQueries.producer(g, in);
+            if (p == null || !p.opType().equals("Transpose") || !Arrays.equals(p.attributes().getInts("perm", null), perm) || g.outputs().contains(in)) return false;
+        }
+        return true;
     }
 
     /** Gives each reader its own copy of a shared transpose, so each copy can sink or cancel on its own. */
