@@ -40,11 +40,16 @@ final class PoolKernel implements Kernel {
         }
         if (!max && oh == 1 && ow == 1 && k[0] == h && k[1] == w && d[0] == 1 && d[1] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0) {
             // one window over the whole plane: the taps in row order are the plane in memory order
+            boolean vector = in[0].vector();
             Parallel.forEach(planes, pl -> {
                 float[] v = Scratch.get().floats(0, fh * fw);
                 in[0].data().get(pl * fh * fw, v, 0, fh * fw);
                 float sum = 0f;
-                for (int i = 0; i < fh * fw; i++) sum += v[i];
+                if (vector) {
+                    sum = VectorReduce.sum(v, 0, fh * fw);
+                } else {
+                    for (int i = 0; i < fh * fw; i++) sum += v[i];
+                }
                 out[0].data().put(pl, sum / (fh * fw));
             });
             return;

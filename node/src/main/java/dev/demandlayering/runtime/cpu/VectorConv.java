@@ -7,7 +7,7 @@ import java.util.Arrays;
  * A convolution on {@link VectorGemm}, in one of two ways:
  * <ul>
  * <li><b>stride 1</b> (any kernel size, padding or dilation): no im2col. The input is copied once per layer into
- * a zero-padded heap image; computed over the padded width, output pixel q = oy * wp + ox reads, for tap (ci, ky,
+ * a zero-padded heap image (or, needing no padding, say a 1x1 convolution, read where it lies in the arena); computed over the padded width, output pixel q = oy * wp + ox reads, for tap (ci, ky,
  * kx), padded element {@code ci * hp * wp + ky * dh * wp + kx * dw + q}: each tap's row of B is the padded image
  * shifted by a constant, which the GEMM's offset table expresses. The few columns past each output row are
  * computed and dropped.
@@ -45,8 +45,10 @@ final class VectorConv {
     private static void shifted(ConvKernel.Geometry g, FloatBuffer x, float[] a, int mgp, float[] bias, Activation act, FloatBuffer y) {
         int wp = PaddedPlane.extent(g.w, g.pw, g.ow, 1, g.kw, g.dw), hp = PaddedPlane.extent(g.h, g.ph, g.oh, 1, g.kh, g.dh), plane = hp * wp;
         int q = (g.oh - 1) * wp + g.ow, panels = (q + NR - 1) / NR;
-        // slack past the last plane: the last panel reads up to NR - 1 columns beyond the last output pixel
-        float[] src = padded(g, x, wp, hp, panels * NR - q + NR);
+        // an input that needs no padding is read where it lies; else a zero-padded copy, with slack past the last
+        // plane (the last panel reads up to NR - 1 columns beyond the last output pixel)
+        boolean inPlace = wp == g.w && hp == g.h;
+        float[] src = inPlace ? null : padded(g, x, wp, hp, panels * NR - q + NR);
         int[] koff = Scratch.get().ints(g.k);
         for (int ci = 0, kk = 0; ci < g.cg; ci++) {
             for (int ky = 0; ky < g.kh; ky++) {
@@ -60,7 +62,9 @@ final class VectorConv {
             if (mc <= 0 || np <= 0) return;
             int ldc = np * NR, q0 = (img * g.c + grp * g.cg) * plane + j0 * NR;
             float[] c = Scratch.get().floats(7, mc * ldc);
-            VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, np, c, ldc, Scratch.get().floats(6, VectorGemm.PACK_FLOATS));
+            float[] pack = Scratch.get().floats(6, VectorGemm.PACK_FLOATS);
+            if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, np, c, ldc, pack);
+            else VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, np, c, ldc, pack);
             int yBase = (img * g.m + grp * g.mg) * g.p, first = j0 * NR, last = Math.min(q, first + ldc);
             for (int r = 0; r < mc && m0 + r < g.mg; r++) {
                 int ch = grp * g.mg + m0 + r, at = r * ldc;

@@ -36,10 +36,25 @@ final class VectorGemm {
      * multiply-add chain over kk in order.
      */
     static void multiply(float[] a, int aOff, int rows, int k, float[] b, int[] koff, int q0, int panels, float[] c, int ldc, float[] pack) {
+        multiply(a, aOff, rows, k, b, null, koff, q0, panels, c, ldc, pack);
+    }
+
+    /**
+     * As {@link #multiply(float[], int, int, int, float[], int[], int, int, float[], int, float[])} with B read
+     * where it lies in the arena ({@code b}'s absolute indices): no heap copy of an input that needs no padding.
+     * Columns past the buffer's end read as zeros.
+     */
+    static void multiply(float[] a, int aOff, int rows, int k, java.nio.FloatBuffer b, int[] koff, int q0, int panels, float[] c, int ldc, float[] pack) {
+        multiply(a, aOff, rows, k, null, b, koff, q0, panels, c, ldc, pack);
+    }
+
+    private static void multiply(float[] a, int aOff, int rows, int k, float[] b, java.nio.FloatBuffer bArena, int[] koff, int q0, int panels, float[] c,
+            int ldc, float[] pack) {
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             for (int j = 0; j < panels; j++) {
-                pack(b, koff, k0, k1, q0 + j * NR, pack);
+                if (b != null) pack(b, koff, k0, k1, q0 + j * NR, pack);
+                else pack(bArena, koff, k0, k1, q0 + j * NR, pack);
                 for (int r = 0; r < rows; r += MR) kernel(a, aOff + r * k, k0, k1, pack, c, r * ldc + j * NR, ldc, k0 > 0);
             }
         }
@@ -61,6 +76,15 @@ final class VectorGemm {
             FloatVector.fromArray(S, b, bi).intoArray(pack, d);
             FloatVector.fromArray(S, b, bi + 16).intoArray(pack, d + 16);
             FloatVector.fromArray(S, b, bi + 32).intoArray(pack, d + 32);
+        }
+    }
+
+    private static void pack(java.nio.FloatBuffer b, int[] koff, int k0, int k1, int q, float[] pack) {
+        int limit = b.limit();
+        for (int kk = k0, d = 0; kk < k1; kk++, d += NR) {
+            int bi = koff[kk] + q, n = Math.max(0, Math.min(NR, limit - bi));
+            b.get(bi, pack, d, n);
+            if (n < NR) java.util.Arrays.fill(pack, d + n, d + NR, 0f);
         }
     }
 

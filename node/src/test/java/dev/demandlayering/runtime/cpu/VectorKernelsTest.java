@@ -49,6 +49,13 @@ class VectorKernelsTest {
                     assertEquals(ref, c[r * ld + q], 1e-6 * mag + 1e-30, "rows " + rows + " k " + k + " cols " + cols + " at (" + r + ", " + q + ")");
                 }
             }
+            // B read where it lies in a buffer that ends at the last real column: the columns past it read as zeros
+            java.nio.FloatBuffer arena = java.nio.FloatBuffer.wrap(java.util.Arrays.copyOf(b, (k - 1) * ld + cols));
+            float[] c3 = new float[rows * ld];
+            VectorGemm.multiply(packedA, 0, rows, k, arena, koff, 0, panels, c3, ld, new float[VectorGemm.PACK_FLOATS]);
+            for (int r = 0; r < rows; r++) {
+                for (int q = 0; q < cols; q++) assertEquals(c[r * ld + q], c3[r * ld + q], 0f, "B in place at (" + r + ", " + q + ")");
+            }
             // the same product over panels [1, panels) only, starting at column NR: the same bits
             if (panels > 1) {
                 float[] c2 = new float[rows * ld];
