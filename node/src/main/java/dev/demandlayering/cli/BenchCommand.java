@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
     String vs;
 
     @Option(names = "--rounds", paramLabel = "N", description = "with --vs: interleaved rounds of --frames frames per runtime; default ${DEFAULT-VALUE}")
-    int rounds = 5;
+    int rounds = 10;
 
     @Option(names = "--threads", paramLabel = "N", description = "with --vs: ONNX Runtime's intra-op threads; default ${DEFAULT-VALUE} (this host's cores: dlayer uses them all)")
     int threads = Runtime.getRuntime().availableProcessors();

@@ -102,7 +102,10 @@ final class OrtComparison {
             for (PeerProcess p : peers) warmUp(p);
             List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < peers.size(); i++) for (double v : peers.get(i).run(frames)) ms.get(i).add(v);
+                for (int i = 0; i < peers.size(); i++) {
+                    settle();
+                    for (double v : peers.get(i).run(frames)) ms.get(i).add(v);
+                }
             }
             ortRuntime = ort.ready.get("runtime").asText();
             Result res = new Result(m, median(ms.get(0)), ort.peakRss(), median(ms.get(1)), resident.ready.get("arena_bytes").asLong(), resident.peakRss(),
@@ -115,19 +118,35 @@ final class OrtComparison {
 
     /**
      * Frames until the peer is warm: at least {@link #WARM_FRAMES} and {@link #WARM_MS} of running (the JIT compiles
-     * dlayer's kernels over the first hundreds of calls; ONNX Runtime allocates on its first runs), at most 200.
+     * dlayer's kernels over the first hundreds of calls: a small model's frames take twice as long over its first 200;
+     * ONNX Runtime allocates on its first runs), at most {@link #WARM_MAX_FRAMES}.
      */
     private static void warmUp(PeerProcess p) throws IOException {
         int frames = 0;
         double ms = 0;
-        while (frames < 200 && (frames < WARM_FRAMES || ms < WARM_MS)) {
+        while (frames < WARM_MAX_FRAMES && (frames < WARM_FRAMES || ms < WARM_MS)) {
             for (double v : p.run(5)) ms += v;
             frames += 5;
         }
     }
 
+    /**
+     * A pause before each peer's round: the last peer's threads spin for a while after its frames (ONNX Runtime's
+     * pool for milliseconds, dlayer's for 0.1 ms) and would take cores from the next one. Back to back, Meet
+     * measured 6.8 ms on dlayer and 5.0 on ONNX Runtime; with this pause 3.7 and 2.8.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static final long SETTLE_MS = 200;
     static final int WARM_FRAMES = 10;
-    static final double WARM_MS = 3000;
+    static final double WARM_MS = 5000;
+    static final int WARM_MAX_FRAMES = 1000;
 
     /** What dlayer's peers compute with and which ONNX Runtime ran (from the last ones started), for the report. */
     String compute = "", ortRuntime = "onnxruntime";
@@ -139,6 +158,15 @@ final class OrtComparison {
         return p;
     }
 
+    /** The CPU's model name from /proc/cpuinfo (figures differ a lot between, say, an EPYC and a Xeon), or "CPU model unknown". */
+    static String cpuModel() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("CPU model unknown");
+        } catch (IOException | RuntimeException e) {
+            return "CPU model unknown";
+        }
+    }
+
     static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
@@ -146,10 +174,10 @@ final class OrtComparison {
 
     String markdown(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("Host: %d cores, %s, Java %s. %s: default CPU provider, %d intra-op threads, all graph optimisations. "
-                        + "dlayer: %s. %d rounds x %d frames each, interleaved, after warming each process up (at least %d frames and %.0f s); medians.%n%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), System.getProperty("java.version"), ortRuntime.replace("onnxruntime", "ONNX Runtime"), threads, compute,
-                rounds, frames, WARM_FRAMES, WARM_MS / 1000));
+        sb.append(String.format("Host: %d cores (%s), %s, Java %s. %s: default CPU provider, %d intra-op threads, all graph optimisations. "
+                        + "dlayer: %s. %d rounds x %d frames each, interleaved (%d ms of rest before each), after warming each process up (at least %d frames and %.0f s); medians.%n%n",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("os.arch"), System.getProperty("java.version"), ortRuntime.replace("onnxruntime", "ONNX Runtime"), threads, compute,
+                rounds, frames, SETTLE_MS, WARM_FRAMES, WARM_MS / 1000));
         sb.append("| model | GFLOP | ONNX Runtime | its peak RSS | dlayer resident | arena | peak RSS | dlayer streamed (minimum arena) | arena | peak RSS | "
                 + "streamed / ORT | GFLOPS (streamed) |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
