@@ -7,9 +7,10 @@ import java.util.Arrays;
  * A convolution on {@link VectorGemm}, in one of two ways:
  * <ul>
  * <li><b>stride 1</b> (any kernel size, padding or dilation): no im2col. The input is copied once per layer into
- * a zero-padded heap image (or, needing no padding, say a 1x1 convolution, read where it lies in the arena); computed over the padded width, output pixel q = oy * wp + ox reads, for tap (ci, ky,
- * kx), padded element {@code ci * hp * wp + ky * dh * wp + kx * dw + q}: each tap's row of B is the padded image
- * shifted by a constant, which the GEMM's offset table expresses. The few columns past each output row are
+ * a zero-padded heap image (an input that needs no padding, say a 1x1 convolution's, is read where it lies in the
+ * arena); computed over the padded width, output pixel q = oy * wp + ox reads, for tap (ci, ky, kx), padded
+ * element {@code ci * hp * wp + ky * dh * wp + kx * dw + q}: each tap's row of B is the padded image shifted by a
+ * constant, which the GEMM's offset table expresses. The few columns past each output row are
  * computed and dropped.
  * <li><b>other strides</b>: im2col per block of output rows, then the same GEMM on the patch rows.
  * </ul>

@@ -108,7 +108,10 @@ final class TransposeOptimizer {
                 || r.opType().equals("Concat") && concatOfTransposes(r, t.attributes().getInts("perm", null));
     }
 
-    /** Whether every input of Concat {@code c} is made by a transpose with permutation {@code perm} (so that it can sink once each has its own). */
+    /**
+     * Whether the inputs of Concat {@code c} are distinct tensors, none a graph output, each made by a transpose with
+     * permutation {@code perm}: it sinks once each of those transposes has the Concat as its only reader.
+     */
     private boolean concatOfTransposes(Node c, int[] perm) {
         if (c.inputs().stream().distinct().count() != c.inputs().size()) return false;
         for (String in : c.inputs()) {
@@ -243,14 +246,11 @@ final class TransposeOptimizer {
     }
 
     private boolean sinkConcat(Node c, int[] perm, Map<String, List<Node>> readers) {
+        if (!concatOfTransposes(c, perm)) return false;
         List<Node> ts = new ArrayList<>();
         for (String in : c.inputs()) {
-            Node p = GraphQueries.producer(g, in);
-            if (p == null || !p.opType().equals("Transpose") || !Arrays.equals(p.attributes().getInts("perm", null), perm)
-                    || readers.getOrDefault(in, List.of()).size() != 1 || g.outputs().contains(in)) {
-                return false;
-            }
-            ts.add(p);
+            if (readers.getOrDefault(in, List.of()).size() != 1) return false;
+            ts.add(GraphQueries.producer(g, in));
         }
         int axis = c.attributes().getInt("axis", 0);
         String mid = name(c.outputs().get(0));
