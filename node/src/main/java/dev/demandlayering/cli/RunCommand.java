@@ -256,6 +256,7 @@ final class RunCommand implements Callable<Integer> {
         o.put("model_weight_bytes", s.modelWeightBytes());
         o.put("layers", model.layers().size());
         o.put("resident_layers", plan.residentLayerCount());
+        o.put("slack_layers", plan.slackLayerCount());
         o.put("latency_ms", round(s.latencyMs()));
         double[] sorted = latencies.clone();
         Arrays.sort(sorted);

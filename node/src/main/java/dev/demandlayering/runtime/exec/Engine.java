@@ -10,6 +10,7 @@ import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackFormatException;
 import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
+import dev.demandlayering.runtime.plan.SlackSlots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -35,6 +36,10 @@ public final class Engine implements AutoCloseable {
     private final WeightLoader loader;
     /** Nodes whose kernel also runs the activation that follows them (the backend's epilogue fusion). */
     private final java.util.Set<Node> fusedWithNext = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Per layer in frame order: the slack slots {offset, bytes} that the layer's completion frees for the loader, or null. */
+    private final long[][][] opening;
+    /** Per model: the index of its first layer in frame order. */
+    private final int[] firstLayers;
     private boolean failed;
 
     /**
@@ -64,9 +69,13 @@ public final class Engine implements AutoCloseable {
         this.workspace = new Region(plan.workspaceOffset(), plan.workspaceBytes());
         this.clock = backend.layerClock(plan.models().stream().mapToInt(m -> m.model().layers().size()).max().orElse(0));
         for (ArenaPlan.ModelPlan mp : plan.models()) findFusions(mp.model());
+        opening = new long[plan.models().stream().mapToInt(m -> m.model().layers().size()).sum()][][];
+        firstLayers = new int[plan.models().size()];
         List<WeightLoader.Item> sequence = new ArrayList<>();
+        int firstLayer = 0; // of the model in frame order, over all models
         try {
-            for (int mi = 0; mi < packs.size(); mi++) {
+            for (int mi = 0; mi < packs.size(); firstLayer += plan.models().get(mi).model().layers().size(), mi++) {
+                firstLayers[mi] = firstLayer;
                 BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums(), options.diskBytesPerSecond(),
                         plan.halfWeights());
                 readers.add(reader);
@@ -79,7 +88,14 @@ public final class Engine implements AutoCloseable {
                         arena.commitWeights(at, slot);
                         arena.awaitWeights(at, slot);
                     } else if (mp.isStreamed(l.index())) {
-                        sequence.add(new WeightLoader.Item(mi, l, reader));
+                        SlackSlots.Slot slot = mp.slack()[l.index()];
+                        sequence.add(new WeightLoader.Item(mi, l, reader, firstLayer + l.index(), slot));
+                        if (slot != null) {
+                            long[][] was = opening[slot.opensAfter()];
+                            long[][] now = was == null ? new long[1][] : Arrays.copyOf(was, was.length + 1);
+                            now[now.length - 1] = new long[] {slot.offset(), ArenaPlanner.slotBytes(l, plan.halfWeights())};
+                            opening[slot.opensAfter()] = now;
+                        }
                     }
                 }
             }
@@ -92,7 +108,7 @@ public final class Engine implements AutoCloseable {
             loader = null;
         } else {
             ring = new WeightRing(plan.ringBytes());
-            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch(), plan.halfWeights());
+            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch(), plan.halfWeights(), firstLayer);
             loader.start();
         }
     }
@@ -207,7 +223,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException("loader out of step: expected model " + mi + " layer " + l.index() + ", got model "
                         + got.item().model() + " layer " + got.item().layer().index());
             }
-            base = plan.ringOffset() + got.ringOffset();
+            base = got.offset();
             loadMs = got.loadMs();
             bytes = got.bytes();
             arena.awaitWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
@@ -242,10 +258,16 @@ public final class Engine implements AutoCloseable {
             }
         }
         clock.stop(l.index());
-        if (streamed) {
+        if (streamed && mp.slack()[l.index()] == null) {
             // no host wait: the arena orders the next copy into this range after the work just submitted
             arena.releaseWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
             ring.release();
+        }
+        if (loader != null) {
+            // the same ordering for the idle activation bytes this layer was the last to use
+            long[][] freed = opening[firstLayers[mi] + l.index()];
+            if (freed != null) for (long[] r : freed) arena.releaseWeights(r[0], r[1]);
+            loader.layerDone();
         }
         return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, Double.NaN, bytes);
     }

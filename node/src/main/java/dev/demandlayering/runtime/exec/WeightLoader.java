@@ -3,6 +3,7 @@ package dev.demandlayering.runtime.exec;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.pack.BlobReader;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
+import dev.demandlayering.runtime.plan.SlackSlots;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -15,15 +16,22 @@ import java.util.concurrent.Semaphore;
  * free ring range. It runs ahead as far as the ring allows; in sequential mode it loads only on request.
  * Layers whose blobs follow each other in the file and whose ranges the ring has free right after each other
  * now are read with one request (up to {@link #BATCH_BYTES}): small layers then cost one read's latency between
- * them instead of one each.
+ * them instead of one each. A layer with a slack slot (idle activation bytes, {@link SlackSlots}) skips the ring: the
+ * loader waits until compute has finished the layer that frees those bytes, then reads the slot's whole group (its
+ * members lie next to each other in the file and in the arena, and open together) with one request.
  */
 final class WeightLoader implements Runnable {
-    /** A streamed layer in frame order. */
-    record Item(int model, Layer layer, BlobReader reader) {
+    /**
+     * A streamed layer in frame order.
+     *
+     * @param frameLayer the layer's index in frame order, over all models
+     * @param slack its slot in idle activation bytes (absolute offset; its opening layer in frame order), or null for the ring
+     */
+    record Item(int model, Layer layer, BlobReader reader, int frameLayer, SlackSlots.Slot slack) {
     }
 
-    /** A blob in place (or the error that stopped the loader). */
-    record Loaded(Item item, long ringOffset, double loadMs, long bytes, Throwable error) {
+    /** A blob in place at arena offset {@code offset} (or the error that stopped the loader). */
+    record Loaded(Item item, long offset, double loadMs, long bytes, Throwable error) {
     }
 
     private final List<Item> sequence;
@@ -36,9 +44,16 @@ final class WeightLoader implements Runnable {
     private final Semaphore requests = new Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
+    /** Layers per frame, over all models: converts a slot's opening layer into a count of {@link #computed}. */
+    private final int layersPerFrame;
+    /** Layers compute has finished since the engine started (every layer, streamed or not). */
+    private final java.util.concurrent.atomic.AtomicLong computed = new java.util.concurrent.atomic.AtomicLong();
+    /** The count of {@link #computed} the parked loader waits for; Long.MAX_VALUE when it is not waiting. */
+    private volatile long awaiting = Long.MAX_VALUE;
 
-    WeightLoader(List<Item> sequence, WeightRing ring, Arena arena, long ringBase, boolean prefetch, boolean half) {
+    WeightLoader(List<Item> sequence, WeightRing ring, Arena arena, long ringBase, boolean prefetch, boolean half, int layersPerFrame) {
         this.half = half;
+        this.layersPerFrame = layersPerFrame;
         this.sequence = sequence;
         this.ring = ring;
         this.arena = arena;
@@ -72,37 +87,72 @@ final class WeightLoader implements Runnable {
 
     static final long BATCH_BYTES = 4L << 20;
 
+    /** Compute finished a layer (call after every layer, in order): wakes the loader if it waits for that one. */
+    void layerDone() {
+        if (computed.incrementAndGet() >= awaiting) java.util.concurrent.locks.LockSupport.unpark(thread);
+    }
+
+    private void awaitComputed(long count) throws InterruptedException {
+        if (computed.get() >= count) return;
+        awaiting = count;
+        try {
+            while (computed.get() < count) {
+                java.util.concurrent.locks.LockSupport.park(this);
+                if (!running || Thread.interrupted()) throw new InterruptedException();
+            }
+        } finally {
+            awaiting = Long.MAX_VALUE;
+        }
+    }
+
+    /** The {@link #computed} count at which item {@code pos} (counted from the start over all frames) may be read. */
+    private long opensAt(long pos, Item it) {
+        long frame = pos / sequence.size() - (it.slack().wraps(it.frameLayer()) ? 1 : 0);
+        return frame * layersPerFrame + it.slack().opensAfter() + 1;
+    }
+
     @Override
     public void run() {
-        int q = 0;
-        long pending = -1; // a ring range already taken for sequence[q] by the previous batch
+        long pos = 0; // items handed out since the start: pos % size is the item, pos / size its frame
+        long pending = -1; // a ring range already taken for the next item by the previous batch
         try {
             while (running) {
-                Item it = sequence.get(q);
+                Item it = sequence.get((int) (pos % sequence.size()));
                 if (!prefetch) requests.acquire();
                 long slot = ArenaPlanner.slotBytes(it.layer(), half);
-                long off = pending >= 0 ? pending : ring.allocate(slot);
+                long off;
+                if (it.slack() != null) {
+                    awaitComputed(opensAt(pos, it));
+                    off = it.slack().offset();
+                } else {
+                    off = ringBase + (pending >= 0 ? pending : ring.allocate(slot));
+                }
                 pending = -1;
                 List<Item> batch = new java.util.ArrayList<>(List.of(it));
                 long end = off + slot;
-                int next = (q + 1) % sequence.size();
-                while (prefetch && next != q && end - off < BATCH_BYTES) {
-                    Item n = sequence.get(next);
+                long next = pos + 1;
+                while (prefetch && next - pos < sequence.size() && end - off < BATCH_BYTES) {
+                    Item n = sequence.get((int) (next % sequence.size()));
                     Item prev = batch.get(batch.size() - 1);
                     if (n.reader() != it.reader() || !it.reader().followsInFile(prev.layer(), n.layer())) break;
                     long nSlot = ArenaPlanner.slotBytes(n.layer(), half);
-                    long at = ring.tryAllocate(nSlot);
-                    if (at < 0) break;
-                    if (at != end) { // wrapped: it is this layer's range, read on its own next time
-                        pending = at;
-                        break;
+                    if (it.slack() != null || n.slack() != null) {
+                        // a slot group: the same opening, in the same frame, right after the previous member
+                        if (it.slack() == null || n.slack() == null || n.slack().offset() != end || opensAt(next, n) != opensAt(pos, it)) break;
+                    } else {
+                        long at = ring.tryAllocate(nSlot);
+                        if (at < 0) break;
+                        if (ringBase + at != end) { // wrapped: it is this layer's range, read on its own next time
+                            pending = at;
+                            break;
+                        }
                     }
                     batch.add(n);
                     end += nSlot;
-                    next = (next + 1) % sequence.size();
+                    next++;
                 }
                 long t0 = System.nanoTime();
-                ByteBuffer dst = arena.weightStaging(ringBase + off, end - off);
+                ByteBuffer dst = arena.weightStaging(off, end - off);
                 long[] bytes = batch.size() == 1 ? new long[] {it.reader().read(it.layer(), dst)}
                         : it.reader().readConsecutive(batch.stream().map(Item::layer).toList(), dst);
                 double ms = (System.nanoTime() - t0) / 1e6, total = java.util.Arrays.stream(bytes).sum();
@@ -111,16 +161,16 @@ final class WeightLoader implements Runnable {
                     // each layer's range is committed (and awaited, released) on its own, as if read alone; a batch's
                     // time is shared by its layers in proportion to their bytes
                     long s = ArenaPlanner.slotBytes(batch.get(i).layer(), half);
-                    arena.commitWeights(ringBase + at, s);
+                    arena.commitWeights(at, s);
                     ready.put(new Loaded(batch.get(i), at, total == 0 ? 0 : ms * bytes[i] / total, bytes[i], null));
                     at += s;
                 }
-                q = next;
+                pos = next;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            ready.add(new Loaded(sequence.get(q), -1, 0, 0, t));
+            ready.add(new Loaded(sequence.get((int) (pos % sequence.size())), -1, 0, 0, t));
         }
     }
 

@@ -23,8 +23,15 @@ public final class ActivationPlanner {
     private ActivationPlanner() {
     }
 
-    /** Offsets relative to the region start, and the region's size in bytes. */
-    public record Placement(Map<String, Long> offsets, long bytes) {
+    /**
+     * Offsets relative to the region start, the region's size in bytes, and the placed byte ranges with the node
+     * steps (model order, 0-based) over which each is in use: what {@link SlackSlots} lends to streamed blobs.
+     */
+    public record Placement(Map<String, Long> offsets, long bytes, List<Life> lives) {
+    }
+
+    /** Bytes [offset, offset + bytes) are in use from node step {@code first} to {@code last}, both included. */
+    public record Life(long offset, long bytes, int first, int last) {
     }
 
     /** Ops whose kernels read each element before writing the same position: the output may reuse the input. */
@@ -70,6 +77,7 @@ public final class ActivationPlanner {
         tensors.sort(Comparator.comparingLong(T::size).reversed().thenComparingInt(T::first));
         Map<String, Long> offsets = new HashMap<>();
         List<T> placed = new ArrayList<>();
+        List<Life> lives = new ArrayList<>();
         long regionEnd = 0;
         for (T t : tensors) {
             List<long[]> busy = new ArrayList<>();
@@ -84,10 +92,11 @@ public final class ActivationPlanner {
             }
             offsets.put(t.name, off);
             placed.add(t);
+            lives.add(new Life(off, t.size, t.first, t.last));
             regionEnd = Math.max(regionEnd, off + t.size);
         }
         for (Map.Entry<String, String> e : root.entrySet()) offsets.put(e.getKey(), offsets.get(e.getValue()));
-        return new Placement(offsets, regionEnd);
+        return new Placement(offsets, regionEnd, lives);
     }
 
     private static long bytes(LayeredModel m, String tensor) {

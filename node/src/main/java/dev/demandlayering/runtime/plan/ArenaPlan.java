@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * Where everything lives in the one arena: [resident weights | activations | kernel workspace | weight ring].
  * The activation, workspace and ring regions are shared by all models, which run one after another on each frame.
+ * Streamed blobs go through the ring, or into activation bytes that are idle at the time ({@link SlackSlots}).
  *
  * @param minimumBytes the smallest arena any plan of these models could use (all streamed, ring = largest blob)
  * @param prefetch whether the loader runs ahead of compute (false = sequential: load, then compute)
@@ -22,8 +23,10 @@ public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffs
      *
      * @param tensorOffsets absolute arena offset of every activation tensor
      * @param residentOffsets absolute arena offset of each layer's blob, or -1 when streamed (or weightless)
+     * @param slack per layer, the idle activation bytes its streamed blob is read into (absolute offset), or null
+     *     where it goes through the ring
      */
-    public record ModelPlan(LayeredModel model, Map<String, Long> tensorOffsets, long[] residentOffsets) {
+    public record ModelPlan(LayeredModel model, Map<String, Long> tensorOffsets, long[] residentOffsets, SlackSlots.Slot[] slack) {
         public boolean isResident(int layer) {
             return residentOffsets[layer] >= 0;
         }
@@ -31,6 +34,13 @@ public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffs
         public boolean isStreamed(int layer) {
             return residentOffsets[layer] < 0 && model.layers().get(layer).hasWeights();
         }
+    }
+
+    /** How many streamed layers read their blobs into idle activation bytes instead of the ring. */
+    public int slackLayerCount() {
+        int c = 0;
+        for (ModelPlan m : models) for (SlackSlots.Slot s : m.slack()) if (s != null) c++;
+        return c;
     }
 
     /** The models' weight bytes in the arena's precision (half of the float32 figure for float16 weights). */

@@ -109,15 +109,51 @@ public final class ArenaPlanner {
                     ring = 0;
                 } else {
                     if (req.costs() == null) throw new IllegalArgumentException("the trade-off needs per-layer costs (profile first)");
-                    ResidencySelector.Choice c = ResidencySelector.choose(steps, req.budget() - actBytes - ws, maxSlot, req.prefetch());
+                    // the selector's predictions lend idle activation bytes as if every layer streamed
+                    boolean[] none = new boolean[steps.size()];
+                    int[] opens = opensAfter(models, slack(models, acts, actBytes, none, req));
+                    ResidencySelector.Choice c = ResidencySelector.choose(steps, req.budget() - actBytes - ws, maxSlot, req.prefetch(), opens);
                     resident = c.resident();
                     ring = c.ringBytes();
                     predicted = c.predictedMs();
                 }
             }
         }
-        if (req.costs() != null && Double.isNaN(predicted)) predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch());
-        return assemble(models, acts, steps, resident, actBytes, ws, ring, minimum, req, predicted);
+        SlackSlots.Slot[][] slack = slack(models, acts, actBytes, resident, req);
+        if (req.costs() != null && (Double.isNaN(predicted) || anySlack(slack))) {
+            predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch(), opensAfter(models, slack));
+        }
+        return assemble(models, acts, steps, resident, actBytes, ws, ring, minimum, req, predicted, slack);
+    }
+
+    /**
+     * Per model and layer, the idle activation bytes lent to its streamed blob (offsets relative to the activation
+     * region), or null. Only where the loader runs ahead: sequential loading has nothing to gain.
+     */
+    private static SlackSlots.Slot[][] slack(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, long actBytes, boolean[] resident,
+                                             Request req) {
+        boolean[][] streamed = new boolean[models.size()][];
+        for (int mi = 0, step = 0; mi < models.size(); mi++) {
+            List<Layer> layers = models.get(mi).layers();
+            streamed[mi] = new boolean[layers.size()];
+            // sequential loading has nothing to gain from slots: it reads a blob only when compute asks
+            for (int l = 0; l < layers.size(); l++, step++) streamed[mi][l] = req.prefetch() && !resident[step] && layers.get(l).hasWeights();
+        }
+        return SlackSlots.place(models, acts, actBytes, streamed, req.halfWeights());
+    }
+
+    private static boolean anySlack(SlackSlots.Slot[][] slack) {
+        for (SlackSlots.Slot[] m : slack) for (SlackSlots.Slot s : m) if (s != null) return true;
+        return false;
+    }
+
+    /** Per step in frame order, the step whose completion opens its slack slot, or -1 (ring, resident, weightless). */
+    private static int[] opensAfter(List<LayeredModel> models, SlackSlots.Slot[][] slack) {
+        int[] out = new int[models.stream().mapToInt(m -> m.layers().size()).sum()];
+        for (int mi = 0, step = 0; mi < models.size(); mi++) {
+            for (SlackSlots.Slot s : slack[mi]) out[step++] = s == null ? -1 : s.opensAfter();
+        }
+        return out;
     }
 
     private static void checkMinimum(long budget, long minimum, long actAndWorkspace, long maxSlot, long ws) {
@@ -132,7 +168,8 @@ public final class ArenaPlanner {
     }
 
     private static ArenaPlan assemble(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, List<Step> steps,
-                                      boolean[] resident, long actBytes, long ws, long ring, long minimum, Request req, double predicted) {
+                                      boolean[] resident, long actBytes, long ws, long ring, long minimum, Request req, double predicted,
+                                      SlackSlots.Slot[][] slack) {
         long residentBytes = 0;
         Map<String, Long> residentAt = new HashMap<>();
         for (int i = 0; i < steps.size(); i++) {
@@ -157,7 +194,12 @@ public final class ArenaPlanner {
                 Long at = residentAt.get(key(mi, l));
                 res[l] = at == null ? -1 : at;
             }
-            plans.add(new ArenaPlan.ModelPlan(m, offsets, res));
+            SlackSlots.Slot[] lent = new SlackSlots.Slot[res.length];
+            for (int l = 0; l < res.length; l++) {
+                SlackSlots.Slot s = slack[mi][l];
+                if (s != null) lent[l] = new SlackSlots.Slot(actOffset + s.offset(), s.opensAfter());
+            }
+            plans.add(new ArenaPlan.ModelPlan(m, offsets, res, lent));
         }
         return new ArenaPlan(arena, residentBytes, actOffset, actBytes, wsOffset, ws, ringOffset, ring, plans, minimum, req.prefetch(), predicted,
                 req.halfWeights());

@@ -6,14 +6,19 @@ import java.util.List;
  * Predicts a frame's latency for a residency choice and ring size by replaying the pipeline's rules:
  * one loader reads streamed layers in order into the ring (first-in first-out, waiting for space), compute
  * runs layers in order and each streamed layer waits for its load. Frames run back to back and the loader
- * continues into the next frame's first layers, so the second simulated frame is the steady state.
+ * continues into the next frame's first layers, so the second simulated frame is the steady state. A blob with a
+ * slack slot skips the ring and waits instead for the layer that frees its bytes.
  */
 final class PipelineSimulator {
     private PipelineSimulator() {
     }
 
-    /** @param resident per step: true keeps its weights in the arena (no load) */
-    static double frameMs(List<Step> steps, boolean[] resident, long ringBytes, boolean prefetch) {
+    /**
+     * @param resident per step: true keeps its weights in the arena (no load)
+     * @param opensAfter per step: the step whose completion frees its slack slot (at or after the step itself: the
+     *     previous frame's), or -1 for the ring
+     */
+    static double frameMs(List<Step> steps, boolean[] resident, long ringBytes, boolean prefetch, int[] opensAfter) {
         int n = steps.size();
         int frames = 2;
         double[] computeEnd = new double[n * frames];
@@ -28,7 +33,14 @@ final class PipelineSimulator {
             if (g % n == 0) frameStart = computeFree;
             boolean streamed = !resident[g % n] && s.slotBytes() > 0;
             double ready = 0;
-            if (streamed) {
+            int opens = opensAfter == null ? -1 : opensAfter[g % n];
+            if (streamed && opens >= 0 && prefetch) {
+                // idle activation bytes: free once the opening layer has computed (before the first frame: at once)
+                int opener = g - g % n + opens - (opens >= g % n ? n : 0);
+                loadEnd[g] = Math.max(loaderFree, opener < 0 ? 0 : computeEnd[opener]) + s.cost().loadMs();
+                loaderFree = loadEnd[g];
+                ready = loadEnd[g];
+            } else if (streamed) {
                 double start = prefetch ? loaderFree : Math.max(loaderFree, computeFree);
                 while (ring.tryAllocate(s.slotBytes()) < 0) {
                     int oldest = streamedIdx[released++];

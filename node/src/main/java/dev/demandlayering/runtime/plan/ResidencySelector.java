@@ -15,22 +15,22 @@ final class ResidencySelector {
     record Choice(boolean[] resident, long ringBytes, double predictedMs) {
     }
 
-    static Choice choose(List<Step> steps, long weightBudget, long maxSlot, boolean prefetch) {
+    static Choice choose(List<Step> steps, long weightBudget, long maxSlot, boolean prefetch, int[] opensAfter) {
         Choice best = null;
         double[] factors = {1, 1.5, 2, 3, 4, 8};
         for (double f : factors) {
             long ring = ArenaPlanner.BLOCK * (long) Math.ceil(maxSlot * f / ArenaPlanner.BLOCK);
             if (ring > weightBudget) break;
-            Choice c = fill(steps, weightBudget - ring, ring, prefetch);
+            Choice c = fill(steps, weightBudget - ring, ring, prefetch, opensAfter);
             if (best == null || c.predictedMs() < best.predictedMs() - 1e-9) best = c;
         }
         return best;
     }
 
-    private static Choice fill(List<Step> steps, long room, long ring, boolean prefetch) {
+    private static Choice fill(List<Step> steps, long room, long ring, boolean prefetch, int[] opensAfter) {
         int n = steps.size();
         boolean[] res = new boolean[n];
-        double current = PipelineSimulator.frameMs(steps, res, ring, prefetch);
+        double current = PipelineSimulator.frameMs(steps, res, ring, prefetch, opensAfter);
         while (true) {
             int pick = -1;
             double bestGain = 0;
@@ -39,7 +39,7 @@ final class ResidencySelector {
                 Step s = steps.get(i);
                 if (res[i] || s.slotBytes() == 0 || s.slotBytes() > room) continue;
                 res[i] = true;
-                double lat = PipelineSimulator.frameMs(steps, res, ring, prefetch);
+                double lat = PipelineSimulator.frameMs(steps, res, ring, prefetch, opensAfter);
                 res[i] = false;
                 double gain = (current - lat) / s.slotBytes();
                 if (gain > bestGain) {
