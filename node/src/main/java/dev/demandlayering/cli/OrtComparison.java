@@ -159,9 +159,16 @@ final class OrtComparison {
     }
 
     /** The CPU's model name from /proc/cpuinfo (figures differ a lot between, say, an EPYC and a Xeon), or "CPU model unknown". */
+    /** The first CPU's model name, with its family and model numbers where it has them ("AMD EPYC" names no generation). */
     static String cpuModel() {
         try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("CPU model unknown");
+            java.util.Map<String, String> cpu0 = new java.util.HashMap<>();
+            lines.takeWhile(l -> !l.isBlank()).forEach(l -> {
+                int colon = l.indexOf(':');
+                if (colon > 0) cpu0.putIfAbsent(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
+            });
+            String name = cpu0.getOrDefault("model name", "CPU model unknown");
+            return cpu0.containsKey("cpu family") ? name + " (family " + cpu0.get("cpu family") + ", model " + cpu0.get("model") + ")" : name;
         } catch (IOException | RuntimeException e) {
             return "CPU model unknown";
         }
