@@ -5,6 +5,9 @@ import dev.demandlayering.runtime.graph.Node;
 
 /** Resize of the last two axes, nearest or (bi)linear, with ONNX coordinate transformation modes. */
 final class ResizeKernel implements Kernel {
+    /** Linear passes on {@link VectorResize} where the Vector API kernels are enabled (the same bits either way). */
+    private static final boolean VECTOR = VectorSupport.enabled();
+
     @Override
     public void run(Node node, TensorView[] in, TensorView[] out) {
         Attributes a = node.attributes();
@@ -28,15 +31,8 @@ final class ResizeKernel implements Kernel {
                 // separable: each input row interpolated along x once, then rows blended along y (the same
                 // products and sums as the four-tap formula, so the same bits)
                 float[] hx = s.floats(2, ih * ow);
-                for (int iy = 0; iy < ih; iy++) {
-                    int src = iy * iw, d = iy * ow;
-                    for (int ox = 0; ox < ow; ox++) hx[d + ox] = v[src + ax.i0[ox]] * (1 - ax.f[ox]) + v[src + ax.i1[ox]] * ax.f[ox];
-                }
-                for (int oy = 0; oy < oh; oy++) {
-                    int top = ay.i0[oy] * ow, bot = ay.i1[oy] * ow, d = oy * ow;
-                    float fy = ay.f[oy], gy = 1 - fy;
-                    for (int ox = 0; ox < ow; ox++) o[d + ox] = hx[top + ox] * gy + hx[bot + ox] * fy;
-                }
+                for (int iy = 0; iy < ih; iy++) alongX(v, iy * iw, ax, hx, iy * ow, ow);
+                for (int oy = 0; oy < oh; oy++) alongY(hx, ay.i0[oy] * ow, ay.i1[oy] * ow, 1 - ay.f[oy], ay.f[oy], o, oy * ow, ow);
             } else {
                 for (int oy = 0; oy < oh; oy++) {
                     int src = ay.i0[oy] * iw, d = oy * ow;
@@ -47,15 +43,32 @@ final class ResizeKernel implements Kernel {
         });
     }
 
-    /** Source indices and weights along one axis. */
+    private static void alongX(float[] v, int src, Axis ax, float[] out, int d, int n) {
+        if (VECTOR) {
+            VectorResize.alongX(v, src, ax.i0, ax.i1, ax.g, ax.f, out, d, n);
+            return;
+        }
+        for (int o = 0; o < n; o++) out[d + o] = v[src + ax.i0[o]] * ax.g[o] + v[src + ax.i1[o]] * ax.f[o];
+    }
+
+    private static void alongY(float[] rows, int top, int bottom, float gy, float fy, float[] out, int d, int n) {
+        if (VECTOR) {
+            VectorResize.alongY(rows, top, bottom, gy, fy, out, d, n);
+            return;
+        }
+        for (int x = 0; x < n; x++) out[d + x] = rows[top + x] * gy + rows[bottom + x] * fy;
+    }
+
+    /** Source indices and weights along one axis ({@code g = 1 - f}, the weight of {@code i0}). */
     private static final class Axis {
         final int[] i0, i1;
-        final float[] f;
+        final float[] f, g;
 
         Axis(int in, int out, float scale, String coord, String nearestMode, boolean linear) {
             i0 = new int[out];
             i1 = new int[out];
             f = new float[out];
+            g = new float[out];
             for (int o = 0; o < out; o++) {
                 double src = switch (coord) {
                     case "asymmetric" -> o / (double) scale;
@@ -71,6 +84,7 @@ final class ResizeKernel implements Kernel {
                     i0[o] = lo;
                     i1[o] = Math.min(in - 1, lo + 1);
                     f[o] = (float) (c - lo);
+                    g[o] = 1 - f[o];
                 } else {
                     int idx = switch (nearestMode) {
                         case "floor" -> (int) Math.floor(src);

@@ -68,6 +68,38 @@ class VectorKernelsTest {
     }
 
     @Test
+    void linearResizePassesMatchTheScalarLoopsBitForBit() {
+        Random rnd = new Random(11);
+        for (int n : new int[] {1, 15, 16, 33, 104, 257}) {
+            int in = n / 2 + 1;
+            float[] v = new float[3 * in], g = new float[n], f = new float[n];
+            for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian() * 100;
+            int[] i0 = new int[n], i1 = new int[n];
+            for (int o = 0; o < n; o++) {
+                i0[o] = rnd.nextInt(in);
+                i1[o] = Math.min(in - 1, i0[o] + 1);
+                f[o] = rnd.nextFloat();
+                g[o] = 1 - f[o];
+            }
+            float[] got = new float[n + 3], want = new float[n + 3];
+            VectorResize.alongX(v, in, i0, i1, g, f, got, 3, n);
+            for (int o = 0; o < n; o++) want[3 + o] = v[in + i0[o]] * g[o] + v[in + i1[o]] * f[o];
+            assertBitsEqual(want, got, "along x, " + n + " pixels");
+            float[] rows = new float[2 * n + 5];
+            for (int i = 0; i < rows.length; i++) rows[i] = (float) rnd.nextGaussian();
+            float fy = rnd.nextFloat(), gy = 1 - fy;
+            int bottom = 5 + n;
+            VectorResize.alongY(rows, 5, bottom, gy, fy, got, 1, n);
+            for (int x = 0; x < n; x++) want[1 + x] = rows[5 + x] * gy + rows[bottom + x] * fy;
+            assertBitsEqual(want, got, "along y, " + n + " pixels");
+        }
+    }
+
+    private static void assertBitsEqual(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + " at " + i);
+    }
+
+    @Test
     void theExponentialIsWithinTwoUlpsOverFloatsRange() {
         float[] v = new float[16];
         double worst = 0;
