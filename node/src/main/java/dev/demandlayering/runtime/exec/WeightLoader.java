@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The loader thread: walks the streamed layers of all models in frame order, over and over (after the last
@@ -47,7 +49,7 @@ final class WeightLoader implements Runnable {
     /** Layers per frame, over all models: converts a slot's opening layer into a count of {@link #computed}. */
     private final int layersPerFrame;
     /** Layers compute has finished since the engine started (every layer, streamed or not). */
-    private final java.util.concurrent.atomic.AtomicLong computed = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong computed = new AtomicLong();
     /** The count of {@link #computed} the parked loader waits for; Long.MAX_VALUE when it is not waiting. */
     private volatile long awaiting = Long.MAX_VALUE;
 
@@ -89,7 +91,7 @@ final class WeightLoader implements Runnable {
 
     /** Compute finished a layer (call after every layer, in order): wakes the loader if it waits for that one. */
     void layerDone() {
-        if (computed.incrementAndGet() >= awaiting) java.util.concurrent.locks.LockSupport.unpark(thread);
+        if (computed.incrementAndGet() >= awaiting) LockSupport.unpark(thread);
     }
 
     private void awaitComputed(long count) throws InterruptedException {
@@ -97,7 +99,7 @@ final class WeightLoader implements Runnable {
         awaiting = count;
         try {
             while (computed.get() < count) {
-                java.util.concurrent.locks.LockSupport.park(this);
+                LockSupport.park(this);
                 if (!running || Thread.interrupted()) throw new InterruptedException();
             }
         } finally {

@@ -87,7 +87,7 @@ public final class ArenaPlanner {
         long fullyResident = actBytes + ws + allWeights;
         boolean[] resident = new boolean[steps.size()];
         long ring;
-        double predicted = Double.NaN;
+        double predicted = Double.NaN; // without costs there is nothing to predict
         switch (req.mode()) {
             case ALL -> {
                 if (req.budget() > 0 && req.budget() < fullyResident) {
@@ -115,14 +115,12 @@ public final class ArenaPlanner {
                     ResidencySelector.Choice c = ResidencySelector.choose(steps, req.budget() - actBytes - ws, maxSlot, req.prefetch(), opens);
                     resident = c.resident();
                     ring = c.ringBytes();
-                    predicted = c.predictedMs();
                 }
             }
         }
         SlackSlots.Slot[][] slack = slack(models, acts, actBytes, resident, req);
-        if (req.costs() != null && (Double.isNaN(predicted) || anySlack(slack))) {
-            predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch(), opensAfter(models, slack));
-        }
+        // the plan's own slots (the selector simulated an all-streamed plan's)
+        if (req.costs() != null) predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch(), opensAfter(models, slack));
         return assemble(models, acts, steps, resident, actBytes, ws, ring, minimum, req, predicted, slack);
     }
 
@@ -140,11 +138,6 @@ public final class ArenaPlanner {
             for (int l = 0; l < layers.size(); l++, step++) streamed[mi][l] = req.prefetch() && !resident[step] && layers.get(l).hasWeights();
         }
         return SlackSlots.place(models, acts, actBytes, streamed, req.halfWeights());
-    }
-
-    private static boolean anySlack(SlackSlots.Slot[][] slack) {
-        for (SlackSlots.Slot[] m : slack) for (SlackSlots.Slot s : m) if (s != null) return true;
-        return false;
     }
 
     /** Per step in frame order, the step whose completion opens its slack slot, or -1 (ring, resident, weightless). */
