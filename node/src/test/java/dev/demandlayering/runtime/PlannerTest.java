@@ -63,6 +63,18 @@ class PlannerTest {
     }
 
     @Test
+    void theBudgetLeftKeepsLayersResidentEvenWhenLoadsAlreadyHide() {
+        LayeredModel m = chain();
+        long slot = ArenaPlanner.slotBytes(m.layers().get(0));
+        long budget = plan(m, 0, ResidencyMode.NONE, true, null).minimumBytes() + 3 * slot;
+        ArenaPlan p = plan(m, budget, ResidencyMode.AUTO, true, costs(8, 1, 10, -1, 0));
+        assertEquals(8 * 10, p.predictedFrameMs(), 1e-9, "compute-bound: every load hides");
+        // a read also costs CPU time, which the prediction does not count: granted memory is not left idle
+        assertTrue(p.residentBytes() >= slot, "resident bytes " + p.residentBytes());
+        assertTrue(p.residentBytes() + p.activationBytes() + p.ringBytes() <= budget);
+    }
+
+    @Test
     void predictedLatencyNeverRisesWithMoreBudget() {
         LayeredModel m = chain();
         Map<String, LayerCost> c = costs(8, 18, 10, 2, 60);
