@@ -158,8 +158,10 @@ final class OrtComparison {
         return p;
     }
 
-    /** The CPU's model name from /proc/cpuinfo (figures differ a lot between, say, an EPYC and a Xeon), or "CPU model unknown". */
-    /** The first CPU's model name, with its family and model numbers where it has them ("AMD EPYC" names no generation). */
+    /**
+     * The first CPU's model name from /proc/cpuinfo, with its family and model numbers where it has them (figures
+     * differ a lot between CPUs, and "AMD EPYC" names no generation), or "CPU model unknown".
+     */
     static String cpuModel() {
         try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             java.util.Map<String, String> cpu0 = new java.util.HashMap<>();

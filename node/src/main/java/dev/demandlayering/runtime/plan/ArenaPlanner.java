@@ -126,7 +126,7 @@ public final class ArenaPlanner {
 
     /**
      * Per model and layer, the idle activation bytes lent to its streamed blob (offsets relative to the activation
-     * region), or null. Only where the loader runs ahead: sequential loading has nothing to gain.
+     * region), or null. Only where the loader runs ahead: sequential loading reads a blob only when compute asks.
      */
     private static SlackSlots.Slot[][] slack(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, long actBytes, boolean[] resident,
                                              Request req) {
@@ -134,7 +134,6 @@ public final class ArenaPlanner {
         for (int mi = 0, step = 0; mi < models.size(); mi++) {
             List<Layer> layers = models.get(mi).layers();
             streamed[mi] = new boolean[layers.size()];
-            // sequential loading has nothing to gain from slots: it reads a blob only when compute asks
             for (int l = 0; l < layers.size(); l++, step++) streamed[mi][l] = req.prefetch() && !resident[step] && layers.get(l).hasWeights();
         }
         return SlackSlots.place(models, acts, actBytes, streamed, req.halfWeights());

@@ -33,7 +33,7 @@ final class PipelineSimulator {
             if (g % n == 0) frameStart = computeFree;
             boolean streamed = !resident[g % n] && s.slotBytes() > 0;
             double ready = 0;
-            int opens = opensAfter == null ? -1 : opensAfter[g % n];
+            int opens = opensAfter[g % n];
             if (streamed && opens >= 0 && prefetch) {
                 // idle activation bytes: free once the opening layer has computed (before the first frame: at once)
                 int opener = g - g % n + opens - (opens >= g % n ? n : 0);
