@@ -35,4 +35,45 @@ final class PaddedPlane {
         }
         Arrays.fill(dst, at + (top + h) * wp, at + hp * wp, fill);
     }
+
+    /**
+     * The h x w plane at {@code from}, padded as {@link #copy} pads it, into its {@code sh x sw} stride phases at
+     * {@code at}: phase (py, px), hq x wq at {@code at + phaseIndex(py, px, ...) * hq * wq}, holds the padded
+     * plane's pixels (r * sh + py, c * sw + px), zeros where those fall in the padding or past it. Only the phases
+     * whose bits are set in {@code rowPhases} (py) and {@code colPhases} (px) are made (a 1x1 kernel at stride 2
+     * reads one of four). {@code row} holds w floats.
+     */
+    static void copyPhases(FloatBuffer x, int from, int h, int w, int top, int left, int sh, int sw, int rowPhases, int colPhases, float[] dst, int at, int wq,
+            int hq, float[] row) {
+        int phasePlane = hq * wq;
+        for (int py = 0; py < sh; py++) {
+            if ((rowPhases >> py & 1) == 0) continue;
+            for (int r = 0; r < hq; r++) {
+                int iy = r * sh + py - top;
+                if (iy < 0 || iy >= h) {
+                    for (int px = 0; px < sw; px++) {
+                        if ((colPhases >> px & 1) == 0) continue;
+                        int d = at + phaseIndex(py, px, rowPhases, colPhases) * phasePlane + r * wq;
+                        Arrays.fill(dst, d, d + wq, 0f);
+                    }
+                    continue;
+                }
+                x.get(from + iy * w, row, 0, w);
+                for (int px = 0; px < sw; px++) {
+                    if ((colPhases >> px & 1) == 0) continue;
+                    int d = at + phaseIndex(py, px, rowPhases, colPhases) * phasePlane + r * wq;
+                    // padded column c * sw + px is input column c * sw + px - left: columns [c0, c1) are inside
+                    int c0 = Math.min(wq, Math.max(0, (left - px + sw - 1) / sw)), c1 = Math.max(c0, Math.min(wq, (w + left - px + sw - 1) / sw));
+                    Arrays.fill(dst, d, d + c0, 0f);
+                    for (int c = c0, ix = c0 * sw + px - left; c < c1; c++, ix += sw) dst[d + c] = row[ix];
+                    Arrays.fill(dst, d + c1, d + wq, 0f);
+                }
+            }
+        }
+    }
+
+    /** Where phase (py, px) lies among the phases made: row-major over the set bits of {@code rowPhases} and {@code colPhases}. */
+    static int phaseIndex(int py, int px, int rowPhases, int colPhases) {
+        return Integer.bitCount(rowPhases & (1 << py) - 1) * Integer.bitCount(colPhases) + Integer.bitCount(colPhases & (1 << px) - 1);
+    }
 }

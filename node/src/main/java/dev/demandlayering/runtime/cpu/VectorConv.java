@@ -4,16 +4,14 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * A convolution on {@link VectorGemm}, in one of two ways:
- * <ul>
- * <li><b>stride 1</b> (any kernel size, padding or dilation): no im2col. The input is copied once per layer into
- * a zero-padded heap image (an input that needs no padding, say a 1x1 convolution's, is read where it lies in the
- * arena); computed over the padded width, output pixel q = oy * wp + ox reads, for tap (ci, ky, kx), padded
- * element {@code ci * hp * wp + ky * dh * wp + kx * dw + q}: each tap's row of B is the padded image shifted by a
- * constant, which the GEMM's offset table expresses. The few columns past each output row are
- * computed and dropped.
- * <li><b>other strides</b>: im2col per block of output rows, then the same GEMM on the patch rows.
- * </ul>
+ * A convolution on {@link VectorGemm} without im2col, at any stride, kernel size, padding or dilation. The input is
+ * copied once per layer into a zero-padded heap image (an input that needs no padding at stride 1, say a 1x1
+ * convolution's, is read where it lies in the arena); at stride 1, computed over the padded width, output pixel
+ * q = oy * wp + ox reads, for tap (ci, ky, kx), padded element {@code ci * hp * wp + ky * dh * wp + kx * dw + q}:
+ * each tap's row of B is the padded image shifted by a constant, which the GEMM's offset table expresses. With a
+ * stride the padded image is split into its stride phases first, and the same holds per phase (see {@link
+ * #shifted}). The few columns past each output row are computed and dropped.
+ * <p>
  * The weights are copied to the heap once per layer (float16 widened on the way), each group's rows padded with
  * zeros to a multiple of {@link VectorGemm#MR}. Bias and the fused activation are applied to each finished block
  * before it is written to the arena. Blocks are balanced across the cores; where an image gives too few, output
@@ -25,8 +23,6 @@ final class VectorConv {
     private static final int BLOCK_PANELS = 16;
     /** Fewest panels a block is cut to for the cores' sake; beyond that, output channels are split. */
     private static final int MIN_PANELS = 4;
-    /** Floats of one im2col block (1 MiB, L2-sized). */
-    private static final int PATCH_FLOATS = 1 << 18;
 
     private VectorConv() {
     }
@@ -35,33 +31,43 @@ final class VectorConv {
         int mgp = (g.mg + MR - 1) / MR * MR;
         float[] a = paddedWeights(g, w, mgp);
         float[] biasArr = bias == null ? null : ConvKernel.toArray(bias, g.m);
-        if (g.sh == 1 && g.sw == 1) {
-            shifted(g, x.data(), a, mgp, biasArr, act, y.data());
-        } else {
-            patches(g, x.data(), a, mgp, biasArr, act, y.data());
-        }
+        shifted(g, x.data(), a, mgp, biasArr, act, y.data());
     }
 
-    /** Stride 1: the GEMM reads the zero-padded input through per-tap offsets. */
+    /**
+     * The GEMM reads the zero-padded input through per-tap offsets. With a stride, the padded image is first split
+     * into its stride phases (phase (py, px) holds the padded pixels (r * sh + py, c * sw + px)): output (oy, ox)
+     * reads, for tap (ky, kx), phase (ky * dh % sh, kx * dw % sw) at (oy + ky * dh / sh, ox + kx * dw / sw), so
+     * again every tap's row of B is a phase plane shifted by a constant, and no tap is multiplied twice (im2col
+     * wrote every one out, up to nine times the input).
+     */
     private static void shifted(ConvKernel.Geometry g, FloatBuffer x, float[] a, int mgp, float[] bias, Activation act, FloatBuffer y) {
-        int wp = PaddedPlane.extent(g.w, g.pw, g.ow, 1, g.kw, g.dw), hp = PaddedPlane.extent(g.h, g.ph, g.oh, 1, g.kh, g.dh), plane = hp * wp;
-        int q = (g.oh - 1) * wp + g.ow, panels = (q + NR - 1) / NR;
+        int sh = g.sh, sw = g.sw;
+        int wp = PaddedPlane.extent(g.w, g.pw, g.ow, sw, g.kw, g.dw), hp = PaddedPlane.extent(g.h, g.ph, g.oh, sh, g.kh, g.dh);
+        int wq = (wp + sw - 1) / sw, hq = (hp + sh - 1) / sh, plane = hq * wq;
+        int rowPhases = phasesRead(g.kh, g.dh, sh), colPhases = phasesRead(g.kw, g.dw, sw), phases = Integer.bitCount(rowPhases) * Integer.bitCount(colPhases);
+        int q = (g.oh - 1) * wq + g.ow, panels = (q + NR - 1) / NR;
         // an input that needs no padding is read where it lies; else a zero-padded copy, with slack past the last
         // plane (the last panel reads up to NR - 1 columns beyond the last output pixel)
-        boolean inPlace = wp == g.w && hp == g.h;
-        float[] src = inPlace ? null : padded(g, x, wp, hp, panels * NR - q + NR);
+        boolean inPlace = sh == 1 && sw == 1 && wp == g.w && hp == g.h;
+        float[] src = inPlace ? null : padded(g, x, wq, hq, rowPhases, colPhases, panels * NR - q + NR);
         int[] koff = Scratch.get().ints(g.k);
         for (int ci = 0, kk = 0; ci < g.cg; ci++) {
             for (int ky = 0; ky < g.kh; ky++) {
-                for (int kx = 0; kx < g.kw; kx++) koff[kk++] = ci * plane + ky * g.dh * wp + kx * g.dw;
+                int ry = ky * g.dh;
+                for (int kx = 0; kx < g.kw; kx++) {
+                    int rx = kx * g.dw;
+                    koff[kk++] = (ci * phases + PaddedPlane.phaseIndex(ry % sh, rx % sw, rowPhases, colPhases)) * plane + ry / sh * wq + rx / sw;
+                }
             }
         }
+        int imagePlanes = g.c * phases, groupPlanes = g.cg * phases;
         Split sp = new Split(g, panels, MIN_PANELS, BLOCK_PANELS, mgp);
         Parallel.forEach(sp.tasks(), t -> {
             int img = sp.image(t), grp = sp.group(t), m0 = sp.row0(t), mc = sp.rows(t);
             int j0 = sp.block(t) * sp.perBlock, np = Math.min(sp.perBlock, panels - j0);
             if (mc <= 0 || np <= 0) return;
-            int ldc = np * NR, q0 = (img * g.c + grp * g.cg) * plane + j0 * NR;
+            int ldc = np * NR, q0 = (img * imagePlanes + grp * groupPlanes) * plane + j0 * NR;
             float[] c = Scratch.get().floats(7, mc * ldc);
             float[] pack = Scratch.get().floats(6, VectorGemm.PACK_FLOATS);
             if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, np, c, ldc, pack);
@@ -70,85 +76,13 @@ final class VectorConv {
             for (int r = 0; r < mc && m0 + r < g.mg; r++) {
                 int ch = grp * g.mg + m0 + r, at = r * ldc;
                 finish(c, at, last - first, bias == null ? 0f : bias[ch], bias != null, act);
-                // the block's pixels [first, last) of the padded-width output, row by row into the arena
-                for (int oy = first / wp; oy * wp < last; oy++) {
-                    int from = Math.max(first, oy * wp), to = Math.min(last, oy * wp + g.ow);
-                    if (to > from) y.put(yBase + (m0 + r) * g.p + oy * g.ow + from - oy * wp, c, at + from - first, to - from);
+                // the block's pixels [first, last) of the phase-width output, row by row into the arena
+                for (int oy = first / wq; oy * wq < last; oy++) {
+                    int from = Math.max(first, oy * wq), to = Math.min(last, oy * wq + g.ow);
+                    if (to > from) y.put(yBase + (m0 + r) * g.p + oy * g.ow + from - oy * wq, c, at + from - first, to - from);
                 }
             }
         });
-    }
-
-    /**
-     * Other strides: im2col blocks of output rows, patch rows padded to whole panels. Where an image gives the
-     * cores too few blocks, its output channels are split and the patches are made once, shared by the parts.
-     */
-    private static void patches(ConvKernel.Geometry g, FloatBuffer x, float[] a, int mgp, float[] bias, Activation act, FloatBuffer y) {
-        int minRows = (MIN_PANELS * NR + g.ow - 1) / g.ow;
-        int rowsPerBlock = Math.min(g.oh, Math.max(minRows, PATCH_FLOATS / Math.max(1, g.k * g.ow)));
-        Split sp = new Split(g, g.oh, minRows, rowsPerBlock, mgp);
-        if (sp.chunks > 1) {
-            sharedPatches(g, x, a, mgp, bias, act, y);
-            return;
-        }
-        Parallel.forEach(sp.tasks(), t -> {
-            int img = sp.image(t), grp = sp.group(t);
-            int oy0 = sp.block(t) * sp.perBlock, rows = Math.min(sp.perBlock, g.oh - oy0);
-            if (rows <= 0) return;
-            int len = rows * g.ow, panels = (len + NR - 1) / NR, ld = panels * NR;
-            Scratch s = Scratch.get();
-            float[] patch = s.floats(0, g.k * ld);
-            ConvKernel.im2col(g, x, (img * g.c + grp * g.cg) * g.h * g.w, oy0, rows, patch, ld, s.floats(3, ConvKernel.im2colRows(g, rows)), 0, g.cg);
-            multiplyAndStore(g, a, mgp, 0, mgp, patch, rowOffsets(g.k, ld, len, patch, s), 0, panels, len, (img * g.m + grp * g.mg) * g.p + oy0 * g.ow, bias, act, y, grp);
-        });
-    }
-
-    /** A small image: its patches once on the caller's heap (made by all cores), then blocks of panels x output channels. */
-    private static void sharedPatches(ConvKernel.Geometry g, FloatBuffer x, float[] a, int mgp, float[] bias, Activation act, FloatBuffer y) {
-        int len = g.p, panels = (len + NR - 1) / NR, ld = panels * NR;
-        Scratch caller = Scratch.get();
-        float[] patch = caller.floats(4, g.k * ld);
-        int[] koff = rowOffsets(g.k, ld, len, patch, caller);
-        Split sp = new Split(g, panels, MIN_PANELS, BLOCK_PANELS, mgp);
-        int parts = Math.min(g.cg, 2 * Parallel.threads()), perPart = (g.cg + parts - 1) / parts;
-        for (int img = 0; img < g.n; img++) {
-            for (int grp = 0; grp < g.group; grp++) {
-                int xBase = (img * g.c + grp * g.cg) * g.h * g.w, yBase = (img * g.m + grp * g.mg) * g.p, group = grp;
-                Parallel.forEach(parts, t -> ConvKernel.im2col(g, x, xBase, 0, g.oh, patch, ld, Scratch.get().floats(3, ConvKernel.im2colRows(g, g.oh)),
-                        t * perPart, Math.min(g.cg, (t + 1) * perPart)));
-                Parallel.forEach(sp.blocks * sp.chunks, t -> {
-                    int j0 = sp.block(t) * sp.perBlock, np = Math.min(sp.perBlock, panels - j0), m0 = sp.row0(t), mc = sp.rows(t);
-                    if (mc <= 0 || np <= 0) return;
-                    multiplyAndStore(g, a, mgp, m0, mc, patch, koff, j0, np, Math.min(len - j0 * NR, np * NR), yBase + j0 * NR, bias, act, y, group);
-                });
-            }
-        }
-    }
-
-    /** The offset of each patch row ({@code ld} apart), with the columns past {@code len} zeroed. */
-    private static int[] rowOffsets(int k, int ld, int len, float[] patch, Scratch s) {
-        int[] koff = s.ints(k);
-        for (int kk = 0; kk < k; kk++) {
-            koff[kk] = kk * ld;
-            Arrays.fill(patch, kk * ld + len, (kk + 1) * ld, 0f);
-        }
-        return koff;
-    }
-
-    /**
-     * Output channels [m0, m0 + mc) of the group's padded rows times panels [j0, j0 + np) of B; finished and
-     * written to the arena as {@code len} consecutive output pixels from {@code yAt} (channel m0's).
-     */
-    private static void multiplyAndStore(ConvKernel.Geometry g, float[] a, int mgp, int m0, int mc, float[] b, int[] koff, int j0, int np, int len,
-            int yAt, float[] bias, Activation act, FloatBuffer y, int grp) {
-        Scratch s = Scratch.get();
-        int ldc = np * NR;
-        float[] c = s.floats(7, mc * ldc);
-        VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, b, koff, j0 * NR, np, c, ldc, s.floats(6, VectorGemm.PACK_FLOATS));
-        for (int r = 0; r < mc && m0 + r < g.mg; r++) {
-            finish(c, r * ldc, len, bias == null ? 0f : bias[grp * g.mg + m0 + r], bias != null, act);
-            y.put(yAt + (m0 + r) * g.p, c, r * ldc, len);
-        }
     }
 
     /** Bias and activation over one finished row of a block, while it is in cache. */
@@ -207,13 +141,27 @@ final class VectorConv {
         }
     }
 
-    /** The input of every image and channel on the caller's heap, each plane zero-padded to hp x wp, plus {@code slack} zeros. */
-    private static float[] padded(ConvKernel.Geometry g, FloatBuffer x, int wp, int hp, int slack) {
-        int planes = g.n * g.c, plane = hp * wp;
+    /**
+     * The input of every image and channel on the caller's heap, each plane zero-padded and split into the stride
+     * phases the taps read, hq x wq each (at stride 1 one phase: the padded plane), plus {@code slack} zeros.
+     */
+    private static float[] padded(ConvKernel.Geometry g, FloatBuffer x, int wq, int hq, int rowPhases, int colPhases, int slack) {
+        int planes = g.n * g.c, plane = Integer.bitCount(rowPhases) * Integer.bitCount(colPhases) * hq * wq;
         float[] src = Scratch.get().floats(4, planes * plane + slack);
-        Parallel.forEach(planes, pl -> PaddedPlane.copy(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, src, pl * plane, wp, hp, 0f));
+        boolean strided = g.sh > 1 || g.sw > 1;
+        Parallel.forEach(planes, pl -> {
+            if (!strided) PaddedPlane.copy(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, src, pl * plane, wq, hq, 0f);
+            else PaddedPlane.copyPhases(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, g.sh, g.sw, rowPhases, colPhases, src, pl * plane, wq, hq, Scratch.get().floats(2, g.w));
+        });
         Arrays.fill(src, planes * plane, planes * plane + slack, 0f);
         return src;
+    }
+
+    /** The stride phases along one axis that some tap reads, as bits: tap t reads phase t * dilation % stride. */
+    private static int phasesRead(int kernel, int dilation, int stride) {
+        int bits = 0;
+        for (int t = 0; t < kernel; t++) bits |= 1 << t * dilation % stride;
+        return bits;
     }
 
     /**

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Vector API kernels against double-precision references: the GEMM on shapes that exercise padded rows,
  * partial panels and k beyond one chunk, through both kinds of offset table; the exponential and the
- * activations built on it over float's range. (Whole convolutions, pools and activations on real graphs are
- * covered by the ONNX conformance cases and the ONNX Runtime oracle.)
+ * activations built on it over float's range; convolutions at strides 1 to 3 (the stride phases), dilations,
+ * asymmetric padding and groups against a direct double-precision sum. (Whole convolutions, pools and activations
+ * on real graphs are covered by the ONNX conformance cases and the ONNX Runtime oracle.)
  */
 class VectorKernelsTest {
     @BeforeEach
@@ -65,6 +66,61 @@ class VectorKernelsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void convolutionsAtAnyStrideDilationAndPaddingMatchADirectSum() {
+        Random rnd = new Random(11);
+        // c, h, w, m, kh, kw, stride y, stride x, dilation y, dilation x, pads top, left, bottom, right, group
+        int[][] cases = {{3, 17, 19, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {5, 16, 16, 12, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1},
+                {4, 15, 20, 9, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1}, {6, 21, 14, 10, 5, 3, 3, 2, 1, 1, 2, 1, 2, 0, 2},
+                {4, 13, 13, 16, 3, 3, 2, 1, 2, 2, 2, 2, 2, 2, 1}, {8, 12, 12, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
+                {3, 30, 9, 17, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1}, {2, 9, 9, 4, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1}};
+        for (int[] t : cases) {
+            int c = t[0], h = t[1], w = t[2], m = t[3], kh = t[4], kw = t[5], sy = t[6], sx = t[7], dy = t[8], dx = t[9], group = t[14];
+            int oh = (h + t[10] + t[12] - dy * (kh - 1) - 1) / sy + 1, ow = (w + t[11] + t[13] - dx * (kw - 1) - 1) / sx + 1, cg = c / group, mg = m / group;
+            float[] x = gaussian(rnd, c * h * w), wt = gaussian(rnd, m * cg * kh * kw), bias = gaussian(rnd, m);
+            dev.demandlayering.runtime.graph.Attributes a = new dev.demandlayering.runtime.graph.Attributes().put("strides", new long[] {sy, sx})
+                    .put("dilations", new long[] {dy, dx}).put("pads", new long[] {t[10], t[11], t[12], t[13]}).put("group", (long) group);
+            dev.demandlayering.runtime.graph.Node node = new dev.demandlayering.runtime.graph.Node("Conv", "conv", java.util.List.of("x", "w", "b"),
+                    java.util.List.of("y"), a);
+            TensorView y = vectorView(new float[m * oh * ow], 1, m, oh, ow);
+            new ConvKernel().run(node, null, new TensorView[] {vectorView(x, 1, c, h, w), vectorView(wt, m, cg, kh, kw), vectorView(bias, m)}, new TensorView[] {y});
+            String what = java.util.Arrays.toString(t);
+            for (int o = 0; o < m; o++) {
+                int grp = o / mg;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        double ref = bias[o], mag = Math.abs(bias[o]);
+                        for (int ci = 0; ci < cg; ci++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int iy = oy * sy + ky * dy - t[10], ix = ox * sx + kx * dx - t[11];
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+                                    double p = (double) wt[((o * cg + ci) * kh + ky) * kw + kx] * x[((grp * cg + ci) * h + iy) * w + ix];
+                                    ref += p;
+                                    mag += Math.abs(p);
+                                }
+                            }
+                        }
+                        assertEquals(ref, y.data().get((o * oh + oy) * ow + ox), 1e-6 * mag + 1e-30, what + " at (" + o + ", " + oy + ", " + ox + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] gaussian(Random rnd, int n) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) f[i] = (float) rnd.nextGaussian();
+        return f;
+    }
+
+    /** A tensor the CPU backend's Vector API kernels take (as the arena's views are on that backend). */
+    private static TensorView vectorView(float[] data, int... shape) {
+        java.nio.FloatBuffer b = java.nio.ByteBuffer.allocateDirect(data.length * 4).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        b.put(0, data);
+        return new TensorView(b, shape, null, 0, true);
     }
 
     @Test
