@@ -28,6 +28,9 @@ inline float __int_as_float(unsigned bits) {
     std::memcpy(&f, &bits, sizeof f);
     return f;
 }
+// CUDA's round-to-nearest float arithmetic that the compiler may not contract into a fused multiply-add
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return a + b; }
 
 #include KERNELS
 

@@ -10,6 +10,7 @@ import dev.demandlayering.runtime.layers.LayerBuilder;
 import dev.demandlayering.runtime.layers.WeightTiler;
 import dev.demandlayering.runtime.onnx.OnnxModelReader;
 import dev.demandlayering.runtime.ops.GraphNormalizer;
+import dev.demandlayering.runtime.ops.HardSwishFuser;
 import dev.demandlayering.runtime.pack.PackWriter;
 import dev.demandlayering.runtime.tfjs.TfjsModelReader;
 import java.io.IOException;
@@ -23,7 +24,7 @@ public final class ModelImporter {
     }
 
     public static LayerBuilder.Result importModel(Path file) throws IOException {
-        return LayerBuilder.build(normalize(read(file), file.toString()));
+        return LayerBuilder.build(HardSwishFuser.fuse(normalize(read(file), file.toString())));
     }
 
     /** As {@link #importModel(Path)}, with layers over {@code tileBytes} of weights split into tiles (null: no tiling). */
@@ -46,7 +47,9 @@ public final class ModelImporter {
     }
 
     private static LayerBuilder.Result build(Graph normalized, Long tileBytes, String where) {
-        return LayerBuilder.build(tileBytes == null ? normalized : WeightTiler.tile(normalized, tileBytes, where));
+        // fusions after normalising: what runs, not what `dlayer export` writes for other runtimes
+        Graph fused = HardSwishFuser.fuse(normalized);
+        return LayerBuilder.build(tileBytes == null ? fused : WeightTiler.tile(fused, tileBytes, where));
     }
 
     public static Graph read(Path file) throws IOException {

@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.cpu;
 
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
+import dev.demandlayering.runtime.ops.HardSwishFuser;
 import java.util.Set;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Set;
  * still in cache (one pass over memory less).
  */
 final class Activation {
-    static final Set<String> OPS = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish");
+    static final Set<String> OPS = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish",
+            HardSwishFuser.OP);
     private final String op;
     private final float alpha, beta, min, max;
     /** Exponentials on the Vector API ({@link VectorActivation}). */
@@ -55,6 +57,9 @@ final class Activation {
             case "Mish" -> { for (int i = off; i < end; i++) v[i] = mish(v[i]); }
             case "HardSigmoid" -> { for (int i = off; i < end; i++) v[i] = Math.max(0f, Math.min(1f, alpha * v[i] + beta)); }
             case "HardSwish" -> { for (int i = off; i < end; i++) v[i] = v[i] * Math.max(0f, Math.min(1f, v[i] / 6f + 0.5f)); }
+            case HardSwishFuser.OP -> {
+                for (int i = off; i < end; i++) v[i] = v[i] * alpha * Math.max(min, Math.min(max, v[i] + beta));
+            }
             case "Clip" -> { for (int i = off; i < end; i++) v[i] = Math.max(min, Math.min(max, v[i])); }
             case "Tanh" -> { for (int i = off; i < end; i++) v[i] = (float) Math.tanh(v[i]); }
             default -> throw new IllegalStateException("not an activation: " + op);

@@ -14,7 +14,7 @@ public final class CpuKernels {
     static {
         Kernel unary = new UnaryKernel(), binary = new BinaryKernel(), copy = new CopyKernels(), pool = new PoolKernel();
         Kernel mm = new MatMulKernel(), misc = new MiscKernels();
-        for (String op : new String[] {"Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish"}) TABLE.put(op, unary);
+        for (String op : Activation.OPS) TABLE.put(op, unary);
         for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) TABLE.put(op, binary);
         for (String op : new String[] {"Reshape", "Concat", "Split", "Slice", "Transpose", "Pad"}) TABLE.put(op, copy);
         for (String op : new String[] {"MaxPool", "AveragePool", "GlobalAveragePool"}) TABLE.put(op, pool);

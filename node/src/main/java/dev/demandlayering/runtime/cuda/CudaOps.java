@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class CudaOps {
     private static final Map<String, Integer> UNARY = Map.of("Relu", 0, "LeakyRelu", 1, "Sigmoid", 2, "Swish", 3, "HardSigmoid", 4, "HardSwish", 5,
-            "Clip", 6, "Tanh", 7, "Mish", 8);
+            "Clip", 6, "Tanh", 7, "Mish", 8, dev.demandlayering.runtime.ops.HardSwishFuser.OP, 9);
     private static final Map<String, Integer> BINARY = Map.of("Add", 0, "Sub", 1, "Mul", 2, "Div", 3);
 
     /** Default cap on the im2col buffer; the property dlayer.cuda.im2colBytes sets another. */

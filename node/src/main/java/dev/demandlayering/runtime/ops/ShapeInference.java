@@ -39,7 +39,7 @@ public final class ShapeInference {
                 for (int i = 2; i < o.length; i++) o[i] = 1;
                 return new int[][] {o};
             }
-            case "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Softmax", "Swish", "Mish" -> {
+            case "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Softmax", "Swish", "Mish", HardSwishFuser.OP -> {
                 return new int[][] {x.clone()};
             }
             case "Add", "Sub", "Mul", "Div" -> {

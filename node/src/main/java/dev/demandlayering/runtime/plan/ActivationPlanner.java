@@ -36,7 +36,7 @@ public final class ActivationPlanner {
 
     /** Ops whose kernels read each element before writing the same position: the output may reuse the input. */
     static final java.util.Set<String> IN_PLACE = java.util.Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh",
-            "Swish", "Mish", "Add", "Sub", "Mul", "Div", "Reshape");
+            "Swish", "Mish", dev.demandlayering.runtime.ops.HardSwishFuser.OP, "Add", "Sub", "Mul", "Div", "Reshape");
 
     public static Placement place(LayeredModel m) {
         List<Node> nodes = m.layers().stream().flatMap(l -> l.nodes().stream()).toList();

@@ -9,7 +9,8 @@ struct I8 { int v[8]; };
 
 __device__ __forceinline__ long long gid() { return (long long)blockIdx.x * blockDim.x + threadIdx.x; }
 
-// op: 0 Relu, 1 LeakyRelu, 2 Sigmoid, 3 Swish, 4 HardSigmoid, 5 HardSwish, 6 Clip, 7 Tanh, 8 Mish
+// op: 0 Relu, 1 LeakyRelu, 2 Sigmoid, 3 Swish, 4 HardSigmoid, 5 HardSwish, 6 Clip, 7 Tanh, 8 Mish,
+// 9 FusedHardSwish ((x * alpha) * clip(x + beta, lo, hi): Keras's chain, its rounding kept; __fmul_rn: no contraction)
 extern "C" __global__ void unary(const float* x, float* y, int n, int op, float alpha, float beta, float lo, float hi) {
     long long i = gid();
     if (i >= n) return;
@@ -23,6 +24,7 @@ extern "C" __global__ void unary(const float* x, float* y, int n, int op, float 
         case 5: v = v * fmaxf(0.f, fminf(1.f, v / 6.f + 0.5f)); break;
         case 6: v = fmaxf(lo, fminf(hi, v)); break;
         case 7: v = (float)tanh((double)v); break;
+        case 9: v = __fmul_rn(__fmul_rn(v, alpha), fmaxf(lo, fminf(hi, __fadd_rn(v, beta)))); break;
         default: v = (float)((double)v * tanh(v > 20.f ? (double)v : log1p(exp((double)v)))); break;
     }
     y[i] = v;
