@@ -247,48 +247,56 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The set's configurations, all open at once and timed frame by frame in turn ({@link InterleavedTiming}). */
     private List<Row> measureSet(String set, List<PackFile> packs, List<Map<String, float[]>> inputs) throws Exception {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         ArenaPlan min = Session.sizing(models, device, ResidencyMode.NONE, false);
         ArenaPlan all = Session.sizing(models, device, ResidencyMode.ALL, false);
-        List<Row> rows = new ArrayList<>();
-        rows.add(measure(set, "fully resident", packs, inputs, 0, ResidencyMode.ALL, true));
-        rows.add(measure(set, "sequential (no overlap), minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, false));
-        rows.add(measure(set, "demand layering, minimum arena", packs, inputs, min.minimumBytes(), ResidencyMode.NONE, true));
-        rows.add(measure(set, "demand layering, minimum arena, fp16 weights", packs, inputs,
-                Session.sizing(models, device, ResidencyMode.NONE, true).minimumBytes(), ResidencyMode.NONE, true, true));
-        rows.add(measure(set, "fully resident, fp16 weights", packs, inputs, 0, ResidencyMode.ALL, true, true));
-        for (double f : new double[] {0.25, 0.5, 0.75}) {
-            long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
-            rows.add(measure(set, String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), packs, inputs, budget, ResidencyMode.AUTO, true));
+        List<String> configs = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        try {
+            open(configs, sessions, "fully resident", packs, 0, ResidencyMode.ALL, true, false);
+            open(configs, sessions, "sequential (no overlap), minimum arena", packs, min.minimumBytes(), ResidencyMode.NONE, false, false);
+            open(configs, sessions, "demand layering, minimum arena", packs, min.minimumBytes(), ResidencyMode.NONE, true, false);
+            open(configs, sessions, "demand layering, minimum arena, fp16 weights", packs, Session.sizing(models, device, ResidencyMode.NONE, true).minimumBytes(),
+                    ResidencyMode.NONE, true, true);
+            open(configs, sessions, "fully resident, fp16 weights", packs, 0, ResidencyMode.ALL, true, true);
+            for (double f : new double[] {0.25, 0.5, 0.75}) {
+                long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
+                open(configs, sessions, String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), packs, budget, ResidencyMode.AUTO, true, false);
+            }
+            List<FrameTiming> timed = InterleavedTiming.measure(sessions.stream().map(x -> new InterleavedTiming.Config(x, inputs)).toList(), WARMUP_FRAMES,
+                    WARMUP_MS, frames);
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) rows.add(row(set, configs.get(i), sessions.get(i), timed.get(i)));
+            return rows;
+        } finally {
+            for (Session x : sessions) x.close();
         }
-        return rows;
     }
 
-    private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
-                        boolean prefetch) throws Exception {
-        return measure(set, config, packs, inputs, budget, mode, prefetch, false);
-    }
-
-    private Row measure(String set, String config, List<PackFile> packs, List<Map<String, float[]>> inputs, long budget, ResidencyMode mode,
-                        boolean prefetch, boolean half) throws Exception {
+    private void open(List<String> configs, List<Session> sessions, String config, List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch,
+                      boolean half) throws Exception {
         Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null, half);
-        try (Session s = Session.open(packs, o, device)) {
-            FrameTiming.warmUp(s, inputs, WARMUP_FRAMES, WARMUP_MS);
-            FrameTiming t = FrameTiming.measure(s, inputs, 0, frames);
-            FrameStats last = t.last();
-            System.err.printf("bench: %s / %s: %.1f ms%n", set, config, t.medianMs());
-            double loadSeconds = last.layers().stream().mapToDouble(LayerStats::loadMs).sum() / 1e3;
-            long loaded = last.layers().stream().mapToLong(LayerStats::bytesRead).sum();
-            return new Row(set, config, last.arenaBytes(), last.peakBytes(), last.residentWeightBytes(), t.medianMs(), last.stallMs(),
-                    last.bytesRead(), s.plan().predictedFrameMs(), loadSeconds == 0 ? 0 : loaded / loadSeconds);
-        }
+        sessions.add(Session.open(packs, o, device));
+        configs.add(config);
+    }
+
+    private static Row row(String set, String config, Session s, FrameTiming t) {
+        FrameStats last = t.last();
+        System.err.printf("bench: %s / %s: %.1f ms%n", set, config, t.medianMs());
+        double loadSeconds = last.layers().stream().mapToDouble(LayerStats::loadMs).sum() / 1e3;
+        long loaded = last.layers().stream().mapToLong(LayerStats::bytesRead).sum();
+        return new Row(set, config, last.arenaBytes(), last.peakBytes(), last.residentWeightBytes(), t.medianMs(), last.stallMs(),
+                last.bytesRead(), s.plan().predictedFrameMs(), loadSeconds == 0 ? 0 : loaded / loadSeconds);
     }
 
     static String markdown(List<Row> rows, String backendLine, DiskBandwidth.Measurement disk) {
         StringBuilder sb = new StringBuilder();
         sb.append("Backend: ").append(backendLine).append("; host ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.arch")).append("\n\n");
+        sb.append("Every configuration of a model set is open at once and timed one frame each in turn (a slow spell on a shared host slows them ")
+                .append("all alike), after each has warmed up; medians of the measured frames.\n\n");
         sb.append(String.format("Disk: %s sequential read of the packs, %.0f MB/s (%s, 4 MiB requests)%n%n", ByteSize.human(disk.bytes()),
                 disk.bytesPerSecond() / 1e6, disk.direct() ? "O_DIRECT, cold" : "buffered: the file system refused O_DIRECT"));
         sb.append("| model set | configuration | arena | peak used | memory vs resident | resident weights | median latency | overhead | stall | read per frame | loader MB/s (share of disk) |\n");

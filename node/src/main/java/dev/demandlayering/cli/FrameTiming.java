@@ -25,7 +25,13 @@ record FrameTiming(double medianMs, FrameStats last) {
             last = s.run(inputs).stats();
             lat[i] = last.latencyMs();
         }
+        return of(lat, last);
+    }
+
+    /** The median of these frame latencies, with the last frame's figures. */
+    static FrameTiming of(double[] latencies, FrameStats last) {
+        double[] lat = latencies.clone();
         Arrays.sort(lat);
-        return new FrameTiming(lat[frames / 2], last);
+        return new FrameTiming(lat[lat.length / 2], last);
     }
 }

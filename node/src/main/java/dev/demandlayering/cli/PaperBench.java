@@ -24,8 +24,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 /**
  * {@code dlayer bench --paper}: the paper's DNN set (Darknet cfgs, seeded random weights, the cfgs' input sizes)
  * fully preloaded, sequential and pipelined at the minimum arena, along the memory-delay trade-off, with
- * ahead-distance-only streaming at the same memory as one trade-off point, and tiled below the largest layer;
- * written as a Markdown report beside the paper's averages, with a plot of the curves.
+ * ahead-distance-only streaming at the same memory as one trade-off point, and tiled below the largest layer, all
+ * open at once and timed frame by frame in turn ({@link InterleavedTiming}); written as a Markdown report beside the paper's averages, with a plot of the curves.
  */
 final class PaperBench {
     record Point(String net, String config, long arenaBytes, long peakBytes, long activationBytes, double medianMs, double stallMs, long bytesRead,
@@ -69,44 +69,55 @@ final class PaperBench {
         List<Map<String, float[]>> in = List.of(Map.of("input", x));
         ArenaPlan min = Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, false);
         ArenaPlan all = Session.sizing(List.of(pack.model()), backend, ResidencyMode.ALL, false);
-        List<Point> points = new ArrayList<>();
-        points.add(run(net, "fully preloaded", pack, in, opts(0, ResidencyMode.ALL, true, null)));
-        points.add(run(net, "sequential, minimum arena", pack, in, opts(min.minimumBytes(), ResidencyMode.NONE, false, null)));
-        points.add(run(net, "demand layering, minimum arena", pack, in, opts(min.minimumBytes(), ResidencyMode.NONE, true, null)));
-        points.add(run(net, FP16_MINIMUM, pack, in, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
-                ResidencyMode.NONE, true, null).withHalfWeights(true)));
-        Map<String, LayerCost> costs = null;
-        for (double f : FRACTIONS) {
-            long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
-            Session.Options o = opts(budget, ResidencyMode.AUTO, true, costs);
-            try (Session sess = Session.open(List.of(pack), o, backend)) {
+        List<String> configs = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        try {
+            open(configs, sessions, "fully preloaded", pack, opts(0, ResidencyMode.ALL, true, null));
+            open(configs, sessions, "sequential, minimum arena", pack, opts(min.minimumBytes(), ResidencyMode.NONE, false, null));
+            open(configs, sessions, "demand layering, minimum arena", pack, opts(min.minimumBytes(), ResidencyMode.NONE, true, null));
+            open(configs, sessions, FP16_MINIMUM, pack, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
+                    ResidencyMode.NONE, true, null).withHalfWeights(true));
+            Map<String, LayerCost> costs = null;
+            for (double f : FRACTIONS) {
+                long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
+                Session sess = open(configs, sessions, String.format(Locale.ROOT, "trade-off, %d%% of the way", (int) (100 * f)), pack,
+                        opts(budget, ResidencyMode.AUTO, true, costs));
                 if (costs == null) costs = sess.profile();
-                points.add(time(net, String.format(Locale.ROOT, "trade-off, %d%% of the way", (int) (100 * f)), sess, in));
+                if (f == 0.25) open(configs, sessions, "ahead-distance only, same arena as 25%", pack, opts(budget, ResidencyMode.NONE, true, null));
             }
-            if (f == 0.25) points.add(run(net, "ahead-distance only, same arena as 25%", pack, in, opts(budget, ResidencyMode.NONE, true, null)));
+            ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, false);
+            String tiles = "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena";
+            open(configs, sessions, tiles, tiled, opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null));
+            open(configs, sessions, tiles + FP16, tiled, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
+                    ResidencyMode.NONE, true, null).withHalfWeights(true));
+            List<FrameTiming> timed = InterleavedTiming.measure(sessions.stream().map(session -> new InterleavedTiming.Config(session, in)).toList(), WARMUP_FRAMES,
+                    WARMUP_MS, frames);
+            List<Point> points = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) points.add(point(net, configs.get(i), sessions.get(i), timed.get(i)));
+            return points;
+        } finally {
+            for (Session session : sessions) session.close();
+            Files.deleteIfExists(packFile);
+            Files.deleteIfExists(tiledFile);
         }
-        ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, false);
-        String tiles = "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena";
-        points.add(run(net, tiles, tiled, in, opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
-        points.add(run(net, tiles + FP16, tiled, in, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
-                ResidencyMode.NONE, true, null).withHalfWeights(true)));
-        Files.deleteIfExists(packFile);
-        Files.deleteIfExists(tiledFile);
-        return points;
     }
+
+    /** Each configuration's warm-up: the loader's first lap and the plan's first frames; the kernels warm up in the first one. */
+    private static final int WARMUP_FRAMES = 2;
+    private static final double WARMUP_MS = 1000;
 
     private Session.Options opts(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
         return new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, costs);
     }
 
-    private Point run(String net, String config, PackFile pack, List<Map<String, float[]>> in, Session.Options o) throws Exception {
-        try (Session s = Session.open(List.of(pack), o, backend)) {
-            return time(net, config, s, in);
-        }
+    private Session open(List<String> configs, List<Session> sessions, String config, PackFile pack, Session.Options o) throws Exception {
+        Session s = Session.open(List.of(pack), o, backend);
+        configs.add(config);
+        sessions.add(s);
+        return s;
     }
 
-    private Point time(String net, String config, Session s, List<Map<String, float[]>> in) {
-        FrameTiming t = FrameTiming.measure(s, in, 1, frames);
+    private static Point point(String net, String config, Session s, FrameTiming t) {
         FrameStats last = t.last();
         System.err.printf(Locale.ROOT, "paper bench: %s / %s: %.1f ms, peak %s%n", net, config, t.medianMs(), ByteSize.human(last.peakBytes()));
         // what is not weights: activations and the backend's kernel workspace, the same in every configuration
@@ -121,7 +132,7 @@ final class PaperBench {
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores. Networks from `../shared/paper-models` (Darknet cfgs, seeded random ")
                 .append("weights, their [net] input sizes). Weights are read ")
                 .append(points.stream().allMatch(Point::directIo) ? "with O_DIRECT (cold: past the page cache)" : "buffered (O_DIRECT was refused)")
-                .append(". Median of the measured frames after one warm-up frame per configuration.\n\n");
+                .append(". Every configuration of a network is open at once and timed one frame each in turn (a slow spell on a shared host slows them all alike), after each has warmed up (at least 2 frames and 1 s); medians of the measured frames.\n\n");
         sb.append("Memory reduction is given for the whole arena (weights and activations) and for the weight memory alone (resident blobs + ")
                 .append("the ring's high-water mark), the quantity the paper's method shrinks; activations are the same in every configuration. ")
                 .append("On a CPU, run-to-run noise is a few percent of the frame time, far above 1 ms: overheads within about ±5% are noise here.\n\n");
