@@ -2,12 +2,11 @@ package dev.demandlayering.cli;
 
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.FrameStats;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /** How the benches time a configuration: warm-up frames (JIT, first reads, the loader's first lap), then the median of measured frames. */
-record FrameTiming(double medianMs, FrameStats last) {
+record FrameTiming(double medianMs, List<FrameStats> frames) {
     /**
      * Runs frames until the JIT has compiled the kernels: at least {@code minFrames} and {@code minMs} of frames (the
      * kernels reach their compiled speed over the first hundreds of calls, which is seconds of small frames).
@@ -17,21 +16,14 @@ record FrameTiming(double medianMs, FrameStats last) {
         for (int i = 0; i < 1000 && (i < minFrames || ms < minMs); i++) ms += s.run(inputs).stats().latencyMs();
     }
 
-    static FrameTiming measure(Session s, List<Map<String, float[]>> inputs, int warmup, int frames) {
-        for (int i = 0; i < warmup; i++) s.run(inputs);
-        double[] lat = new double[frames];
-        FrameStats last = null;
-        for (int i = 0; i < frames; i++) {
-            last = s.run(inputs).stats();
-            lat[i] = last.latencyMs();
-        }
-        return of(lat, last);
+    /** The measured frames' median latency. */
+    static FrameTiming of(List<FrameStats> frames) {
+        double[] lat = frames.stream().mapToDouble(FrameStats::latencyMs).sorted().toArray();
+        return new FrameTiming(lat[lat.length / 2], List.copyOf(frames));
     }
 
-    /** The median of these frame latencies, with the last frame's figures. */
-    static FrameTiming of(double[] latencies, FrameStats last) {
-        double[] lat = latencies.clone();
-        Arrays.sort(lat);
-        return new FrameTiming(lat[lat.length / 2], last);
+    /** The last measured frame, whose figures (arena, bytes read, stall) the reports print. */
+    FrameStats last() {
+        return frames.get(frames.size() - 1);
     }
 }

@@ -25,16 +25,13 @@ final class InterleavedTiming {
      */
     static List<FrameTiming> measure(List<Config> configs, int warmFrames, double warmMs, int frames) {
         for (Config c : configs) FrameTiming.warmUp(c.session(), c.inputs(), warmFrames, warmMs);
-        double[][] lat = new double[configs.size()][frames];
-        dev.demandlayering.runtime.exec.FrameStats[] last = new dev.demandlayering.runtime.exec.FrameStats[configs.size()];
+        List<List<dev.demandlayering.runtime.exec.FrameStats>> stats = new ArrayList<>();
+        for (int i = 0; i < configs.size(); i++) stats.add(new ArrayList<>());
         for (int f = 0; f < frames; f++) {
-            for (int i = 0; i < configs.size(); i++) {
-                last[i] = configs.get(i).session().run(configs.get(i).inputs()).stats();
-                lat[i][f] = last[i].latencyMs();
-            }
+            for (int i = 0; i < configs.size(); i++) stats.get(i).add(configs.get(i).session().run(configs.get(i).inputs()).stats());
         }
         List<FrameTiming> out = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) out.add(FrameTiming.of(lat[i], last[i]));
+        for (List<dev.demandlayering.runtime.exec.FrameStats> s : stats) out.add(FrameTiming.of(s));
         return out;
     }
 }

@@ -9,6 +9,7 @@ import dev.demandlayering.runtime.layers.LayerBuilder;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackWriter;
 import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.LayerCost;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Files;
@@ -28,8 +29,13 @@ import org.jfree.data.xy.XYSeriesCollection;
  * open at once and timed frame by frame in turn ({@link InterleavedTiming}); written as a Markdown report beside the paper's averages, with a plot of the curves.
  */
 final class PaperBench {
+    /**
+     * @param predictedMs the planner's prediction with the costs it profiled when the session opened (trade-off points)
+     * @param modelMs the same pipeline model of the same plan with each layer's costs from the sequential configuration's
+     *     frames, timed in the same rounds (null where there is no prediction, or in figures saved before it was kept)
+     */
     record Point(String net, String config, long arenaBytes, long peakBytes, long activationBytes, double medianMs, double stallMs, long bytesRead,
-                 boolean directIo, double predictedMs) {
+                 boolean directIo, double predictedMs, Double modelMs) {
         /** Memory holding weights at the peak: resident blobs and the ring's high-water mark. */
         long weightBytes() {
             return peakBytes - activationBytes;
@@ -39,6 +45,7 @@ final class PaperBench {
     static final double[] FRACTIONS = {0.1, 0.25, 0.5, 0.75};
     static final String FP16 = ", fp16 weights";
     static final String FP16_MINIMUM = "demand layering, minimum arena" + FP16;
+    static final String SEQUENTIAL = "sequential, minimum arena";
 
     private final Backend backend;
     private final int frames;
@@ -73,7 +80,7 @@ final class PaperBench {
         List<Session> sessions = new ArrayList<>();
         try {
             open(configs, sessions, "fully preloaded", pack, opts(0, ResidencyMode.ALL, true, null));
-            open(configs, sessions, "sequential, minimum arena", pack, opts(min.minimumBytes(), ResidencyMode.NONE, false, null));
+            open(configs, sessions, SEQUENTIAL, pack, opts(min.minimumBytes(), ResidencyMode.NONE, false, null));
             open(configs, sessions, "demand layering, minimum arena", pack, opts(min.minimumBytes(), ResidencyMode.NONE, true, null));
             open(configs, sessions, FP16_MINIMUM, pack, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
                     ResidencyMode.NONE, true, null).withHalfWeights(true));
@@ -92,8 +99,10 @@ final class PaperBench {
                     ResidencyMode.NONE, true, null).withHalfWeights(true));
             List<FrameTiming> timed = InterleavedTiming.measure(sessions.stream().map(session -> new InterleavedTiming.Config(session, in)).toList(), WARMUP_FRAMES,
                     WARMUP_MS, frames);
+            // the sequential configuration measures each layer's load and compute alone, as the profile does, but in the rounds
+            Map<String, LayerCost> interleaved = Session.layerCosts(timed.get(configs.indexOf(SEQUENTIAL)).frames(), backend.loaderCpuShare());
             List<Point> points = new ArrayList<>();
-            for (int i = 0; i < sessions.size(); i++) points.add(point(net, configs.get(i), sessions.get(i), timed.get(i)));
+            for (int i = 0; i < sessions.size(); i++) points.add(point(net, configs.get(i), sessions.get(i), timed.get(i), interleaved));
             return points;
         } finally {
             for (Session session : sessions) session.close();
@@ -117,12 +126,13 @@ final class PaperBench {
         return s;
     }
 
-    private static Point point(String net, String config, Session s, FrameTiming t) {
+    private static Point point(String net, String config, Session s, FrameTiming t, Map<String, LayerCost> interleaved) {
         FrameStats last = t.last();
         System.err.printf(Locale.ROOT, "paper bench: %s / %s: %.1f ms, peak %s%n", net, config, t.medianMs(), ByteSize.human(last.peakBytes()));
         // what is not weights: activations and the backend's kernel workspace, the same in every configuration
+        double predicted = s.plan().predictedFrameMs();
         return new Point(net, config, last.arenaBytes(), last.peakBytes(), s.plan().activationBytes() + s.plan().workspaceBytes(), t.medianMs(), last.stallMs(), last.bytesRead(),
-                s.directIo(), s.plan().predictedFrameMs());
+                s.directIo(), predicted, Double.isNaN(predicted) ? null : ArenaPlanner.predict(s.plan(), interleaved));
     }
 
     static String markdown(List<Point> points, String backendLine, List<String> skipped) {
@@ -136,11 +146,12 @@ final class PaperBench {
         sb.append("Memory reduction is given for the whole arena (weights and activations) and for the weight memory alone (resident blobs + ")
                 .append("the ring's high-water mark), the quantity the paper's method shrinks; activations are the same in every configuration. ")
                 .append("On a CPU, run-to-run noise is a few percent of the frame time, far above 1 ms: overheads within about ±5% are noise here.\n\n");
-        sb.append("| network | configuration | arena | peak used | memory reduction | weight memory | weight memory reduction | median latency | overhead | stall | read per frame | planner's prediction |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| network | configuration | arena | peak used | memory reduction | weight memory | weight memory reduction | median latency | overhead | stall | read per frame | planner's prediction | model, costs from the rounds |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<double[]> pipelined = new ArrayList<>(), nearZero = new ArrayList<>(), halfPipelined = new ArrayList<>();
         List<double[]> tiledRows = new ArrayList<>(), tiledHalf = new ArrayList<>();
         List<String> ratios = new ArrayList<>();
+        List<Double> predictionErrors = new ArrayList<>(), modelErrors = new ArrayList<>();
         String net = null;
         Point base = null, quarter = null;
         for (Point p : points) {
@@ -151,13 +162,14 @@ final class PaperBench {
             double red = 100.0 * (base.peakBytes() - p.peakBytes()) / base.peakBytes();
             double wred = 100.0 * (base.weightBytes() - p.weightBytes()) / base.weightBytes();
             double over = p.medianMs() - base.medianMs();
-            String predicted = Double.isNaN(p.predictedMs()) ? "-" : String.format(Locale.ROOT, "%.1f ms (%+.1f%%)", p.predictedMs(),
-                    100 * (p.predictedMs() / p.medianMs() - 1));
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s | %s |%n", p.net(), p.config(),
+            String predicted = againstMeasured(p.predictedMs(), p), model = againstMeasured(p.modelMs() == null ? Double.NaN : p.modelMs(), p);
+            if (!Double.isNaN(p.predictedMs())) predictionErrors.add(Math.abs(p.predictedMs() / p.medianMs() - 1));
+            if (p.modelMs() != null) modelErrors.add(Math.abs(p.modelMs() / p.medianMs() - 1));
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.1f ms | %s | %.1f ms | %s | %s | %s |%n", p.net(), p.config(),
                     ByteSize.human(p.arenaBytes()), ByteSize.human(p.peakBytes()), p == base ? "-" : String.format(Locale.ROOT, "%.1f%%", red),
                     ByteSize.human(p.weightBytes()), p == base ? "-" : String.format(Locale.ROOT, "%.1f%%", wred), p.medianMs(),
                     p == base ? "baseline" : String.format(Locale.ROOT, "%+.1f%% (%+.1f ms)", 100 * over / base.medianMs(), over), p.stallMs(),
-                    ByteSize.human(p.bytesRead()), predicted));
+                    ByteSize.human(p.bytesRead()), predicted, model));
             if (p.config().equals("demand layering, minimum arena")) pipelined.add(new double[] {red, 100 * over / base.medianMs(), wred});
             if (p.config().equals(FP16_MINIMUM)) halfPipelined.add(new double[] {red, 100 * over / base.medianMs(), wred});
             if (p.config().startsWith("tiled")) {
@@ -196,8 +208,23 @@ final class PaperBench {
                 nearZero.isEmpty() ? "-" : "< 1 ms"));
         sb.append("\nPlanned residency against ahead-distance-only streaming at the same arena (the 25% budget), latency ratio (below 1: planned is faster): ")
                 .append(String.join(", ", ratios)).append(".\n");
+        sb.append("\nThe planner's predictions against the measured trade-off points: ").append(accuracy(predictionErrors))
+                .append("; the same model of the same plans with each layer's costs from the sequential configuration's frames in the same rounds ")
+                .append("(the profile's own measurement, without the host's drift between the profile and the rounds): ").append(accuracy(modelErrors)).append(".\n");
         if (!skipped.isEmpty()) sb.append("\nNot measured in this run: ").append(String.join(", ", skipped)).append(".\n");
         return sb.toString();
+    }
+
+    private static String againstMeasured(double ms, Point p) {
+        return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.1f ms (%+.1f%%)", ms, 100 * (ms / p.medianMs() - 1));
+    }
+
+    /** How many errors (relative, absolute) are within 5%, and their median. */
+    private static String accuracy(List<Double> errors) {
+        if (errors.isEmpty()) return "none";
+        double[] e = errors.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        long within = errors.stream().filter(x -> x <= 0.05).count();
+        return String.format(Locale.ROOT, "%d of %d within 5%% (median error %.1f%%)", within, e.length, 100 * e[e.length / 2]);
     }
 
     /** One averages row (arena reduction, weight reduction, overhead; all in %) when the run measured the configuration. */

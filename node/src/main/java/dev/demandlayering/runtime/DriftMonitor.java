@@ -49,6 +49,7 @@ final class DriftMonitor {
         window.forEach((key, w) -> {
             LayerCost old = estimates.get(key);
             double load = w[1] > 0 ? w[0] / w[1] : old != null ? old.loadMs() : 0;
+            // compute measured while reads overlapped it already holds what they took: no overlap on top
             next.put(key, new LayerCost(load, w[2] / w[3]));
         });
         estimates = Map.copyOf(next);

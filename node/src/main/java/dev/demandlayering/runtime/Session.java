@@ -120,16 +120,25 @@ public final class Session implements AutoCloseable {
                 elapsedMs = (System.nanoTime() - start) / 1e6;
             }
         }
-        List<FrameStats> last = frames.subList(Math.max(0, frames.size() - SETTLED_FRAMES), frames.size());
+        return layerCosts(frames.subList(Math.max(0, frames.size() - SETTLED_FRAMES), frames.size()), backend.loaderCpuShare());
+    }
+
+    /**
+     * Each layer's median load and compute time over frames of one plan, keyed as the planner keys costs, and the
+     * compute time its read takes while they overlap: the loader's CPU time for it times {@code loaderCpuShare}
+     * ({@link Backend#loaderCpuShare}).
+     */
+    public static Map<String, LayerCost> layerCosts(List<FrameStats> frames, double loaderCpuShare) {
         Map<String, LayerCost> costs = new HashMap<>();
-        for (int i = 0; i < last.get(0).layers().size(); i++) {
-            LayerStats s = last.get(0).layers().get(i);
-            double[] load = new double[last.size()], compute = new double[last.size()];
-            for (int f = 0; f < last.size(); f++) {
-                load[f] = last.get(f).layers().get(i).loadMs();
-                compute[f] = last.get(f).layers().get(i).computeMs();
+        for (int i = 0; i < frames.get(0).layers().size(); i++) {
+            LayerStats s = frames.get(0).layers().get(i);
+            double[] load = new double[frames.size()], compute = new double[frames.size()], cpu = new double[frames.size()];
+            for (int f = 0; f < frames.size(); f++) {
+                load[f] = frames.get(f).layers().get(i).loadMs();
+                compute[f] = frames.get(f).layers().get(i).computeMs();
+                cpu[f] = frames.get(f).layers().get(i).loadCpuMs();
             }
-            costs.put(ArenaPlanner.key(s.model(), s.layer()), new LayerCost(median(load), median(compute)));
+            costs.put(ArenaPlanner.key(s.model(), s.layer()), new LayerCost(median(load), median(compute), median(cpu) * loaderCpuShare));
         }
         return costs;
     }

@@ -49,6 +49,20 @@ class PlannerTest {
     }
 
     @Test
+    void aPlanIsPredictedAgainAsItIsWithOtherCosts() {
+        LayeredModel m = chain();
+        Map<String, LayerCost> c = costs(8, 5, 10, 5, 200);
+        long min = plan(m, 0, ResidencyMode.NONE, true, null).minimumBytes(), slot = ArenaPlanner.slotBytes(m.layers().get(0));
+        for (ArenaPlan p : List.of(plan(m, 0, ResidencyMode.NONE, false, c), plan(m, min, ResidencyMode.NONE, true, c),
+                plan(m, min + 3 * slot, ResidencyMode.AUTO, true, c), plan(m, 0, ResidencyMode.ALL, true, c))) {
+            assertEquals(p.predictedFrameMs(), ArenaPlanner.predict(p, c), 1e-9, "the plan's own costs give its own prediction");
+        }
+        // the same plan with every load ten times slower, on a one-blob ring: each load waits for the layer before
+        ArenaPlan ring = plan(m, min, ResidencyMode.NONE, true, c);
+        assertEquals(8 * (50 + 10), ArenaPlanner.predict(ring, costs(8, 50, 10, -1, 0)), 1e-9);
+    }
+
+    @Test
     void tradeOffKeepsTheLoadBoundLayerResident() {
         LayeredModel m = chain();
         long slot = ArenaPlanner.slotBytes(m.layers().get(0));

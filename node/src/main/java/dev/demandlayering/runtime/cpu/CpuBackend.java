@@ -89,6 +89,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public double loaderCpuShare() {
+        return 1.0 / Parallel.threads();
+    }
+
+    @Override
     public boolean fusesActivation(Node node, Node activation) {
         return CpuKernels.fuses(node, activation);
     }

@@ -22,6 +22,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * How much of the weight loader's CPU time compute loses when the two overlap: 0 where compute runs on a device
+     * of its own (the default), 1/cores where it runs on the cores the loader shares (its pool balances the work).
+     */
+    default double loaderCpuShare() {
+        return 0;
+    }
+
+    /**
      * Whether this backend can run {@code activation}, an element-wise node reading only {@code node}'s output, in
      * the epilogue of {@code node}'s kernel. The engine fuses the two where nothing else reads that output.
      */

@@ -177,7 +177,7 @@ public final class Engine implements AutoCloseable {
                 // compute times are the device's, known once its work is done
                 for (LayerStats s : submitted) {
                     stats.add(new LayerStats(s.model(), s.layer(), s.name(), s.kind(), s.weightBytes(), s.resident(), s.loadMs(), s.waitMs(),
-                            clock.elapsedMs(s.layer()), s.bytesRead()));
+                            clock.elapsedMs(s.layer()), s.bytesRead(), s.loadCpuMs()));
                 }
                 Map<String, float[]> out = new LinkedHashMap<>();
                 for (String o : mp.model().outputs()) {
@@ -200,7 +200,7 @@ public final class Engine implements AutoCloseable {
 
     private LayerStats runLayer(int mi, ArenaPlan.ModelPlan mp, Layer l) {
         long base;
-        double loadMs = 0, waitMs = 0;
+        double loadMs = 0, waitMs = 0, loadCpuMs = 0;
         long bytes = 0;
         boolean streamed = mp.isStreamed(l.index());
         if (streamed) {
@@ -225,6 +225,7 @@ public final class Engine implements AutoCloseable {
             }
             base = got.offset();
             loadMs = got.loadMs();
+            loadCpuMs = got.cpuMs();
             bytes = got.bytes();
             arena.awaitWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
         } else {
@@ -269,7 +270,7 @@ public final class Engine implements AutoCloseable {
             if (freed != null) for (long[] r : freed) arena.releaseWeights(r[0], r[1]);
             loader.layerDone();
         }
-        return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, Double.NaN, bytes);
+        return new LayerStats(mi, l.index(), l.name(), l.kind(), l.weightBytes(), mp.isResident(l.index()), loadMs, waitMs, Double.NaN, bytes, loadCpuMs);
     }
 
     private static void validateInputs(LayeredModel m, Map<String, float[]> given) {

@@ -33,8 +33,12 @@ final class WeightLoader implements Runnable {
     }
 
     /** A blob in place at arena offset {@code offset} (or the error that stopped the loader). */
-    record Loaded(Item item, long offset, double loadMs, long bytes, Throwable error) {
+    /** {@code cpuMs}: the loader thread's CPU time for the read (checksum included), shared by bytes as {@code loadMs} is. */
+    record Loaded(Item item, long offset, double loadMs, double cpuMs, long bytes, Throwable error) {
     }
+
+    /** Per-thread CPU clocks (clock_gettime with the thread's CPU-time clock on Linux: about a microsecond a call). */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final List<Item> sequence;
     private final WeightRing ring;
@@ -153,18 +157,18 @@ final class WeightLoader implements Runnable {
                     end += nSlot;
                     next++;
                 }
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), cpu0 = CPU.getCurrentThreadCpuTime();
                 ByteBuffer dst = arena.weightStaging(off, end - off);
                 long[] bytes = batch.size() == 1 ? new long[] {it.reader().read(it.layer(), dst)}
                         : it.reader().readConsecutive(batch.stream().map(Item::layer).toList(), dst);
-                double ms = (System.nanoTime() - t0) / 1e6, total = java.util.Arrays.stream(bytes).sum();
+                double ms = (System.nanoTime() - t0) / 1e6, cpuMs = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, total = java.util.Arrays.stream(bytes).sum();
                 long at = off;
                 for (int i = 0; i < batch.size(); i++) {
                     // each layer's range is committed (and awaited, released) on its own, as if read alone; a batch's
                     // time is shared by its layers in proportion to their bytes
                     long s = ArenaPlanner.slotBytes(batch.get(i).layer(), half);
                     arena.commitWeights(at, s);
-                    ready.put(new Loaded(batch.get(i), at, total == 0 ? 0 : ms * bytes[i] / total, bytes[i], null));
+                    ready.put(new Loaded(batch.get(i), at, total == 0 ? 0 : ms * bytes[i] / total, total == 0 ? 0 : cpuMs * bytes[i] / total, bytes[i], null));
                     at += s;
                 }
                 pos = next;
@@ -172,7 +176,7 @@ final class WeightLoader implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            ready.add(new Loaded(sequence.get((int) (pos % sequence.size())), -1, 0, 0, t));
+            ready.add(new Loaded(sequence.get((int) (pos % sequence.size())), -1, 0, 0, 0, t));
         }
     }
 

@@ -125,6 +125,28 @@ public final class ArenaPlanner {
     }
 
     /**
+     * The frame latency the pipeline model predicts for {@code plan} as it is (its resident set, ring and slack
+     * slots) with these per-layer costs: what {@link ArenaPlan#predictedFrameMs()} is for the profile's costs.
+     */
+    public static double predict(ArenaPlan plan, Map<String, LayerCost> costs) {
+        List<Step> steps = new ArrayList<>();
+        int layers = plan.models().stream().mapToInt(m -> m.model().layers().size()).sum();
+        boolean[] resident = new boolean[layers];
+        int[] opens = new int[layers];
+        int step = 0;
+        for (int mi = 0; mi < plan.models().size(); mi++) {
+            ArenaPlan.ModelPlan mp = plan.models().get(mi);
+            for (Layer l : mp.model().layers()) {
+                LayerCost c = costs.get(key(mi, l.index()));
+                steps.add(new Step(mi, l.index(), slotBytes(l, plan.halfWeights()), c != null ? c : new LayerCost(0, 0)));
+                resident[step] = mp.isResident(l.index());
+                opens[step++] = mp.slack()[l.index()] == null ? -1 : mp.slack()[l.index()].opensAfter();
+            }
+        }
+        return PipelineSimulator.frameMs(steps, resident, plan.ringBytes(), plan.prefetch(), opens);
+    }
+
+    /**
      * Per model and layer, the idle activation bytes lent to its streamed blob (offsets relative to the activation
      * region), or null. Only where the loader runs ahead: sequential loading reads a blob only when compute asks.
      */

@@ -7,7 +7,9 @@ import java.util.List;
  * one loader reads streamed layers in order into the ring (first-in first-out, waiting for space), compute
  * runs layers in order and each streamed layer waits for its load. Frames run back to back and the loader
  * continues into the next frame's first layers, so the second simulated frame is the steady state. A blob with a
- * slack slot skips the ring and waits instead for the layer that frees its bytes.
+ * slack slot skips the ring and waits instead for the layer that frees its bytes. A read that runs while compute is
+ * busy takes its {@link LayerCost#overlapMs} from compute (the loader's CPU time on compute's cores), in proportion
+ * to the part of the read compute was busy for; a read compute waits for costs only its wall time.
  */
 final class PipelineSimulator {
     private PipelineSimulator() {
@@ -32,7 +34,7 @@ final class PipelineSimulator {
             Step s = steps.get(g % n);
             if (g % n == 0) frameStart = computeFree;
             boolean streamed = !resident[g % n] && s.slotBytes() > 0;
-            double ready = 0;
+            double ready = 0, taken = 0;
             int opens = opensAfter[g % n];
             if (streamed && opens >= 0 && prefetch) {
                 // idle activation bytes: free once the opening layer has computed (before the first frame: at once)
@@ -52,8 +54,13 @@ final class PipelineSimulator {
                 ready = loadEnd[g];
                 streamedIdx[streamedCount++] = g;
             }
+            if (streamed && prefetch && s.cost().overlapMs() > 0) {
+                double load = s.cost().loadMs(), start = loadEnd[g] - load;
+                double busy = load <= 0 ? 1 : Math.max(0, Math.min(1, (computeFree - start) / load));
+                taken = s.cost().overlapMs() * busy;
+            }
             double begin = Math.max(computeFree, ready);
-            computeEnd[g] = begin + s.cost().computeMs();
+            computeEnd[g] = begin + s.cost().computeMs() + taken;
             computeFree = computeEnd[g];
             if (g % n == n - 1) lastFrame = computeFree - frameStart;
         }

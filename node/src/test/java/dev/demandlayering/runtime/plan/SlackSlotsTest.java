@@ -95,6 +95,24 @@ class SlackSlotsTest {
         assertEquals(n * (4 + 10), PipelineSimulator.frameMs(steps, none, 4096, true, justBefore), 1e-9, "a slot that opens only when the layer before ends hides nothing");
     }
 
+    @Test
+    void aReadThatOverlapsComputeTakesItsOverlapFromComputeAndAWaitedReadDoesNot() {
+        int n = 8;
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < n; i++) steps.add(new Step(0, i, 4096, new LayerCost(4, 10, 2)));
+        boolean[] none = new boolean[n];
+        int[] twoAhead = new int[n], ring = new int[n];
+        java.util.Arrays.fill(ring, -1);
+        for (int i = 0; i < n; i++) twoAhead[i] = Math.floorMod(i - 2, n);
+        assertEquals(n * (10 + 2), PipelineSimulator.frameMs(steps, none, 4096, true, twoAhead), 1e-9, "hidden reads: each takes its overlap from compute");
+        // a one-blob ring: each read starts when the layer before has computed, so compute waits for all of it
+        assertEquals(n * (4 + 10), PipelineSimulator.frameMs(steps, none, 4096, true, ring), 1e-9, "a read compute waits for costs its wall time only");
+        assertEquals(n * (4 + 10), PipelineSimulator.frameMs(steps, none, 4096, false, ring), 1e-9, "sequential reads never overlap compute");
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        assertEquals(n * 10, PipelineSimulator.frameMs(steps, all, 0, true, ring), 1e-9, "resident layers read nothing");
+    }
+
     private static Map<String, float[]> scaled(Map<String, float[]> feeds, float k) {
         Map<String, float[]> out = new HashMap<>();
         feeds.forEach((name, v) -> {
