@@ -70,8 +70,9 @@ final class VectorConv {
             int ldc = np * NR, q0 = (img * imagePlanes + grp * groupPlanes) * plane + j0 * NR;
             float[] c = Scratch.get().floats(7, mc * ldc);
             float[] pack = Scratch.get().floats(6, VectorGemm.PACK_FLOATS);
-            if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, np, c, ldc, pack);
-            else VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, np, c, ldc, pack);
+            int cols = Math.min(ldc, q - j0 * NR); // the last block's last panel is narrower where it can be
+            if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, cols, c, ldc, pack);
+            else VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, cols, c, ldc, pack);
             int yBase = (img * g.m + grp * g.mg) * g.p, first = j0 * NR, last = Math.min(q, first + ldc);
             for (int r = 0; r < mc && m0 + r < g.mg; r++) {
                 int ch = grp * g.mg + m0 + r, at = r * ldc;

@@ -27,16 +27,19 @@ final class VectorGemm {
     }
 
     /**
-     * C[r][q + col] for rows [0, rows) (a multiple of {@link #MR}) and the columns [q0, q0 + panels * NR): C[r][q]
+     * C[r][q + col] for rows [0, rows) (a multiple of {@link #MR}) and the columns [q0, q0 + cols), computed in
+     * panels of {@link #NR} and a last one of 16, 32 or 48 (a 13x13 map's 193 columns, over its padded width, made
+     * five full panels for one column in the last; they are four and one of 16 now): C[r][q]
      * = sum over kk of A[r][kk] * B(kk, q), where B(kk, q) = {@code b[koff[kk] + q]}. A[r][kk] is {@code
      * a[aOff + (r / MR) * k * MR + kk * MR + r % MR]}; C's element (r, q) is {@code c[r * ldc + q - q0]}. The offset table lets B be an im2col block
      * (koff[kk] = kk * row length) or the zero-padded input itself, each tap's row shifted (a stride-1
      * convolution without im2col). The k loop runs in chunks of {@link #KC}: each chunk of a panel is packed into
      * {@code pack} and stays in L1 across the rows; partial sums wait in C, so every element is still one
-     * multiply-add chain over kk in order.
+     * multiply-add chain over kk in order. Columns of the last panel past {@code cols}, up to its width, are
+     * computed too (C must have room for them).
      */
-    static void multiply(float[] a, int aOff, int rows, int k, float[] b, int[] koff, int q0, int panels, float[] c, int ldc, float[] pack) {
-        multiply(a, aOff, rows, k, b, null, koff, q0, panels, c, ldc, pack);
+    static void multiply(float[] a, int aOff, int rows, int k, float[] b, int[] koff, int q0, int cols, float[] c, int ldc, float[] pack) {
+        multiply(a, aOff, rows, k, b, null, koff, q0, cols, c, ldc, pack);
     }
 
     /**
@@ -44,18 +47,26 @@ final class VectorGemm {
      * where it lies in the arena ({@code b}'s absolute indices): no heap copy of an input that needs no padding.
      * Columns past the buffer's end read as zeros.
      */
-    static void multiply(float[] a, int aOff, int rows, int k, java.nio.FloatBuffer b, int[] koff, int q0, int panels, float[] c, int ldc, float[] pack) {
-        multiply(a, aOff, rows, k, null, b, koff, q0, panels, c, ldc, pack);
+    static void multiply(float[] a, int aOff, int rows, int k, java.nio.FloatBuffer b, int[] koff, int q0, int cols, float[] c, int ldc, float[] pack) {
+        multiply(a, aOff, rows, k, null, b, koff, q0, cols, c, ldc, pack);
     }
 
-    private static void multiply(float[] a, int aOff, int rows, int k, float[] b, java.nio.FloatBuffer bArena, int[] koff, int q0, int panels, float[] c,
+    private static void multiply(float[] a, int aOff, int rows, int k, float[] b, java.nio.FloatBuffer bArena, int[] koff, int q0, int cols, float[] c,
             int ldc, float[] pack) {
+        int panels = (cols + NR - 1) / NR;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             for (int j = 0; j < panels; j++) {
-                if (b != null) pack(b, koff, k0, k1, q0 + j * NR, pack);
-                else pack(bArena, koff, k0, k1, q0 + j * NR, pack);
-                for (int r = 0; r < rows; r += MR) kernel(a, aOff + r * k, k0, k1, pack, c, r * ldc + j * NR, ldc, k0 > 0);
+                // the panel's width: NR, or the last one's columns rounded up to whole vectors
+                int width = Math.min(NR, (cols - j * NR + 15) / 16 * 16);
+                if (b != null) pack(b, koff, k0, k1, q0 + j * NR, width, pack);
+                else pack(bArena, koff, k0, k1, q0 + j * NR, width, pack);
+                for (int r = 0; r < rows; r += MR) {
+                    int at = r * ldc + j * NR;
+                    if (width == NR) kernel(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
+                    else if (width == 32) kernel32(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
+                    else kernel16(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
+                }
             }
         }
     }
@@ -70,21 +81,28 @@ final class VectorGemm {
      * B's rows [k0, k1) of one panel, copied to one contiguous run that every row block of A then streams through:
      * reading B's rows where they lie (hundreds of scattered runs a panel) ran the kernel 25-50% slower.
      */
-    private static void pack(float[] b, int[] koff, int k0, int k1, int q, float[] pack) {
-        for (int kk = k0, d = 0; kk < k1; kk++, d += NR) {
+    private static void pack(float[] b, int[] koff, int k0, int k1, int q, int width, float[] pack) {
+        if (width == NR) {
+            for (int kk = k0, d = 0; kk < k1; kk++, d += NR) {
+                int bi = koff[kk] + q;
+                FloatVector.fromArray(S, b, bi).intoArray(pack, d);
+                FloatVector.fromArray(S, b, bi + 16).intoArray(pack, d + 16);
+                FloatVector.fromArray(S, b, bi + 32).intoArray(pack, d + 32);
+            }
+            return;
+        }
+        for (int kk = k0, d = 0; kk < k1; kk++, d += width) {
             int bi = koff[kk] + q;
-            FloatVector.fromArray(S, b, bi).intoArray(pack, d);
-            FloatVector.fromArray(S, b, bi + 16).intoArray(pack, d + 16);
-            FloatVector.fromArray(S, b, bi + 32).intoArray(pack, d + 32);
+            for (int v = 0; v < width; v += 16) FloatVector.fromArray(S, b, bi + v).intoArray(pack, d + v);
         }
     }
 
-    private static void pack(java.nio.FloatBuffer b, int[] koff, int k0, int k1, int q, float[] pack) {
+    private static void pack(java.nio.FloatBuffer b, int[] koff, int k0, int k1, int q, int width, float[] pack) {
         int limit = b.limit();
-        for (int kk = k0, d = 0; kk < k1; kk++, d += NR) {
-            int bi = koff[kk] + q, n = Math.max(0, Math.min(NR, limit - bi));
+        for (int kk = k0, d = 0; kk < k1; kk++, d += width) {
+            int bi = koff[kk] + q, n = Math.max(0, Math.min(width, limit - bi));
             b.get(bi, pack, d, n);
-            if (n < NR) java.util.Arrays.fill(pack, d + n, d + NR, 0f);
+            if (n < width) java.util.Arrays.fill(pack, d + n, d + width, 0f);
         }
     }
 
@@ -137,5 +155,80 @@ final class VectorGemm {
         c50.intoArray(c, o); c51.intoArray(c, o + 16); c52.intoArray(c, o + 32); o += ldc;
         c60.intoArray(c, o); c61.intoArray(c, o + 16); c62.intoArray(c, o + 32); o += ldc;
         c70.intoArray(c, o); c71.intoArray(c, o + 16); c72.intoArray(c, o + 32);
+    }
+
+    /** {@link #kernel} for a last panel of 32 columns (two vectors; B packed 32 floats per k). */
+    private static void kernel32(float[] a, int aOff, int k0, int k1, float[] b, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (add) {
+            int o = cOff;
+            c00 = FloatVector.fromArray(S, c, o); c01 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c10 = FloatVector.fromArray(S, c, o); c11 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c20 = FloatVector.fromArray(S, c, o); c21 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c30 = FloatVector.fromArray(S, c, o); c31 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c40 = FloatVector.fromArray(S, c, o); c41 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c50 = FloatVector.fromArray(S, c, o); c51 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c60 = FloatVector.fromArray(S, c, o); c61 = FloatVector.fromArray(S, c, o + 16); o += ldc;
+            c70 = FloatVector.fromArray(S, c, o); c71 = FloatVector.fromArray(S, c, o + 16);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
+        }
+        for (int kk = k0, bi = 0; kk < k1; kk++, bi += 32) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + 16);
+            int ai = aOff + kk * MR;
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+        }
+        int o = cOff;
+        c00.intoArray(c, o); c01.intoArray(c, o + 16); o += ldc;
+        c10.intoArray(c, o); c11.intoArray(c, o + 16); o += ldc;
+        c20.intoArray(c, o); c21.intoArray(c, o + 16); o += ldc;
+        c30.intoArray(c, o); c31.intoArray(c, o + 16); o += ldc;
+        c40.intoArray(c, o); c41.intoArray(c, o + 16); o += ldc;
+        c50.intoArray(c, o); c51.intoArray(c, o + 16); o += ldc;
+        c60.intoArray(c, o); c61.intoArray(c, o + 16); o += ldc;
+        c70.intoArray(c, o); c71.intoArray(c, o + 16);
+    }
+
+    /** {@link #kernel} for a last panel of 16 columns (one vector; B packed 16 floats per k). */
+    private static void kernel16(float[] a, int aOff, int k0, int k1, float[] b, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (add) {
+            c0 = FloatVector.fromArray(S, c, cOff); c1 = FloatVector.fromArray(S, c, cOff + ldc); c2 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c3 = FloatVector.fromArray(S, c, cOff + 3 * ldc); c4 = FloatVector.fromArray(S, c, cOff + 4 * ldc); c5 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c6 = FloatVector.fromArray(S, c, cOff + 6 * ldc); c7 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z;
+        }
+        for (int kk = k0, bi = 0; kk < k1; kk++, bi += 16) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            int ai = aOff + kk * MR;
+            c0 = b0.fma(FloatVector.broadcast(S, a[ai]), c0);
+            c1 = b0.fma(FloatVector.broadcast(S, a[ai + 1]), c1);
+            c2 = b0.fma(FloatVector.broadcast(S, a[ai + 2]), c2);
+            c3 = b0.fma(FloatVector.broadcast(S, a[ai + 3]), c3);
+            c4 = b0.fma(FloatVector.broadcast(S, a[ai + 4]), c4);
+            c5 = b0.fma(FloatVector.broadcast(S, a[ai + 5]), c5);
+            c6 = b0.fma(FloatVector.broadcast(S, a[ai + 6]), c6);
+            c7 = b0.fma(FloatVector.broadcast(S, a[ai + 7]), c7);
+        }
+        c0.intoArray(c, cOff); c1.intoArray(c, cOff + ldc); c2.intoArray(c, cOff + 2 * ldc); c3.intoArray(c, cOff + 3 * ldc);
+        c4.intoArray(c, cOff + 4 * ldc); c5.intoArray(c, cOff + 5 * ldc); c6.intoArray(c, cOff + 6 * ldc); c7.intoArray(c, cOff + 7 * ldc);
     }
 }

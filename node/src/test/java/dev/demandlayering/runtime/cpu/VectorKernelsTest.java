@@ -24,7 +24,7 @@ class VectorKernelsTest {
     @Test
     void gemmMatchesADoublePrecisionProductWhateverTheBlocking() {
         Random rnd = new Random(7);
-        int[][] shapes = {{8, 1, 48}, {8, 27, 50}, {16, 300, 97}, {24, 600, 144}, {8, 257, 1}};
+        int[][] shapes = {{8, 1, 48}, {8, 27, 50}, {16, 300, 97}, {24, 600, 144}, {8, 257, 1}, {16, 300, 80}, {8, 513, 193}};
         for (int[] s : shapes) {
             int rows = s[0], k = s[1], cols = s[2], nr = VectorGemm.NR, panels = (cols + nr - 1) / nr, ld = panels * nr;
             float[][] a = new float[rows][k];
@@ -39,7 +39,7 @@ class VectorKernelsTest {
                 for (int i = 0; i < k; i++) packedA[r / VectorGemm.MR * k * VectorGemm.MR + i * VectorGemm.MR + r % VectorGemm.MR] = a[r][i];
             }
             float[] c = new float[rows * ld];
-            VectorGemm.multiply(packedA, 0, rows, k, b, koff, 0, panels, c, ld, new float[VectorGemm.PACK_FLOATS]);
+            VectorGemm.multiply(packedA, 0, rows, k, b, koff, 0, cols, c, ld, new float[VectorGemm.PACK_FLOATS]);
             for (int r = 0; r < rows; r++) {
                 for (int q = 0; q < cols; q++) {
                     double ref = 0, mag = 0;
@@ -53,14 +53,14 @@ class VectorKernelsTest {
             // B read where it lies in a buffer that ends at the last real column: the columns past it read as zeros
             java.nio.FloatBuffer arena = java.nio.FloatBuffer.wrap(java.util.Arrays.copyOf(b, (k - 1) * ld + cols));
             float[] c3 = new float[rows * ld];
-            VectorGemm.multiply(packedA, 0, rows, k, arena, koff, 0, panels, c3, ld, new float[VectorGemm.PACK_FLOATS]);
+            VectorGemm.multiply(packedA, 0, rows, k, arena, koff, 0, cols, c3, ld, new float[VectorGemm.PACK_FLOATS]);
             for (int r = 0; r < rows; r++) {
                 for (int q = 0; q < cols; q++) assertEquals(c[r * ld + q], c3[r * ld + q], 0f, "B in place at (" + r + ", " + q + ")");
             }
             // the same product over panels [1, panels) only, starting at column NR: the same bits
             if (panels > 1) {
                 float[] c2 = new float[rows * ld];
-                VectorGemm.multiply(packedA, 0, rows, k, b, koff, nr, panels - 1, c2, ld, new float[VectorGemm.PACK_FLOATS]);
+                VectorGemm.multiply(packedA, 0, rows, k, b, koff, nr, cols - nr, c2, ld, new float[VectorGemm.PACK_FLOATS]);
                 for (int r = 0; r < rows; r++) {
                     for (int q = nr; q < cols; q++) assertEquals(c[r * ld + q], c2[r * ld + q - nr], 0f, "offset panels at (" + r + ", " + q + ")");
                 }
