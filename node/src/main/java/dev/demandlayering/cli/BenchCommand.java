@@ -252,34 +252,27 @@ final class BenchCommand implements Callable<Integer> {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         ArenaPlan min = Session.sizing(models, device, ResidencyMode.NONE, false);
         ArenaPlan all = Session.sizing(models, device, ResidencyMode.ALL, false);
-        List<String> configs = new ArrayList<>();
-        List<Session> sessions = new ArrayList<>();
-        try {
-            open(configs, sessions, "fully resident", packs, 0, ResidencyMode.ALL, true, false);
-            open(configs, sessions, "sequential (no overlap), minimum arena", packs, min.minimumBytes(), ResidencyMode.NONE, false, false);
-            open(configs, sessions, "demand layering, minimum arena", packs, min.minimumBytes(), ResidencyMode.NONE, true, false);
-            open(configs, sessions, "demand layering, minimum arena, fp16 weights", packs, Session.sizing(models, device, ResidencyMode.NONE, true).minimumBytes(),
-                    ResidencyMode.NONE, true, true);
-            open(configs, sessions, "fully resident, fp16 weights", packs, 0, ResidencyMode.ALL, true, true);
+        try (InterleavedTiming runs = new InterleavedTiming()) {
+            runs.add("fully resident", open(packs, 0, ResidencyMode.ALL, true, false));
+            runs.add("sequential (no overlap), minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, false, false));
+            runs.add("demand layering, minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, true, false));
+            runs.add("demand layering, minimum arena, fp16 weights", open(packs, Session.sizing(models, device, ResidencyMode.NONE, true).minimumBytes(),
+                    ResidencyMode.NONE, true, true));
+            runs.add("fully resident, fp16 weights", open(packs, 0, ResidencyMode.ALL, true, true));
             for (double f : new double[] {0.25, 0.5, 0.75}) {
                 long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
-                open(configs, sessions, String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), packs, budget, ResidencyMode.AUTO, true, false);
+                runs.add(String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), open(packs, budget, ResidencyMode.AUTO, true, false));
             }
-            List<FrameTiming> timed = InterleavedTiming.measure(sessions.stream().map(x -> new InterleavedTiming.Config(x, inputs)).toList(), WARMUP_FRAMES,
-                    WARMUP_MS, frames);
+            List<FrameTiming> timed = runs.measure(inputs, WARMUP_FRAMES, WARMUP_MS, frames);
             List<Row> rows = new ArrayList<>();
-            for (int i = 0; i < sessions.size(); i++) rows.add(row(set, configs.get(i), sessions.get(i), timed.get(i)));
+            for (int i = 0; i < runs.size(); i++) rows.add(row(set, runs.name(i), runs.session(i), timed.get(i)));
             return rows;
-        } finally {
-            for (Session x : sessions) x.close();
         }
     }
 
-    private void open(List<String> configs, List<Session> sessions, String config, List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch,
-                      boolean half) throws Exception {
+    private Session open(List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch, boolean half) throws Exception {
         Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null, half);
-        sessions.add(Session.open(packs, o, device));
-        configs.add(config);
+        return Session.open(packs, o, device);
     }
 
     private static Row row(String set, String config, Session s, FrameTiming t) {

@@ -76,36 +76,32 @@ final class PaperBench {
         List<Map<String, float[]>> in = List.of(Map.of("input", x));
         ArenaPlan min = Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, false);
         ArenaPlan all = Session.sizing(List.of(pack.model()), backend, ResidencyMode.ALL, false);
-        List<String> configs = new ArrayList<>();
-        List<Session> sessions = new ArrayList<>();
-        try {
-            open(configs, sessions, "fully preloaded", pack, opts(0, ResidencyMode.ALL, true, null));
-            open(configs, sessions, SEQUENTIAL, pack, opts(min.minimumBytes(), ResidencyMode.NONE, false, null));
-            open(configs, sessions, "demand layering, minimum arena", pack, opts(min.minimumBytes(), ResidencyMode.NONE, true, null));
-            open(configs, sessions, FP16_MINIMUM, pack, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
-                    ResidencyMode.NONE, true, null).withHalfWeights(true));
+        try (InterleavedTiming runs = new InterleavedTiming()) {
+            runs.add("fully preloaded", open(pack, opts(0, ResidencyMode.ALL, true, null)));
+            runs.add(SEQUENTIAL, open(pack, opts(min.minimumBytes(), ResidencyMode.NONE, false, null)));
+            runs.add("demand layering, minimum arena", open(pack, opts(min.minimumBytes(), ResidencyMode.NONE, true, null)));
+            runs.add(FP16_MINIMUM, open(pack, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
+                    ResidencyMode.NONE, true, null).withHalfWeights(true)));
             Map<String, LayerCost> costs = null;
             for (double f : FRACTIONS) {
                 long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
-                Session sess = open(configs, sessions, String.format(Locale.ROOT, "trade-off, %d%% of the way", (int) (100 * f)), pack,
-                        opts(budget, ResidencyMode.AUTO, true, costs));
+                Session sess = runs.add(String.format(Locale.ROOT, "trade-off, %d%% of the way", (int) (100 * f)), open(pack,
+                        opts(budget, ResidencyMode.AUTO, true, costs)));
                 if (costs == null) costs = sess.profile();
-                if (f == 0.25) open(configs, sessions, "ahead-distance only, same arena as 25%", pack, opts(budget, ResidencyMode.NONE, true, null));
+                if (f == 0.25) runs.add("ahead-distance only, same arena as 25%", open(pack, opts(budget, ResidencyMode.NONE, true, null)));
             }
             ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, false);
             String tiles = "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena";
-            open(configs, sessions, tiles, tiled, opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null));
-            open(configs, sessions, tiles + FP16, tiled, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
-                    ResidencyMode.NONE, true, null).withHalfWeights(true));
-            List<FrameTiming> timed = InterleavedTiming.measure(sessions.stream().map(session -> new InterleavedTiming.Config(session, in)).toList(), WARMUP_FRAMES,
-                    WARMUP_MS, frames);
+            runs.add(tiles, open(tiled, opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
+            runs.add(tiles + FP16, open(tiled, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
+                    ResidencyMode.NONE, true, null).withHalfWeights(true)));
+            List<FrameTiming> timed = runs.measure(in, WARMUP_FRAMES, WARMUP_MS, frames);
             // the sequential configuration measures each layer's load and compute alone, as the profile does, but in the rounds
-            Map<String, LayerCost> interleaved = Session.layerCosts(timed.get(configs.indexOf(SEQUENTIAL)).frames(), backend.loaderCpuShare());
+            Map<String, LayerCost> interleaved = Session.layerCosts(timed.get(runs.indexOf(SEQUENTIAL)).frames(), backend.loaderCpuShare());
             List<Point> points = new ArrayList<>();
-            for (int i = 0; i < sessions.size(); i++) points.add(point(net, configs.get(i), sessions.get(i), timed.get(i), interleaved));
+            for (int i = 0; i < runs.size(); i++) points.add(point(net, runs.name(i), runs.session(i), timed.get(i), interleaved));
             return points;
         } finally {
-            for (Session session : sessions) session.close();
             Files.deleteIfExists(packFile);
             Files.deleteIfExists(tiledFile);
         }
@@ -119,11 +115,8 @@ final class PaperBench {
         return new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, costs);
     }
 
-    private Session open(List<String> configs, List<Session> sessions, String config, PackFile pack, Session.Options o) throws Exception {
-        Session s = Session.open(List.of(pack), o, backend);
-        configs.add(config);
-        sessions.add(s);
-        return s;
+    private Session open(PackFile pack, Session.Options o) throws Exception {
+        return Session.open(List.of(pack), o, backend);
     }
 
     private static Point point(String net, String config, Session s, FrameTiming t, Map<String, LayerCost> interleaved) {

@@ -50,7 +50,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Arena and loader settings. {@code budget} 0 lets the planner size the arena. {@code costs}, when not
-     * null, are per-layer times ("model/layer" keys) the trade-off uses instead of profiling. {@code halfWeights}
+     * null, are per-layer times ("model/layer" keys) the trade-off uses instead of profiling; otherwise the profile
+     * runs at least {@code profileFrames} frames ({@link #profile}). {@code halfWeights}
      * streams and keeps the packs' float16 blobs instead of their float32 ones: half the weight bytes in the
      * arena and on the disk, at float16's precision.
      */
