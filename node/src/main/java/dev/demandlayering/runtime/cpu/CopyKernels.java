@@ -158,8 +158,15 @@ final class CopyKernels implements Kernel {
             } else {
                 for (int r = 0; r < nr; r++) in.get(base + (r0 + r) * cols + c0, src, r * nc, nc);
             }
-            for (int c = 0; c < nc; c++) {
-                for (int r = 0; r < nr; r++) dst[c * nr + r] = src[r * nc + c];
+            // the longer dimension innermost: an output of two channels (NCHW to NHWC) made an inner loop of two
+            if (nr >= nc) {
+                for (int c = 0; c < nc; c++) {
+                    for (int r = 0; r < nr; r++) dst[c * nr + r] = src[r * nc + c];
+                }
+            } else {
+                for (int r = 0; r < nr; r++) {
+                    for (int c = 0; c < nc; c++) dst[c * nr + r] = src[r * nc + c];
+                }
             }
             if (nr == rows) {
                 out.put(base + c0 * rows, dst, 0, nr * nc);
