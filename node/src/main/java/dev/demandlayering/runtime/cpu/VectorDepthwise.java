@@ -46,7 +46,26 @@ final class VectorDepthwise {
                 int src = oy * g.sh * wp;
                 float[] dst = g.sw == 1 ? o : row;
                 int at = g.sw == 1 ? oy * g.ow : 0;
-                for (int c = 0; c < cols; c += L) {
+                int nv = (cols + L - 1) / L, v = 0;
+                // four vectors at a time: four independent multiply-add chains (one chain waited out each FMA's latency)
+                for (; v + 4 <= nv; v += 4) {
+                    int c = v * L;
+                    FloatVector a0 = FloatVector.broadcast(S, b), a1 = a0, a2 = a0, a3 = a0;
+                    for (int i = 0; i < taps; i++) {
+                        FloatVector w = FloatVector.broadcast(S, wk[i]);
+                        int at0 = src + c + off[i];
+                        a0 = FloatVector.fromArray(S, padded, at0).fma(w, a0);
+                        a1 = FloatVector.fromArray(S, padded, at0 + L).fma(w, a1);
+                        a2 = FloatVector.fromArray(S, padded, at0 + 2 * L).fma(w, a2);
+                        a3 = FloatVector.fromArray(S, padded, at0 + 3 * L).fma(w, a3);
+                    }
+                    a0.intoArray(dst, at + c);
+                    a1.intoArray(dst, at + c + L);
+                    a2.intoArray(dst, at + c + 2 * L);
+                    a3.intoArray(dst, at + c + 3 * L);
+                }
+                for (; v < nv; v++) {
+                    int c = v * L;
                     FloatVector acc = FloatVector.broadcast(S, b);
                     for (int i = 0; i < taps; i++) acc = FloatVector.fromArray(S, padded, src + c + off[i]).fma(FloatVector.broadcast(S, wk[i]), acc);
                     // a row's last vector runs past its end into the next row's start, which is written after it

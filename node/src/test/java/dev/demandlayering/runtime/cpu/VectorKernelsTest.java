@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The Vector API kernels against double-precision references: the GEMM on shapes that exercise padded rows,
  * partial panels and k beyond one chunk, through both kinds of offset table; the exponential and the
  * activations built on it over float's range; convolutions at strides 1 to 3 (the stride phases), dilations,
- * asymmetric padding and groups against a direct double-precision sum. (Whole convolutions, pools and activations
+ * asymmetric padding, groups and depthwise ones against a direct double-precision sum. (Whole convolutions, pools and activations
  * on real graphs are covered by the ONNX conformance cases and the ONNX Runtime oracle.)
  */
 class VectorKernelsTest {
@@ -75,7 +75,9 @@ class VectorKernelsTest {
         int[][] cases = {{3, 17, 19, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {5, 16, 16, 12, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1},
                 {4, 15, 20, 9, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1}, {6, 21, 14, 10, 5, 3, 3, 2, 1, 1, 2, 1, 2, 0, 2},
                 {4, 13, 13, 16, 3, 3, 2, 1, 2, 2, 2, 2, 2, 2, 1}, {8, 12, 12, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1},
-                {3, 30, 9, 17, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1}, {2, 9, 9, 4, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1}};
+                {3, 30, 9, 17, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1}, {2, 9, 9, 4, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1},
+                // depthwise (VectorDepthwise), rows wide enough for its four-vector blocks and a remainder
+                {8, 13, 90, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8}, {6, 11, 150, 6, 5, 5, 2, 2, 1, 1, 1, 1, 2, 2, 6}};
         for (int[] t : cases) {
             int c = t[0], h = t[1], w = t[2], m = t[3], kh = t[4], kw = t[5], sy = t[6], sx = t[7], dy = t[8], dx = t[9], group = t[14];
             int oh = (h + t[10] + t[12] - dy * (kh - 1) - 1) / sy + 1, ow = (w + t[11] + t[13] - dx * (kw - 1) - 1) / sx + 1, cg = c / group, mg = m / group;
