@@ -129,6 +129,13 @@ final class CopyKernels implements Kernel {
         int n = out.size();
         if (n == 0) return;
         int[] is = Shapes.strides(in.shape());
+        int from = contiguousFrom(in.shape(), os, start, step, is);
+        if (from >= 0) {
+            // one run of the input (a channel slice of a batch-1 tensor): in pieces over the cores, as whole parts are
+            Parallel.forEach((n + COPY_CHUNK - 1) / COPY_CHUNK, p -> out.data().put(p * COPY_CHUNK, in.data(), from + p * COPY_CHUNK,
+                    Math.min(COPY_CHUNK, n - p * COPY_CHUNK)));
+            return;
+        }
         int last = rank - 1;
         boolean runCopy = step[last] == 1;
         int run = runCopy ? os[last] : 1;
@@ -147,6 +154,27 @@ final class CopyKernels implements Kernel {
                 idx[d] = 0;
             }
         }
+    }
+
+    /**
+     * Where the slice starts in the input when it is one contiguous run of it (unit steps; every axis before the
+     * first sliced one of size 1 in the output, every axis after it whole), else -1.
+     */
+    private static int contiguousFrom(int[] inShape, int[] os, int[] start, int[] step, int[] strides) {
+        int k = 0;
+        while (k < os.length && os[k] == inShape[k]) k++;
+        for (int d = 0; d < os.length; d++) {
+            if (step[d] != 1) return -1;
+            if (d < k && os[d] != 1 && start[d] != 0) return -1;
+            if (d < k && os[d] != 1) {
+                // a whole axis before the sliced one: contiguous only if everything after it is whole too
+                for (int e = d + 1; e < os.length; e++) if (os[e] != inShape[e]) return -1;
+            }
+            if (d > k && os[d] != inShape[d]) return -1;
+        }
+        int from = 0;
+        for (int d = 0; d < os.length; d++) from += start[d] * strides[d];
+        return from;
     }
 
     /**

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batched 2-D transpose against the index formula, through each of its tilings (narrow, short, square; several
- * tiles); channel Concat and Split of batch-1 tensors, whose parts are copied in pieces over the cores.
+ * tiles); channel Concat, Split and Slice of batch-1 tensors, whose runs are copied in pieces over the cores.
  */
 class CopyKernelsTest {
     @Test
@@ -51,6 +51,30 @@ class CopyKernelsTest {
         new CopyKernels().run(new Node("Split", "s", List.of("y"), List.of("a", "b", "c"), axis), new TensorView[] {whole}, back);
         for (int i = 0; i < parts.length; i++) {
             for (int k = 0; k < parts[i].size(); k++) assertEquals(parts[i].data().get(k), back[i].data().get(k), 0f, "split part " + i + " at " + k);
+        }
+    }
+
+    @Test
+    void slicesCopyTheirElementsWhetherOrNotTheyAreOneRunOfTheInput() {
+        int[] shape = {1, 8, 50, 60};
+        TensorView in = TensorView.heap(shape);
+        for (int k = 0; k < in.size(); k++) in.data().put(k, k);
+        // channels 2..5 (one run, copied in pieces), rows 10..29 of every channel (one run per channel), every other column
+        int[][][] cases = {{{0, 2, 0, 0}, {1, 4, 50, 60}, {1, 1, 1, 1}}, {{0, 0, 10, 0}, {1, 8, 20, 60}, {1, 1, 1, 1}},
+                {{0, 1, 0, 1}, {1, 3, 50, 30}, {1, 1, 1, 2}}};
+        for (int[][] c : cases) {
+            int[] start = c[0], os = c[1], step = c[2];
+            TensorView out = TensorView.heap(os);
+            Attributes a = new Attributes().put("starts", start).put("steps", step);
+            new CopyKernels().run(new Node("Slice", "s", List.of("x"), List.of("y"), a), new TensorView[] {in}, new TensorView[] {out});
+            for (int ch = 0, o = 0; ch < os[1]; ch++) {
+                for (int y = 0; y < os[2]; y++) {
+                    for (int x = 0; x < os[3]; x++, o++) {
+                        int want = ((start[1] + ch * step[1]) * 50 + start[2] + y * step[2]) * 60 + start[3] + x * step[3];
+                        assertEquals(want, out.data().get(o), 0f, java.util.Arrays.deepToString(c) + " at " + o);
+                    }
+                }
+            }
         }
     }
 }
