@@ -26,7 +26,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * {@code dlayer bench --paper}: the paper's DNN set (Darknet cfgs, seeded random weights, the cfgs' input sizes)
  * fully preloaded, sequential and pipelined at the minimum arena, along the memory-delay trade-off, with
  * ahead-distance-only streaming at the same memory as one trade-off point, and tiled below the largest layer, all
- * open at once and timed frame by frame in turn ({@link InterleavedTiming}); written as a Markdown report beside the paper's averages, with a plot of the curves.
+ * open at once and timed frame by frame in turn ({@link InterleavedTiming}); written as a Markdown report beside
+ * the paper's averages, with a plot of the curves.
  */
 final class PaperBench {
     /**

@@ -50,20 +50,14 @@ final class PaddedPlane {
             if ((rowPhases >> py & 1) == 0) continue;
             for (int r = 0; r < hq; r++) {
                 int iy = r * sh + py - top;
-                if (iy < 0 || iy >= h) {
-                    for (int px = 0; px < sw; px++) {
-                        if ((colPhases >> px & 1) == 0) continue;
-                        int d = at + phaseIndex(py, px, rowPhases, colPhases) * phasePlane + r * wq;
-                        Arrays.fill(dst, d, d + wq, 0f);
-                    }
-                    continue;
-                }
-                x.get(from + iy * w, row, 0, w);
+                boolean inside = iy >= 0 && iy < h; // a row of the padding or past it: all zeros
+                if (inside) x.get(from + iy * w, row, 0, w);
                 for (int px = 0; px < sw; px++) {
                     if ((colPhases >> px & 1) == 0) continue;
                     int d = at + phaseIndex(py, px, rowPhases, colPhases) * phasePlane + r * wq;
                     // padded column c * sw + px is input column c * sw + px - left: columns [c0, c1) are inside
-                    int c0 = Math.min(wq, Math.max(0, (left - px + sw - 1) / sw)), c1 = Math.max(c0, Math.min(wq, (w + left - px + sw - 1) / sw));
+                    int c0 = inside ? Math.min(wq, Math.max(0, (left - px + sw - 1) / sw)) : 0;
+                    int c1 = inside ? Math.max(c0, Math.min(wq, (w + left - px + sw - 1) / sw)) : 0;
                     Arrays.fill(dst, d, d + c0, 0f);
                     for (int c = c0, ix = c0 * sw + px - left; c < c1; c++, ix += sw) dst[d + c] = row[ix];
                     Arrays.fill(dst, d + c1, d + wq, 0f);

@@ -32,8 +32,10 @@ final class WeightLoader implements Runnable {
     record Item(int model, Layer layer, BlobReader reader, int frameLayer, SlackSlots.Slot slack) {
     }
 
-    /** A blob in place at arena offset {@code offset} (or the error that stopped the loader). */
-    /** {@code cpuMs}: the loader thread's CPU time for the read (checksum included), shared by bytes as {@code loadMs} is. */
+    /**
+     * A blob in place at arena offset {@code offset} (or the error that stopped the loader); {@code cpuMs} is the
+     * loader thread's CPU time for the read (checksum included), shared by bytes as {@code loadMs} is.
+     */
     record Loaded(Item item, long offset, double loadMs, double cpuMs, long bytes, Throwable error) {
     }
 

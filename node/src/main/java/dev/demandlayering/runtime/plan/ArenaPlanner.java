@@ -72,17 +72,8 @@ public final class ArenaPlanner {
         }
         actBytes = LayerBuilder.align(actBytes, BLOCK);
         long ws = LayerBuilder.align(req.workspaceBytes(), BLOCK);
-        List<Step> steps = new ArrayList<>();
-        long maxSlot = 0, allWeights = 0;
-        for (int mi = 0; mi < models.size(); mi++) {
-            for (Layer l : models.get(mi).layers()) {
-                long slot = slotBytes(l, req.halfWeights());
-                maxSlot = Math.max(maxSlot, slot);
-                allWeights += slot;
-                LayerCost c = req.costs() == null ? null : req.costs().get(key(mi, l.index()));
-                steps.add(new Step(mi, l.index(), slot, c != null ? c : new LayerCost(0, 0)));
-            }
-        }
+        List<Step> steps = steps(models, req.halfWeights(), req.costs());
+        long maxSlot = steps.stream().mapToLong(Step::slotBytes).max().orElse(0), allWeights = steps.stream().mapToLong(Step::slotBytes).sum();
         long minimum = actBytes + ws + maxSlot;
         long fullyResident = actBytes + ws + allWeights;
         boolean[] resident = new boolean[steps.size()];
@@ -129,21 +120,24 @@ public final class ArenaPlanner {
      * slots) with these per-layer costs: what {@link ArenaPlan#predictedFrameMs()} is for the profile's costs.
      */
     public static double predict(ArenaPlan plan, Map<String, LayerCost> costs) {
+        List<LayeredModel> models = plan.models().stream().map(ArenaPlan.ModelPlan::model).toList();
+        List<Step> steps = steps(models, plan.halfWeights(), costs);
+        boolean[] resident = new boolean[steps.size()];
+        for (int i = 0; i < resident.length; i++) resident[i] = plan.models().get(steps.get(i).model()).isResident(steps.get(i).layer());
+        SlackSlots.Slot[][] slack = plan.models().stream().map(ArenaPlan.ModelPlan::slack).toArray(SlackSlots.Slot[][]::new);
+        return PipelineSimulator.frameMs(steps, resident, plan.ringBytes(), plan.prefetch(), opensAfter(models, slack));
+    }
+
+    /** Every layer of every model in frame order, with its slot size and its cost (zero where {@code costs} has none). */
+    private static List<Step> steps(List<LayeredModel> models, boolean half, Map<String, LayerCost> costs) {
         List<Step> steps = new ArrayList<>();
-        int layers = plan.models().stream().mapToInt(m -> m.model().layers().size()).sum();
-        boolean[] resident = new boolean[layers];
-        int[] opens = new int[layers];
-        int step = 0;
-        for (int mi = 0; mi < plan.models().size(); mi++) {
-            ArenaPlan.ModelPlan mp = plan.models().get(mi);
-            for (Layer l : mp.model().layers()) {
-                LayerCost c = costs.get(key(mi, l.index()));
-                steps.add(new Step(mi, l.index(), slotBytes(l, plan.halfWeights()), c != null ? c : new LayerCost(0, 0)));
-                resident[step] = mp.isResident(l.index());
-                opens[step++] = mp.slack()[l.index()] == null ? -1 : mp.slack()[l.index()].opensAfter();
+        for (int mi = 0; mi < models.size(); mi++) {
+            for (Layer l : models.get(mi).layers()) {
+                LayerCost c = costs == null ? null : costs.get(key(mi, l.index()));
+                steps.add(new Step(mi, l.index(), slotBytes(l, half), c != null ? c : new LayerCost(0, 0)));
             }
         }
-        return PipelineSimulator.frameMs(steps, resident, plan.ringBytes(), plan.prefetch(), opens);
+        return steps;
     }
 
     /**
