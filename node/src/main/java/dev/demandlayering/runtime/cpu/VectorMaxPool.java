@@ -3,17 +3,26 @@ package dev.demandlayering.runtime.cpu;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2-D MaxPool on the Vector API, one channel plane per task, the way {@link VectorDepthwise} convolves: the plane
  * is copied once into a heap image padded with -inf, and each output row is, 16 columns at a time, the max over
  * the window's taps of the padded rows shifted by the tap; with a horizontal stride the row is reduced at every
- * column and then every stride-th column kept. Max is exact, so the result is the scalar kernel's bit for bit.
+ * column and then every stride-th column kept (at stride 2 by permutes, 32 columns to 16: the scalar loop that
+ * picked them took longer than the maxima). Max is exact, so the result is the scalar kernel's bit for bit.
  */
 final class VectorMaxPool {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
+    /**
+     * A vector's even lanes, twice over: lanes 0..7 of one and 8..15 of the next, blended, are the even lanes of
+     * the two (JDK 17's two-vector rearrange cost more than the maxima; this, next to nothing).
+     */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i % L);
+    private static final VectorMask<Float> SECOND_HALF = VectorMask.fromLong(S, 0xff00L);
 
     private VectorMaxPool() {
     }
@@ -36,9 +45,11 @@ final class VectorMaxPool {
             Arrays.fill(padded, hp * wp, hp * wp + slack, Float.NEGATIVE_INFINITY);
             for (int oy = 0; oy < oh; oy++) {
                 int src = oy * s[0] * wp;
+                int done = s[1] == 2 ? halving(padded, src, off, taps, o, oy * ow, ow) : 0;
+                if (done == ow) continue;
                 float[] dst = s[1] == 1 ? o : row;
                 int at = s[1] == 1 ? oy * ow : 0;
-                int nv = (cols + L - 1) / L, v = 0;
+                int nv = (cols + L - 1) / L, v = done * s[1] / L; // what halving left
                 // four vectors at a time: four independent chains of maxima instead of one
                 for (; v + 4 <= nv; v += 4) {
                     int c = src + v * L;
@@ -64,10 +75,28 @@ final class VectorMaxPool {
                     m.intoArray(dst, at + c);
                 }
                 if (s[1] != 1) {
-                    for (int ox = 0, base = oy * ow; ox < ow; ox++) o[base + ox] = row[ox * s[1]];
+                    for (int ox = done, base = oy * ow; ox < ow; ox++) o[base + ox] = row[ox * s[1]];
                 }
             }
             y.put(pl * oh * ow, o, 0, oh * ow);
         });
+    }
+
+    /**
+     * At horizontal stride 2: the row's maxima over the window 32 columns at a time, of which the even ones are
+     * the output; returns how many of the row's {@code ow} outputs it wrote (whole groups of 16).
+     */
+    private static int halving(float[] padded, int src, int[] off, int taps, float[] o, int at, int ow) {
+        int ox = 0;
+        for (; ox + L <= ow; ox += L) {
+            int c = src + 2 * ox;
+            FloatVector m0 = FloatVector.fromArray(S, padded, c + off[0]), m1 = FloatVector.fromArray(S, padded, c + off[0] + L);
+            for (int i = 1; i < taps; i++) {
+                m0 = m0.max(FloatVector.fromArray(S, padded, c + off[i]));
+                m1 = m1.max(FloatVector.fromArray(S, padded, c + off[i] + L));
+            }
+            m0.rearrange(EVEN).blend(m1.rearrange(EVEN), SECOND_HALF).intoArray(o, at + ox);
+        }
+        return ox;
     }
 }

@@ -153,6 +153,40 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void maxPoolMatchesADirectLoopAtEveryStrideAndPadding() {
+        Random rnd = new Random(13);
+        // {h, w, kh, kw, sh, sw, dh, dw, top, left, bottom, right}: 2x2/2 (the tiny YOLOs' pools, 16-column groups
+        // and tails), 3x3/2 padded, 2x2/1 padded (darknet's last pool), 3x3 dilated, stride 3
+        int[][] cases = {{416, 416, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0}, {13, 13, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1},
+            {26, 70, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, {9, 37, 2, 2, 2, 2, 1, 1, 0, 0, 1, 1}, {20, 50, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},
+            {31, 95, 3, 2, 3, 3, 1, 1, 0, 1, 2, 0}, {8, 8, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0}};
+        for (int[] c : cases) {
+            int planes = 3, h = c[0], w = c[1];
+            int[] k = {c[2], c[3]}, s = {c[4], c[5]}, d = {c[6], c[7]}, p = {c[8], c[9], c[10], c[11]};
+            int oh = (h + p[0] + p[2] - d[0] * (k[0] - 1) - 1) / s[0] + 1, ow = (w + p[1] + p[3] - d[1] * (k[1] - 1) - 1) / s[1] + 1;
+            float[] x = gaussian(rnd, planes * h * w);
+            java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(planes * oh * ow);
+            VectorMaxPool.run(java.nio.FloatBuffer.wrap(x), out, planes, h, w, k, s, d, p, oh, ow);
+            float[] want = new float[planes * oh * ow];
+            for (int pl = 0, i = 0; pl < planes; pl++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++, i++) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        for (int ky = 0; ky < k[0]; ky++) {
+                            for (int kx = 0; kx < k[1]; kx++) {
+                                int iy = oy * s[0] - p[0] + ky * d[0], ix = ox * s[1] - p[1] + kx * d[1];
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) m = Math.max(m, x[(pl * h + iy) * w + ix]);
+                            }
+                        }
+                        want[i] = m;
+                    }
+                }
+            }
+            assertBitsEqual(want, out.array(), "MaxPool " + java.util.Arrays.toString(c));
+        }
+    }
+
     private static void assertBitsEqual(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), what + " at " + i);
     }
