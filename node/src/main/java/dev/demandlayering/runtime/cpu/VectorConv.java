@@ -2,6 +2,8 @@ package dev.demandlayering.runtime.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A convolution on {@link VectorGemm} without im2col, at any stride, kernel size, padding or dilation. The input is
@@ -19,6 +21,7 @@ import java.util.Arrays;
  */
 final class VectorConv {
     private static final int MR = VectorGemm.MR, NR = VectorGemm.NR;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     /** Panels per block of the stride-1 path (768 output pixels). */
     private static final int BLOCK_PANELS = 16;
     /** Fewest panels a block is cut to for the cores' sake; beyond that, output channels are split. */
@@ -180,7 +183,13 @@ final class VectorConv {
             float[] src = Scratch.get().floats(1, MR * k);
             rows.get((grp * g.mg + r0) * k, src, 0, n * k);
             Arrays.fill(src, n * k, MR * k, 0f);
-            for (int kk = 0, d = block; kk < k; kk++, d += MR) {
+            int[] gather = Scratch.get().ints(16); // the caller takes its offset table from the same slot only after this
+            for (int i = 0; i < 16; i++) gather[i] = i % MR * k + i / MR;
+            // two k at a time: one 16-lane gather of the block's 8 rows at kk and kk + 1 (a scalar loop took
+            // 4.5 ms a frame for YOLOv3-tiny's 19 MB layer on two cores, most of the layer's 19)
+            int kk = 0, d = block;
+            for (; kk + 2 <= k; kk += 2, d += 2 * MR) FloatVector.fromArray(S, src, kk, gather, 0).intoArray(a, d);
+            for (; kk < k; kk++, d += MR) {
                 for (int lane = 0; lane < MR; lane++) a[d + lane] = src[lane * k + kk];
             }
         });
