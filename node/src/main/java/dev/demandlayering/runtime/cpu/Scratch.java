@@ -7,7 +7,7 @@ package dev.demandlayering.runtime.cpu;
 final class Scratch {
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
     private final float[][] slots = new float[8][];
-    private int[] ints = new int[0];
+    private final int[][] intSlots = {new int[0], new int[0]};
 
     static Scratch get() {
         return LOCAL.get();
@@ -25,7 +25,16 @@ final class Scratch {
 
     /** A scratch int array of at least {@code n} (offset tables). */
     int[] ints(int n) {
-        if (ints.length < n) ints = new int[Math.max(n, 16)];
-        return ints;
+        return ints(0, n);
+    }
+
+    /** As {@link #ints(int)}, for a kernel that needs two tables: slots 0 and 1. */
+    int[] ints(int slot, int n) {
+        int[] i = intSlots[slot];
+        if (i.length < n) {
+            i = new int[Math.max(n, 16)];
+            intSlots[slot] = i;
+        }
+        return i;
     }
 }

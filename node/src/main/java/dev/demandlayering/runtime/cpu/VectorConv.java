@@ -49,10 +49,13 @@ final class VectorConv {
         int wp = PaddedPlane.extent(g.w, g.pw, g.ow, sw, g.kw, g.dw), hp = PaddedPlane.extent(g.h, g.ph, g.oh, sh, g.kh, g.dh);
         int wq = (wp + sw - 1) / sw, hq = (hp + sh - 1) / sh, plane = hq * wq;
         int rowPhases = phasesRead(g.kh, g.dh, sh), colPhases = phasesRead(g.kw, g.dw, sw), phases = Integer.bitCount(rowPhases) * Integer.bitCount(colPhases);
-        int q = (g.oh - 1) * wq + g.ow, panels = (q + NR - 1) / NR;
         // an input that needs no padding is read where it lies; else a zero-padded copy, with slack past the last
         // plane (the last panel reads up to NR - 1 columns beyond the last output pixel)
         boolean inPlace = sh == 1 && sw == 1 && wp == g.w && hp == g.h;
+        // a small map's columns are its output pixels, through a table (see VectorGemm), where the padded width's
+        // columns past each row would be a tenth or more of the work
+        boolean mapped = !inPlace && wq > g.ow && columns(g.oh * g.ow) * 10 < columns((g.oh - 1) * wq + g.ow) * 9;
+        int q = mapped ? g.oh * g.ow : (g.oh - 1) * wq + g.ow, panels = (q + NR - 1) / NR;
         float[] src = inPlace ? null : padded(g, x, wq, hq, rowPhases, colPhases, panels * NR - q + NR);
         int[] koff = Scratch.get().ints(g.k);
         for (int ci = 0, kk = 0; ci < g.cg; ci++) {
@@ -70,16 +73,21 @@ final class VectorConv {
             int img = sp.image(t), grp = sp.group(t), m0 = sp.row0(t), mc = sp.rows(t);
             int j0 = sp.block(t) * sp.perBlock, np = Math.min(sp.perBlock, panels - j0);
             if (mc <= 0 || np <= 0) return;
-            int ldc = np * NR, q0 = (img * imagePlanes + grp * groupPlanes) * plane + j0 * NR;
+            int ldc = np * NR, base = (img * imagePlanes + grp * groupPlanes) * plane, q0 = base + j0 * NR;
             float[] c = Scratch.get().floats(7, mc * ldc);
             float[] pack = Scratch.get().floats(6, VectorGemm.PACK_FLOATS);
             int cols = Math.min(ldc, q - j0 * NR); // the last block's last panel is narrower where it can be
-            if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, cols, c, ldc, pack);
+            if (mapped) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, base, g.ow, wq, j0 * NR, cols, c, ldc, pack);
+            else if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, cols, c, ldc, pack);
             else VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, cols, c, ldc, pack);
             int yBase = (img * g.m + grp * g.mg) * g.p, first = j0 * NR, last = Math.min(q, first + ldc);
             for (int r = 0; r < mc && m0 + r < g.mg; r++) {
                 int ch = grp * g.mg + m0 + r, at = r * ldc;
                 finish(c, at, last - first, bias == null ? 0f : bias[ch], bias != null, act);
+                if (mapped) { // the block's pixels [first, last) are the output's
+                    y.put(yBase + (m0 + r) * g.p + first, c, at, last - first);
+                    continue;
+                }
                 // the block's pixels [first, last) of the phase-width output, row by row into the arena
                 for (int oy = first / wq; oy * wq < last; oy++) {
                     int from = Math.max(first, oy * wq), to = Math.min(last, oy * wq + g.ow);
@@ -87,6 +95,11 @@ final class VectorConv {
                 }
             }
         });
+    }
+
+    /** Columns a product of {@code n} computes: panels of NR, the last rounded up to whole vectors. */
+    private static int columns(int n) {
+        return (n + 15) / 16 * 16;
     }
 
     /** Bias and activation over one finished row of a block, while it is in cache. */

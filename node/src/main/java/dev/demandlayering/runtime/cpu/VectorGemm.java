@@ -51,15 +51,33 @@ final class VectorGemm {
         multiply(a, aOff, rows, k, null, b, koff, q0, cols, c, ldc, pack);
     }
 
+    /**
+     * As {@link #multiply(float[], int, int, int, float[], int[], int, int, float[], int, float[])} with the columns
+     * the pixels of an {@code ow}-wide image whose rows lie {@code wq} apart in B: B(kk, q) = {@code b[koff[kk] +
+     * base + (q / ow) * wq + q % ow]}. A convolution over a small padded map computes its output pixels only, not
+     * the padded width's columns past each row (a 13x13 map: 176 columns where the padded width made 208). B's
+     * rows must have 16 floats of slack past the last pixel read.
+     */
+    static void multiply(float[] a, int aOff, int rows, int k, float[] b, int[] koff, int base, int ow, int wq, int q0, int cols, float[] c, int ldc,
+            float[] pack) {
+        multiply(a, aOff, rows, k, b, null, koff, base, ow, wq, q0, cols, c, ldc, pack);
+    }
+
     private static void multiply(float[] a, int aOff, int rows, int k, float[] b, java.nio.FloatBuffer bArena, int[] koff, int q0, int cols, float[] c,
             int ldc, float[] pack) {
+        multiply(a, aOff, rows, k, b, bArena, koff, 0, 0, 0, q0, cols, c, ldc, pack);
+    }
+
+    private static void multiply(float[] a, int aOff, int rows, int k, float[] b, java.nio.FloatBuffer bArena, int[] koff, int base, int ow, int wq,
+            int q0, int cols, float[] c, int ldc, float[] pack) {
         int panels = (cols + NR - 1) / NR;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             for (int j = 0; j < panels; j++) {
                 // the panel's width: NR, or the last one's columns rounded up to whole vectors
                 int width = Math.min(NR, (cols - j * NR + 15) / 16 * 16);
-                if (b != null) pack(b, koff, k0, k1, q0 + j * NR, width, pack);
+                if (ow > 0) pack(b, koff, k0, k1, base, ow, wq, q0 + j * NR, width, pack);
+                else if (b != null) pack(b, koff, k0, k1, q0 + j * NR, width, pack);
                 else pack(bArena, koff, k0, k1, q0 + j * NR, width, pack);
                 for (int r = 0; r < rows; r += MR) {
                     int at = r * ldc + j * NR;
@@ -75,7 +93,7 @@ final class VectorGemm {
     static final int KC = 256;
 
     /** Floats {@link #multiply}'s {@code pack} must hold. */
-    static final int PACK_FLOATS = KC * NR;
+    static final int PACK_FLOATS = KC * NR + 16;
 
     /**
      * B's rows [k0, k1) of one panel, copied to one contiguous run that every row block of A then streams through:
@@ -94,6 +112,28 @@ final class VectorGemm {
         for (int kk = k0, d = 0; kk < k1; kk++, d += width) {
             int bi = koff[kk] + q;
             for (int v = 0; v < width; v += 16) FloatVector.fromArray(S, b, bi + v).intoArray(pack, d + v);
+        }
+    }
+
+    /**
+     * {@link #pack} of pixel columns (see {@link #multiply(float[], int, int, int, float[], int[], int, int, int,
+     * int, int, float[], int, float[])}): the panel's pixels are runs of at most 16 in one image row each, and each
+     * run is copied as one whole vector, in order, so that what a run writes past its end the next one overwrites
+     * (16-lane gathers instead cost more than the padded columns saved). Columns past the last pixel keep what they
+     * held; the product computes and drops them.
+     */
+    private static void pack(float[] b, int[] koff, int k0, int k1, int base, int ow, int wq, int q, int width, float[] pack) {
+        int[] runs = Scratch.get().ints(1, 2 * width);
+        int n = 0;
+        for (int p = q, end = q + width; p < end; ) {
+            int ox = p % ow, len = Math.min(16, Math.min(ow - ox, end - p));
+            runs[n++] = base + p / ow * wq + ox;
+            runs[n++] = p - q;
+            p += len;
+        }
+        for (int kk = k0, d = 0; kk < k1; kk++, d += width) {
+            int bi = koff[kk];
+            for (int i = 0; i < n; i += 2) FloatVector.fromArray(S, b, bi + runs[i]).intoArray(pack, d + runs[i + 1]);
         }
     }
 
