@@ -13,6 +13,7 @@ import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.exec.LoaderThroughput;
 import dev.demandlayering.runtime.pack.DiskBandwidth;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.layers.LayeredModel;
@@ -94,7 +95,16 @@ final class BenchCommand implements Callable<Integer> {
                double predictedMs, double loaderBytesPerSecond) {
     }
 
+    /** The loader on its own beside the disk: medians of rounds that alternate the two. */
+    record LoaderRow(String set, long ringBytes, double loaderBytesPerSecond, double diskBytesPerSecond) {
+    }
+
+    private static final int LOADER_ROUNDS = 7;
+    /** Weight bytes the loader reads per round at least (whole frames). */
+    private static final long LOADER_ROUND_BYTES = 64L << 20;
+
     private String backendLine;
+    private final List<LoaderRow> loaderRows = new ArrayList<>();
     /** One backend for the whole run: a GPU's context, kernels and library handles are made once, not per configuration. */
     private Backend device;
 
@@ -130,13 +140,15 @@ final class BenchCommand implements Callable<Integer> {
             }
             for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
             if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
+            for (int i = 0; i < packs.size(); i++) loaderRows.add(measureLoader(models.get(i), List.of(packs.get(i))));
+            if (packs.size() > 1) loaderRows.add(measureLoader(String.join("+", models) + " (shared arena)", packs));
         }
         DiskBandwidth.Measurement disk = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList());
-        String md = markdown(rows, backendLine, disk);
+        String md = markdown(rows, backendLine, disk) + loaderMarkdown(loaderRows);
         System.out.print(md);
         if (output.getParent() != null) Files.createDirectories(output.getParent());
         Files.writeString(output, md);
-        Files.writeString(Path.of(output.toString().replaceFirst("\\.md$", "") + ".json"), json(rows, disk));
+        Files.writeString(Path.of(output.toString().replaceFirst("\\.md$", "") + ".json"), json(rows, disk, loaderRows));
         Path png = Path.of(output.toString().replaceFirst("\\.md$", "") + ".png");
         try {
             BenchPlot.write(png, rows);
@@ -270,6 +282,47 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The loader alone (no compute: {@link LoaderThroughput}) through a ring of the set's minimum arena, in rounds
+     * alternating with the disk's own sequential read of the same packs, so that a slow spell of the disk slows both.
+     */
+    private LoaderRow measureLoader(String set, List<PackFile> packs) throws Exception {
+        List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
+        long ring = Session.sizing(models, device, ResidencyMode.NONE, false).minimumBytes();
+        long perFrame = models.stream().mapToLong(LayeredModel::totalWeightBytes).sum();
+        int frames = (int) Math.max(2, (LOADER_ROUND_BYTES + perFrame - 1) / Math.max(1, perFrame));
+        double[] loader = new double[LOADER_ROUNDS], disk = new double[LOADER_ROUNDS];
+        Engine.Options io = new Engine.Options(true, true, diskBandwidth);
+        for (int r = 0; r < LOADER_ROUNDS; r++) {
+            disk[r] = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList()).bytesPerSecond();
+            loader[r] = LoaderThroughput.measure(packs, device, ring, frames, io, false).bytesPerSecond();
+        }
+        LoaderRow row = new LoaderRow(set, ring, median(loader), median(disk));
+        System.err.printf("bench: %s / loader alone: %.0f MB/s, disk %.0f MB/s%n", set, row.loaderBytesPerSecond() / 1e6, row.diskBytesPerSecond() / 1e6);
+        return row;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String loaderMarkdown(List<LoaderRow> rows) {
+        if (rows.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder();
+        sb.append("\nThe loader alone: every blob of every frame read through the real loader and ring (a ring of the minimum arena's ")
+                .append("bytes; the same requests, batching and checksums), each released as soon as it lands, no compute; ")
+                .append(LOADER_ROUNDS).append(" rounds of at least ").append(ByteSize.human(LOADER_ROUND_BYTES))
+                .append(" alternating with the disk's sequential read of the same packs (O_DIRECT, 4 MiB requests); medians.\n\n");
+        sb.append("| model set | ring | loader alone | disk, same rounds | share of disk |\n|---|---|---|---|---|\n");
+        for (LoaderRow r : rows) {
+            sb.append(String.format("| %s | %s | %.0f MB/s | %.0f MB/s | %.0f%% |%n", r.set(), ByteSize.human(r.ringBytes()), r.loaderBytesPerSecond() / 1e6,
+                    r.diskBytesPerSecond() / 1e6, 100 * r.loaderBytesPerSecond() / Math.max(1, r.diskBytesPerSecond())));
+        }
+        return sb.toString();
+    }
+
     private Session open(List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch, boolean half) throws Exception {
         Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null, half);
         return Session.open(packs, o, device);
@@ -308,7 +361,7 @@ final class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private static String json(List<Row> rows, DiskBandwidth.Measurement disk) {
+    private static String json(List<Row> rows, DiskBandwidth.Measurement disk, List<LoaderRow> loaderRows) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode root = om.createObjectNode();
         root.put("disk_bytes_per_second", disk.bytesPerSecond());
@@ -326,6 +379,14 @@ final class BenchCommand implements Callable<Integer> {
             o.put("bytes_read", r.bytesRead());
             if (!Double.isNaN(r.predictedMs())) o.put("predicted_latency_ms", r.predictedMs());
             o.put("loader_bytes_per_second", r.loaderBytesPerSecond());
+        }
+        ArrayNode l = root.putArray("loader_alone");
+        for (LoaderRow r : loaderRows) {
+            ObjectNode o = l.addObject();
+            o.put("set", r.set());
+            o.put("ring_bytes", r.ringBytes());
+            o.put("loader_bytes_per_second", r.loaderBytesPerSecond());
+            o.put("disk_bytes_per_second", r.diskBytesPerSecond());
         }
         return root.toPrettyString();
     }

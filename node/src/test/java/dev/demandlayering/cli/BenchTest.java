@@ -41,6 +41,13 @@ class BenchTest {
         }
         assertTrue(rows.get(2).get("arena_bytes").asLong() < rows.get(0).get("arena_bytes").asLong(), "the minimum arena is below resident");
         assertTrue(Files.readString(out).contains("| meet | demand layering, minimum arena |"), Files.readString(out));
+        JsonNode loader = new ObjectMapper().readTree(tmp.resolve("bench.json").toFile()).get("loader_alone");
+        assertEquals(1, loader.size());
+        assertEquals("meet", loader.get(0).get("set").asText());
+        assertEquals(rows.get(2).get("arena_bytes").asLong(), loader.get(0).get("ring_bytes").asLong(), "the loader's ring is the minimum arena");
+        assertTrue(loader.get(0).get("loader_bytes_per_second").asDouble() > 0 && loader.get(0).get("disk_bytes_per_second").asDouble() > 0, loader.toString());
+        assertTrue(Files.readString(out).contains("| meet | " + dev.demandlayering.cli.ByteSize.human(loader.get(0).get("ring_bytes").asLong()) + " | "),
+                Files.readString(out));
     }
 
     @Test

@@ -21,6 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * them instead of one each. A layer with a slack slot (idle activation bytes, {@link SlackSlots}) skips the ring: the
  * loader waits until compute has finished the layer that frees those bytes, then reads the slot's whole group (its
  * members lie next to each other in the file and in the arena, and open together) with one request.
+ * <p>
+ * A batch's checksums are checked by a second thread, the verifier, while the loader's next read is on its way
+ * (checked in line they cost the loader alone 10-15% of the disk's bandwidth: a pass over memory the read has just
+ * filled); batches under {@link #VERIFY_ELSEWHERE_BYTES} are checked in line, where waking the verifier would
+ * cost more. Compute gets the blobs in order either way, each only once its checksum has passed.
  */
 final class WeightLoader implements Runnable {
     /**
@@ -51,6 +56,11 @@ final class WeightLoader implements Runnable {
     private final BlockingQueue<Loaded> ready = new LinkedBlockingQueue<>();
     private final Semaphore requests = new Semaphore(0);
     private final Thread thread;
+    /** Checks the checksums of large batches while the loader reads the next (null when the readers verify nothing). */
+    private final Thread verifier;
+    private final BlockingQueue<Batch> toVerify = new LinkedBlockingQueue<>();
+    /** Batches handed to the verifier and not yet delivered: while any are, every batch goes through its queue. */
+    private final java.util.concurrent.atomic.AtomicInteger unverified = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
     /** Layers per frame, over all models: converts a slot's opening layer into a count of {@link #computed}. */
     private final int layersPerFrame;
@@ -69,9 +79,12 @@ final class WeightLoader implements Runnable {
         this.prefetch = prefetch;
         this.thread = new Thread(this, "dlayer-loader");
         thread.setDaemon(true);
+        this.verifier = sequence.stream().anyMatch(i -> i.reader().verifies()) ? new Thread(this::verifyLoop, "dlayer-verifier") : null;
+        if (verifier != null) verifier.setDaemon(true);
     }
 
     void start() {
+        if (verifier != null) verifier.start();
         thread.start();
     }
 
@@ -161,32 +174,105 @@ final class WeightLoader implements Runnable {
                 }
                 long t0 = System.nanoTime(), cpu0 = CPU.getCurrentThreadCpuTime();
                 ByteBuffer dst = arena.weightStaging(off, end - off);
-                long[] bytes = batch.size() == 1 ? new long[] {it.reader().read(it.layer(), dst)}
-                        : it.reader().readConsecutive(batch.stream().map(Item::layer).toList(), dst);
-                double ms = (System.nanoTime() - t0) / 1e6, cpuMs = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, total = java.util.Arrays.stream(bytes).sum();
+                List<Layer> layers = batch.stream().map(Item::layer).toList();
+                long[] bytes = it.reader().readUnverified(layers, dst);
+                long[] offsets = new long[batch.size()];
                 long at = off;
                 for (int i = 0; i < batch.size(); i++) {
-                    // each layer's range is committed (and awaited, released) on its own, as if read alone; a batch's
-                    // time is shared by its layers in proportion to their bytes
+                    // each layer's range is committed (and awaited, released) on its own, as if read alone
                     long s = ArenaPlanner.slotBytes(batch.get(i).layer(), half);
                     arena.commitWeights(at, s);
-                    ready.put(new Loaded(batch.get(i), at, total == 0 ? 0 : ms * bytes[i] / total, total == 0 ? 0 : cpuMs * bytes[i] / total, bytes[i], null));
+                    offsets[i] = at;
                     at += s;
+                }
+                Batch b = new Batch(batch, layers, offsets, bytes, dst, (System.nanoTime() - t0) / 1e6, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, null);
+                long total = java.util.Arrays.stream(bytes).sum();
+                if (verifier != null && total >= VERIFY_ELSEWHERE_BYTES) {
+                    unverified.incrementAndGet();
+                    toVerify.put(b);
+                } else {
+                    // a small batch's checksum costs less than waking the verifier; it goes through the verifier's
+                    // queue only to keep its place behind batches still there
+                    Batch done = verify(b);
+                    if (unverified.get() == 0) deliver(done);
+                    else {
+                        unverified.incrementAndGet();
+                        toVerify.put(done);
+                    }
                 }
                 pos = next;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            ready.add(new Loaded(sequence.get((int) (pos % sequence.size())), -1, 0, 0, 0, t));
+            // behind the batches still being verified, so that compute meets the error at its layer's turn
+            Batch failed = new Batch(List.of(sequence.get((int) (pos % sequence.size()))), List.of(), new long[0], new long[0], null, 0, 0, t);
+            if (verifier != null && unverified.incrementAndGet() > 0) toVerify.add(failed);
+            else deliver(failed);
+        }
+    }
+
+    /**
+     * A batch read by the loader, its checksums not yet checked (or {@code error} set: the read, or the check,
+     * failed); times in ms, the loader's and then the verifier's.
+     */
+    private record Batch(List<Item> items, List<Layer> layers, long[] offsets, long[] bytes, ByteBuffer dst, double ms, double cpuMs, Throwable error) {
+        boolean checked() {
+            return dst == null;
+        }
+    }
+
+    /** Batches of at least this many bytes are checked by the verifier thread while the loader reads on. */
+    static final long VERIFY_ELSEWHERE_BYTES = 256 << 10;
+
+    /** The batch with its checksums checked (dst dropped, times grown by the check's), or its error. */
+    private Batch verify(Batch b) {
+        if (b.checked() || b.error() != null) return b;
+        long t0 = System.nanoTime(), cpu0 = CPU.getCurrentThreadCpuTime();
+        Throwable error = null;
+        try {
+            b.items().get(0).reader().verify(b.layers(), b.dst());
+        } catch (Throwable t) {
+            error = t;
+        }
+        return new Batch(b.items(), b.layers(), b.offsets(), b.bytes(), null, b.ms() + (System.nanoTime() - t0) / 1e6,
+                b.cpuMs() + (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, error);
+    }
+
+    /** Hands a checked batch's layers to compute, or its error; a batch's times are shared by its layers in proportion to their bytes. */
+    private void deliver(Batch b) {
+        if (b.error() != null) {
+            ready.add(new Loaded(b.items().get(0), -1, 0, 0, 0, b.error()));
+            return;
+        }
+        double total = java.util.Arrays.stream(b.bytes()).sum();
+        for (int i = 0; i < b.items().size(); i++) {
+            ready.add(new Loaded(b.items().get(i), b.offsets()[i], total == 0 ? 0 : b.ms() * b.bytes()[i] / total,
+                    total == 0 ? 0 : b.cpuMs() * b.bytes()[i] / total, b.bytes()[i], null));
+        }
+    }
+
+    /** The verifier thread: checks the loader's batches in order and hands them to compute; stops at the first error. */
+    private void verifyLoop() {
+        try {
+            while (running) {
+                Batch b = verify(toVerify.take());
+                deliver(b);
+                unverified.decrementAndGet();
+                if (b.error() != null) return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     void stop() {
         running = false;
         thread.interrupt();
+        if (verifier != null) verifier.interrupt();
         try {
             thread.join(5000);
+            if (verifier != null) verifier.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -127,29 +127,57 @@ public final class BlobReader implements AutoCloseable {
     }
 
     /**
-     * Reads the blobs of {@code layers}, consecutive in the file ({@link #followsInFile}), with one direct read into
-     * {@code dst}, each at its padded offset from the first, and verifies each one. Many small layers cost one
-     * request's latency instead of one each. Returns each layer's payload bytes. On any failure the layers are read
-     * one by one, so that an error names its layer (and a refused O_DIRECT falls back as {@link #read} does).
+     * Reads the blobs of {@code layers}, consecutive in the file ({@link #followsInFile}; one layer alone is fine),
+     * with one direct read into {@code dst}, each at its padded offset from the first, and verifies each one. Many
+     * small layers cost one request's latency instead of one each. Returns each layer's payload bytes.
      */
     public long[] readConsecutive(List<Layer> layers, ByteBuffer dst) throws IOException {
+        long[] bytes = readUnverified(layers, dst);
+        verify(layers, dst);
+        return bytes;
+    }
+
+    /**
+     * {@link #readConsecutive} without the checksums, which {@link #verify(List, ByteBuffer)} then checks (the
+     * loader has another thread do it while its next read is on its way). On any failure of the one read the
+     * layers are read one by one, so that an error names its layer (and a refused O_DIRECT falls back as {@link
+     * #read} does).
+     */
+    public long[] readUnverified(List<Layer> layers, ByteBuffer dst) throws IOException {
         long[] bytes = new long[layers.size()];
-        BlobInfo first = blob(layers.get(0)), last = blob(layers.get(layers.size() - 1));
-        long span = last.offset() + last.paddedLength() - first.offset();
         long start = System.nanoTime();
-        try {
-            readInto(new BlobInfo(first.offset(), span, span, 0), dst);
-            for (int i = 0; i < layers.size(); i++) {
-                BlobInfo b = blob(layers.get(i));
-                if (verify) verify(layers.get(i), b, at(dst, first, b));
-                bytes[i] = b.length();
+        BlobInfo first = blob(layers.get(0)), last = blob(layers.get(layers.size() - 1));
+        if (layers.size() == 1) {
+            bytes[0] = readOne(layers.get(0), dst);
+        } else {
+            long span = last.offset() + last.paddedLength() - first.offset();
+            try {
+                readInto(new BlobInfo(first.offset(), span, span, 0), dst);
+                for (int i = 0; i < layers.size(); i++) bytes[i] = blob(layers.get(i)).length();
+            } catch (IOException | ArithmeticException e) {
+                for (int i = 0; i < layers.size(); i++) bytes[i] = readOne(layers.get(i), at(dst, first, blob(layers.get(i))));
             }
-        } catch (IOException | ArithmeticException e) {
-            for (int i = 0; i < layers.size(); i++) bytes[i] = read(layers.get(i), at(dst, first, blob(layers.get(i))));
-            return bytes;
         }
         throttle(start, java.util.Arrays.stream(bytes).sum());
         return bytes;
+    }
+
+    /** Whether this reader checks blobs' checksums ({@link #verify(List, ByteBuffer)} does nothing otherwise). */
+    public boolean verifies() {
+        return verify;
+    }
+
+    /**
+     * Checks the checksums of {@code layers}' blobs as {@link #readUnverified} left them in {@code dst}; the first
+     * mismatch names its file and layer.
+     */
+    public void verify(List<Layer> layers, ByteBuffer dst) throws PackFormatException {
+        if (!verify) return;
+        BlobInfo first = blob(layers.get(0));
+        for (Layer l : layers) {
+            BlobInfo b = blob(l);
+            verify(l, b, at(dst, first, b));
+        }
     }
 
     /** Where blob {@code b} lies in a buffer that holds the blobs from {@code first} on, as they lie in the file. */
@@ -161,11 +189,14 @@ public final class BlobReader implements AutoCloseable {
 
     /**
      * Reads layer {@code layer}'s blob (float32, or float16 for a half reader) into {@code dst} at its position (4096-aligned address when
-     * direct; {@code dst} must have room for the padded length). Returns the payload bytes read.
+     * direct; {@code dst} must have room for the padded length) and verifies it. Returns the payload bytes read.
      */
     public long read(Layer layer, ByteBuffer dst) throws IOException {
+        return readConsecutive(List.of(layer), dst)[0];
+    }
+
+    private long readOne(Layer layer, ByteBuffer dst) throws IOException {
         BlobInfo b = blob(layer);
-        long start = System.nanoTime();
         try {
             readInto(b, dst);
         } catch (java.io.EOFException e) {
@@ -185,8 +216,6 @@ public final class BlobReader implements AutoCloseable {
                 throw readFailure(layer, b, again);
             }
         }
-        if (verify) verify(layer, b, dst);
-        throttle(start, b.length());
         return b.length();
     }
 
