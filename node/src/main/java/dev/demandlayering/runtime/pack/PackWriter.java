@@ -47,10 +47,10 @@ public final class PackWriter {
         while (true) {
             long pos = LayerBuilder.align(PackLayout.HEADER_BYTES + tableLen, PackLayout.BLOB_ALIGN);
             List<BlobInfo> b32 = new ArrayList<>(), b16 = new ArrayList<>();
-            for (int i = 0; i < blobs32.size(); i++) {
-                pos = place(blobs32.get(i), pos, b32);
-                pos = place(blobs16.get(i), pos, b16);
-            }
+            // every float32 blob, then every float16 one: a reader of either precision finds consecutive layers'
+            // blobs next to each other in the file and reads them with one request (interleaved, each was one)
+            for (byte[] b : blobs32) pos = place(b, pos, b32);
+            for (byte[] b : blobs16) pos = place(b, pos, b16);
             table = JSON.writeValueAsBytes(table(m, b32, withFp16 ? b16 : null, pos));
             if (table.length <= tableLen) break;
             tableLen = table.length + 256;
@@ -70,10 +70,8 @@ public final class PackWriter {
                 writeFully(ch, h, 0);
                 writeFully(ch, ByteBuffer.wrap(padded), PackLayout.HEADER_BYTES);
                 long pos = LayerBuilder.align(PackLayout.HEADER_BYTES + padded.length, PackLayout.BLOB_ALIGN);
-                for (int i = 0; i < blobs32.size(); i++) {
-                    pos = writeBlob(ch, blobs32.get(i), pos);
-                    pos = writeBlob(ch, blobs16.get(i), pos);
-                }
+                for (byte[] b : blobs32) pos = writeBlob(ch, b, pos);
+                for (byte[] b : blobs16) pos = writeBlob(ch, b, pos);
                 if (pos != fileLength) throw new IllegalStateException("pack layout mismatch: " + pos + " != " + fileLength);
                 if (ch.size() < fileLength) writeFully(ch, ByteBuffer.allocate(1), fileLength - 1);
                 ch.force(true); // on disk before the rename makes it visible: a crash leaves the old pack or the whole new one
