@@ -294,7 +294,7 @@ final class BenchCommand implements Callable<Integer> {
         double[] loader = new double[LOADER_ROUNDS], disk = new double[LOADER_ROUNDS];
         Engine.Options io = new Engine.Options(true, true, diskBandwidth);
         for (int r = 0; r < LOADER_ROUNDS; r++) {
-            disk[r] = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList()).bytesPerSecond();
+            disk[r] = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList(), LOADER_ROUND_BYTES).bytesPerSecond();
             loader[r] = LoaderThroughput.measure(packs, device, ring, frames, io, false).bytesPerSecond();
         }
         LoaderRow row = new LoaderRow(set, ring, median(loader), median(disk));
@@ -314,7 +314,7 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("\nThe loader alone: every blob of every frame read through the real loader and ring (a ring of the minimum arena's ")
                 .append("bytes; the same requests, batching and checksums), each released as soon as it lands, no compute; ")
                 .append(LOADER_ROUNDS).append(" rounds of at least ").append(ByteSize.human(LOADER_ROUND_BYTES))
-                .append(" alternating with the disk's sequential read of the same packs (O_DIRECT, 4 MiB requests); medians.\n\n");
+                .append(" alternating with as many bytes of the disk's sequential read of the same packs, over and over (O_DIRECT, 4 MiB requests); medians.\n\n");
         sb.append("| model set | ring | loader alone | disk, same rounds | share of disk |\n|---|---|---|---|---|\n");
         for (LoaderRow r : rows) {
             sb.append(String.format("| %s | %s | %.0f MB/s | %.0f MB/s | %.0f%% |%n", r.set(), ByteSize.human(r.ringBytes()), r.loaderBytesPerSecond() / 1e6,
