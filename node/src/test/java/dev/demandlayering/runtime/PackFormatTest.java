@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,26 @@ class PackFormatTest {
             assertEquals(l.weightBytes(), b.length());
         }
         assertEquals(Files.size(p.path()), p.blob(p.model().layers().size() - 1).offset() + p.blob(p.model().layers().size() - 1).paddedLength());
+    }
+
+    /** Each precision's blobs together, in layer order: the loader reads consecutive layers with one request in either. */
+    @Test
+    void floatThirtyTwoBlobsComeFirstThenTheFloatSixteenOnesEachInLayerOrder() throws IOException {
+        Path out = tmp.resolve("half.dlp");
+        dev.demandlayering.runtime.pack.PackWriter.write(
+                dev.demandlayering.runtime.layers.LayerBuilder.build(ModelImporter.normalize(TestGraphs.smallCnn(7, 32), "cnn")), out, true);
+        PackFile p = PackFile.open(out);
+        List<Layer> weighted = p.model().layers().stream().filter(Layer::hasWeights).toList();
+        for (int i = 1; i < weighted.size(); i++) {
+            BlobInfo a = p.blob(weighted.get(i - 1).index()), b = p.blob(weighted.get(i).index());
+            assertEquals(a.offset() + a.paddedLength(), b.offset(), "float32 blob of layer " + weighted.get(i).index());
+            BlobInfo a16 = p.blobFp16(weighted.get(i - 1).index()), b16 = p.blobFp16(weighted.get(i).index());
+            assertEquals(a16.offset() + a16.paddedLength(), b16.offset(), "float16 blob of layer " + weighted.get(i).index());
+        }
+        BlobInfo last32 = p.blob(weighted.get(weighted.size() - 1).index()), first16 = p.blobFp16(weighted.get(0).index());
+        assertEquals(last32.offset() + last32.paddedLength(), first16.offset(), "the float16 blobs follow the float32 ones");
+        BlobInfo last16 = p.blobFp16(weighted.get(weighted.size() - 1).index());
+        assertEquals(Files.size(out), last16.offset() + last16.paddedLength());
     }
 
     @Test
