@@ -207,8 +207,12 @@ final class WeightLoader implements Runnable {
         } catch (Throwable t) {
             // behind the batches still being verified, so that compute meets the error at its layer's turn
             Batch failed = new Batch(List.of(sequence.get((int) (pos % sequence.size()))), List.of(), new long[0], new long[0], null, 0, 0, t);
-            if (verifier != null && unverified.incrementAndGet() > 0) toVerify.add(failed);
-            else deliver(failed);
+            if (verifier == null) {
+                deliver(failed);
+            } else {
+                unverified.incrementAndGet();
+                toVerify.add(failed);
+            }
         }
     }
 
