@@ -168,7 +168,7 @@ final class VectorConv {
         boolean strided = g.sh > 1 || g.sw > 1;
         Parallel.forEach(planes, pl -> {
             if (!strided) PaddedPlane.copy(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, src, pl * plane, wq, hq, 0f);
-            else PaddedPlane.copyPhases(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, g.sh, g.sw, rowPhases, colPhases, src, pl * plane, wq, hq, Scratch.get().floats(2, g.w));
+            else PaddedPlane.copyPhases(x, pl * g.h * g.w, g.h, g.w, g.ph, g.pw, g.sh, g.sw, rowPhases, colPhases, src, pl * plane, wq, hq, Scratch.get().floats(2, g.h * g.w));
         });
         Arrays.fill(src, planes * plane, planes * plane + slack, 0f);
         return src;

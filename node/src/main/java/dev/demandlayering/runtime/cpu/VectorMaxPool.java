@@ -3,8 +3,6 @@ package dev.demandlayering.runtime.cpu;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,12 +15,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMaxPool {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = 16;
-    /**
-     * A vector's even lanes, twice over: lanes 0..7 of one and 8..15 of the next, blended, are the even lanes of
-     * the two (JDK 17's two-vector rearrange cost more than the maxima; this, next to nothing).
-     */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i % L);
-    private static final VectorMask<Float> SECOND_HALF = VectorMask.fromLong(S, 0xff00L);
 
     private VectorMaxPool() {
     }
@@ -95,7 +87,7 @@ final class VectorMaxPool {
                 m0 = m0.max(FloatVector.fromArray(S, padded, c + off[i]));
                 m1 = m1.max(FloatVector.fromArray(S, padded, c + off[i] + L));
             }
-            m0.rearrange(EVEN).blend(m1.rearrange(EVEN), SECOND_HALF).intoArray(o, at + ox);
+            EvenLanes.of(m0, m1).intoArray(o, at + ox);
         }
         return ox;
     }

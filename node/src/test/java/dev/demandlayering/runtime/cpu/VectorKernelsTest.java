@@ -78,6 +78,8 @@ class VectorKernelsTest {
                 {3, 30, 9, 17, 7, 7, 2, 2, 1, 1, 3, 3, 3, 3, 1}, {2, 9, 9, 4, 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, 1},
                 // one block of pixels (the weights laid out chunk by chunk): k over two chunks, channels not a multiple of 8, groups
                 {40, 7, 7, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, {64, 6, 6, 18, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2},
+                // stride-2 phases wide enough for their 16-column vector copies, padded and not, odd widths
+                {4, 9, 70, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1}, {3, 8, 67, 5, 3, 3, 1, 2, 1, 1, 0, 0, 1, 2, 1},
                 // depthwise (VectorDepthwise), rows wide enough for its four-vector blocks and a remainder
                 {8, 13, 90, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 8}, {6, 11, 150, 6, 5, 5, 2, 2, 1, 1, 1, 1, 2, 2, 6}};
         for (int[] t : cases) {
