@@ -34,6 +34,35 @@ final class Activation {
         return new Activation(node, vector);
     }
 
+    /**
+     * Adds {@code bias} to {@code v[off, off+len)} and applies the activation, in one pass where the activation is a
+     * plain loop (Relu, LeakyRelu, Clip): the same operations in the same order as the two passes, so the same bits.
+     */
+    void applyWithBias(float[] v, int off, int len, float bias) {
+        int end = off + len;
+        switch (op) {
+            case "Relu" -> { for (int i = off; i < end; i++) v[i] = Math.max(v[i] + bias, 0f); }
+            case "LeakyRelu" -> {
+                if (alpha <= 1f) {
+                    for (int i = off; i < end; i++) {
+                        float x = v[i] + bias;
+                        v[i] = Math.max(x, x * alpha);
+                    }
+                } else {
+                    for (int i = off; i < end; i++) {
+                        float x = v[i] + bias;
+                        v[i] = Math.min(x, x * alpha);
+                    }
+                }
+            }
+            case "Clip" -> { for (int i = off; i < end; i++) v[i] = Math.max(min, Math.min(max, v[i] + bias)); }
+            default -> {
+                for (int i = off; i < end; i++) v[i] += bias;
+                apply(v, off, len);
+            }
+        }
+    }
+
     /** Applies the activation to {@code v[off, off+len)}. */
     void apply(float[] v, int off, int len) {
         if (vector) {

@@ -104,10 +104,13 @@ final class VectorConv {
 
     /** Bias and activation over one finished row of a block, while it is in cache. */
     private static void finish(float[] c, int at, int len, float b, boolean hasBias, Activation act) {
-        if (hasBias) {
+        if (hasBias && act != null) {
+            act.applyWithBias(c, at, len, b);
+        } else if (hasBias) {
             for (int i = at; i < at + len; i++) c[i] += b;
+        } else if (act != null) {
+            act.apply(c, at, len);
         }
-        if (act != null) act.apply(c, at, len);
     }
 
     /**
