@@ -291,21 +291,15 @@ final class BenchCommand implements Callable<Integer> {
         long ring = Session.sizing(models, device, ResidencyMode.NONE, false).minimumBytes();
         long perFrame = models.stream().mapToLong(LayeredModel::totalWeightBytes).sum();
         int frames = (int) Math.max(2, (LOADER_ROUND_BYTES + perFrame - 1) / Math.max(1, perFrame));
-        double[] loader = new double[LOADER_ROUNDS], disk = new double[LOADER_ROUNDS];
+        List<Double> loader = new ArrayList<>(), disk = new ArrayList<>();
         Engine.Options io = new Engine.Options(true, true, diskBandwidth);
         for (int r = 0; r < LOADER_ROUNDS; r++) {
-            disk[r] = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList(), LOADER_ROUND_BYTES).bytesPerSecond();
-            loader[r] = LoaderThroughput.measure(packs, device, ring, frames, io, false).bytesPerSecond();
+            disk.add(DiskBandwidth.measure(packs.stream().map(PackFile::path).toList(), LOADER_ROUND_BYTES).bytesPerSecond());
+            loader.add(LoaderThroughput.measure(packs, device, ring, frames, io, false).bytesPerSecond());
         }
-        LoaderRow row = new LoaderRow(set, ring, median(loader), median(disk));
+        LoaderRow row = new LoaderRow(set, ring, OrtComparison.median(loader), OrtComparison.median(disk));
         System.err.printf("bench: %s / loader alone: %.0f MB/s, disk %.0f MB/s%n", set, row.loaderBytesPerSecond() / 1e6, row.diskBytesPerSecond() / 1e6);
         return row;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     static String loaderMarkdown(List<LoaderRow> rows) {

@@ -76,7 +76,7 @@ class WeightLoaderTest {
         long perFrame = p.model().layers().stream().mapToLong(Layer::weightBytes).sum();
         long largest = p.model().layers().stream().mapToLong(l -> ArenaPlanner.slotBytes(l)).max().orElseThrow();
         try (CpuBackend cpu = new CpuBackend()) {
-            LoaderThroughput.Measurement m = LoaderThroughput.measure(List.of(p), cpu, 2 * largest, 4, Engine.Options.defaults(), false);
+            dev.demandlayering.runtime.pack.DiskBandwidth.Measurement m = LoaderThroughput.measure(List.of(p), cpu, 2 * largest, 4, Engine.Options.defaults(), false);
             assertEquals(4 * perFrame, m.bytes());
             assertTrue(m.seconds() > 0);
             IllegalArgumentException small = assertThrows(IllegalArgumentException.class,

@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.exec;
 
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.pack.BlobReader;
+import dev.demandlayering.runtime.pack.DiskBandwidth.Measurement;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
 import java.io.IOException;
@@ -15,19 +16,13 @@ import java.util.List;
  * its bandwidth beside the disk's shows what the loader itself loses, apart from the cores it shares with compute.
  */
 public final class LoaderThroughput {
-    /** Weight bytes handed to the consumer over {@code seconds} of wall time. */
-    public record Measurement(long bytes, double seconds, boolean direct) {
-        public double bytesPerSecond() {
-            return seconds == 0 ? 0 : bytes / seconds;
-        }
-    }
-
     private LoaderThroughput() {
     }
 
     /**
      * Streams {@code frames} frames' blobs of {@code packs} through a ring of {@code ringBytes} in an arena of
-     * {@code backend}'s; the ring must hold the largest blob.
+     * {@code backend}'s; the ring must hold the largest blob. The measurement's bytes are those handed to the
+     * consumer, over the wall time from the first request to the last hand-off.
      */
     public static Measurement measure(List<PackFile> packs, Backend backend, long ringBytes, int frames, Engine.Options io, boolean half)
             throws IOException, InterruptedException {

@@ -174,8 +174,7 @@ final class WeightLoader implements Runnable {
                 }
                 long t0 = System.nanoTime(), cpu0 = CPU.getCurrentThreadCpuTime();
                 ByteBuffer dst = arena.weightStaging(off, end - off);
-                List<Layer> layers = batch.stream().map(Item::layer).toList();
-                long[] bytes = it.reader().readUnverified(layers, dst);
+                long[] bytes = it.reader().readUnverified(batch.stream().map(Item::layer).toList(), dst);
                 long[] offsets = new long[batch.size()];
                 long at = off;
                 for (int i = 0; i < batch.size(); i++) {
@@ -185,7 +184,7 @@ final class WeightLoader implements Runnable {
                     offsets[i] = at;
                     at += s;
                 }
-                Batch b = new Batch(batch, layers, offsets, bytes, dst, (System.nanoTime() - t0) / 1e6, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, null);
+                Batch b = new Batch(batch, offsets, bytes, dst, (System.nanoTime() - t0) / 1e6, (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, null);
                 long total = java.util.Arrays.stream(bytes).sum();
                 if (verifier != null && total >= VERIFY_ELSEWHERE_BYTES) {
                     unverified.incrementAndGet();
@@ -206,7 +205,7 @@ final class WeightLoader implements Runnable {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             // behind the batches still being verified, so that compute meets the error at its layer's turn
-            Batch failed = new Batch(List.of(sequence.get((int) (pos % sequence.size()))), List.of(), new long[0], new long[0], null, 0, 0, t);
+            Batch failed = new Batch(List.of(sequence.get((int) (pos % sequence.size()))), new long[0], new long[0], null, 0, 0, t);
             if (verifier == null) {
                 deliver(failed);
             } else {
@@ -220,7 +219,7 @@ final class WeightLoader implements Runnable {
      * A batch read by the loader, its checksums not yet checked (or {@code error} set: the read, or the check,
      * failed); times in ms, the loader's and then the verifier's.
      */
-    private record Batch(List<Item> items, List<Layer> layers, long[] offsets, long[] bytes, ByteBuffer dst, double ms, double cpuMs, Throwable error) {
+    private record Batch(List<Item> items, long[] offsets, long[] bytes, ByteBuffer dst, double ms, double cpuMs, Throwable error) {
         boolean checked() {
             return dst == null;
         }
@@ -235,11 +234,11 @@ final class WeightLoader implements Runnable {
         long t0 = System.nanoTime(), cpu0 = CPU.getCurrentThreadCpuTime();
         Throwable error = null;
         try {
-            b.items().get(0).reader().verify(b.layers(), b.dst());
+            b.items().get(0).reader().verify(b.items().stream().map(Item::layer).toList(), b.dst());
         } catch (Throwable t) {
             error = t;
         }
-        return new Batch(b.items(), b.layers(), b.offsets(), b.bytes(), null, b.ms() + (System.nanoTime() - t0) / 1e6,
+        return new Batch(b.items(), b.offsets(), b.bytes(), null, b.ms() + (System.nanoTime() - t0) / 1e6,
                 b.cpuMs() + (CPU.getCurrentThreadCpuTime() - cpu0) / 1e6, error);
     }
 
