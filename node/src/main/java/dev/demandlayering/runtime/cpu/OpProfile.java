@@ -36,7 +36,9 @@ final class OpProfile {
         if (!SHAPES) return kind;
         StringBuilder sb = new StringBuilder(kind);
         for (TensorView t : in) sb.append(' ').append(t == null ? "-" : java.util.Arrays.toString(t.shape()).replace(" ", ""));
-        if (node.attributes().has("strides")) sb.append(" s").append(java.util.Arrays.toString(node.attributes().getInts("strides", null)).replace(" ", ""));
+        for (String attr : new String[] {"strides", "pads", "dilations"}) {
+            if (node.attributes().has(attr)) sb.append(' ').append(attr.charAt(0)).append(java.util.Arrays.toString(node.attributes().getInts(attr, null)).replace(" ", ""));
+        }
         return sb.toString();
     }
 
