@@ -5,18 +5,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.runtime.Backends;
 import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
-import dev.demandlayering.runtime.Backends;
-import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
 import dev.demandlayering.runtime.exec.LoaderThroughput;
-import dev.demandlayering.runtime.pack.DiskBandwidth;
-import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
+import dev.demandlayering.runtime.pack.DiskBandwidth;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ResidencyMode;
@@ -134,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
             device = b;
             // the JIT compiles the kernels during the first frames: warm them up, resident and streamed, before anything is measured
             for (ResidencyMode mode : List.of(ResidencyMode.ALL, ResidencyMode.NONE)) {
-                try (Session s = Session.open(packs, new Session.Options(0, mode, true, new Engine.Options(true, true, diskBandwidth), 2, null, false), device)) {
+                try (Session s = Session.open(packs, Session.Options.builder().mode(mode).io(new Engine.Options(true, true, diskBandwidth)).build(), device)) {
                     FrameTiming.warmUp(s, inputs, 10, 3000);
                 }
             }
@@ -262,18 +263,18 @@ final class BenchCommand implements Callable<Integer> {
     /** The set's configurations, all open at once and timed frame by frame in turn ({@link InterleavedTiming}). */
     private List<Row> measureSet(String set, List<PackFile> packs, List<Map<String, float[]>> inputs) throws Exception {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
-        ArenaPlan min = Session.sizing(models, device, ResidencyMode.NONE, false);
-        ArenaPlan all = Session.sizing(models, device, ResidencyMode.ALL, false);
+        ArenaPlan min = Session.sizing(models, device, ResidencyMode.NONE, WeightPrecision.FP32);
+        ArenaPlan all = Session.sizing(models, device, ResidencyMode.ALL, WeightPrecision.FP32);
         try (InterleavedTiming runs = new InterleavedTiming()) {
-            runs.add("fully resident", open(packs, 0, ResidencyMode.ALL, true, false));
-            runs.add("sequential (no overlap), minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, false, false));
-            runs.add("demand layering, minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, true, false));
-            runs.add("demand layering, minimum arena, fp16 weights", open(packs, Session.sizing(models, device, ResidencyMode.NONE, true).minimumBytes(),
-                    ResidencyMode.NONE, true, true));
-            runs.add("fully resident, fp16 weights", open(packs, 0, ResidencyMode.ALL, true, true));
+            runs.add("fully resident", open(packs, 0, ResidencyMode.ALL, true, WeightPrecision.FP32));
+            runs.add("sequential (no overlap), minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, false, WeightPrecision.FP32));
+            runs.add("demand layering, minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, true, WeightPrecision.FP32));
+            runs.add("demand layering, minimum arena, fp16 weights", open(packs, Session.sizing(models, device, ResidencyMode.NONE, WeightPrecision.FP16).minimumBytes(),
+                    ResidencyMode.NONE, true, WeightPrecision.FP16));
+            runs.add("fully resident, fp16 weights", open(packs, 0, ResidencyMode.ALL, true, WeightPrecision.FP16));
             for (double f : new double[] {0.25, 0.5, 0.75}) {
                 long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
-                runs.add(String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), open(packs, budget, ResidencyMode.AUTO, true, false));
+                runs.add(String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), open(packs, budget, ResidencyMode.AUTO, true, WeightPrecision.FP32));
             }
             List<FrameTiming> timed = runs.measure(inputs, WARMUP_FRAMES, WARMUP_MS, frames);
             List<Row> rows = new ArrayList<>();
@@ -288,14 +289,14 @@ final class BenchCommand implements Callable<Integer> {
      */
     private LoaderRow measureLoader(String set, List<PackFile> packs) throws Exception {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
-        long ring = Session.sizing(models, device, ResidencyMode.NONE, false).minimumBytes();
+        long ring = Session.sizing(models, device, ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
         long perFrame = models.stream().mapToLong(LayeredModel::totalWeightBytes).sum();
         int frames = (int) Math.max(2, (LOADER_ROUND_BYTES + perFrame - 1) / Math.max(1, perFrame));
         List<Double> loader = new ArrayList<>(), disk = new ArrayList<>();
         Engine.Options io = new Engine.Options(true, true, diskBandwidth);
         for (int r = 0; r < LOADER_ROUNDS; r++) {
             disk.add(DiskBandwidth.measure(packs.stream().map(PackFile::path).toList(), LOADER_ROUND_BYTES).bytesPerSecond());
-            loader.add(LoaderThroughput.measure(packs, device, ring, frames, io, false).bytesPerSecond());
+            loader.add(LoaderThroughput.measure(packs, device, ring, frames, io, WeightPrecision.FP32).bytesPerSecond());
         }
         LoaderRow row = new LoaderRow(set, ring, OrtComparison.median(loader), OrtComparison.median(disk));
         System.err.printf("bench: %s / loader alone: %.0f MB/s, disk %.0f MB/s%n", set, row.loaderBytesPerSecond() / 1e6, row.diskBytesPerSecond() / 1e6);
@@ -317,8 +318,9 @@ final class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private Session open(List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch, boolean half) throws Exception {
-        Session.Options o = new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, null, half);
+    private Session open(List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch, WeightPrecision weights) throws Exception {
+        Session.Options o = Session.Options.builder().budget(budget).mode(mode).prefetch(prefetch).io(new Engine.Options(true, true, diskBandwidth))
+                .weights(weights).build();
         return Session.open(packs, o, device);
     }
 

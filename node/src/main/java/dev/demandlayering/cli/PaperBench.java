@@ -6,6 +6,7 @@ import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.layers.LayerBuilder;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackWriter;
 import dev.demandlayering.runtime.plan.ArenaPlan;
@@ -75,14 +76,14 @@ final class PaperBench {
         SplittableRandom r = new SplittableRandom(7);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         List<Map<String, float[]>> in = List.of(Map.of("input", x));
-        ArenaPlan min = Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, false);
-        ArenaPlan all = Session.sizing(List.of(pack.model()), backend, ResidencyMode.ALL, false);
+        ArenaPlan min = Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, WeightPrecision.FP32);
+        ArenaPlan all = Session.sizing(List.of(pack.model()), backend, ResidencyMode.ALL, WeightPrecision.FP32);
         try (InterleavedTiming runs = new InterleavedTiming()) {
             runs.add("fully preloaded", open(pack, opts(0, ResidencyMode.ALL, true, null)));
             runs.add(SEQUENTIAL, open(pack, opts(min.minimumBytes(), ResidencyMode.NONE, false, null)));
             runs.add("demand layering, minimum arena", open(pack, opts(min.minimumBytes(), ResidencyMode.NONE, true, null)));
-            runs.add(FP16_MINIMUM, open(pack, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
-                    ResidencyMode.NONE, true, null).withHalfWeights(true)));
+            runs.add(FP16_MINIMUM, open(pack, opts(Session.sizing(List.of(pack.model()), backend, ResidencyMode.NONE, WeightPrecision.FP16).minimumBytes(),
+                    ResidencyMode.NONE, true, null).withWeights(WeightPrecision.FP16)));
             Map<String, LayerCost> costs = null;
             for (double f : FRACTIONS) {
                 long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
@@ -91,11 +92,11 @@ final class PaperBench {
                 if (costs == null) costs = sess.profile();
                 if (f == 0.25) runs.add("ahead-distance only, same arena as 25%", open(pack, opts(budget, ResidencyMode.NONE, true, null)));
             }
-            ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, false);
+            ArenaPlan tmin = Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, WeightPrecision.FP32);
             String tiles = "tiled (" + ByteSize.human(Math.max(1L << 20, largest / 4)) + "), minimum arena";
             runs.add(tiles, open(tiled, opts(tmin.minimumBytes(), ResidencyMode.NONE, true, null)));
-            runs.add(tiles + FP16, open(tiled, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, true).minimumBytes(),
-                    ResidencyMode.NONE, true, null).withHalfWeights(true)));
+            runs.add(tiles + FP16, open(tiled, opts(Session.sizing(List.of(tiled.model()), backend, ResidencyMode.NONE, WeightPrecision.FP16).minimumBytes(),
+                    ResidencyMode.NONE, true, null).withWeights(WeightPrecision.FP16)));
             List<FrameTiming> timed = runs.measure(in, WARMUP_FRAMES, WARMUP_MS, frames);
             // the sequential configuration measures each layer's load and compute alone, as the profile does, but in the rounds
             Map<String, LayerCost> interleaved = Session.layerCosts(timed.get(runs.indexOf(SEQUENTIAL)).frames(), backend.loaderCpuShare());
@@ -113,7 +114,7 @@ final class PaperBench {
     private static final double WARMUP_MS = 1000;
 
     private Session.Options opts(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
-        return new Session.Options(budget, mode, prefetch, new Engine.Options(true, true, diskBandwidth), 2, costs);
+        return Session.Options.builder().budget(budget).mode(mode).prefetch(prefetch).io(new Engine.Options(true, true, diskBandwidth)).costs(costs).build();
     }
 
     private Session open(PackFile pack, Session.Options o) throws Exception {

@@ -7,21 +7,22 @@ import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.perception.Detection;
 import dev.demandlayering.perception.Heads;
 import dev.demandlayering.perception.Nms;
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
-import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.graph.ConstTensor;
-import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.io.Npy;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.onnx.TensorProtos;
-import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.pack.DirectIo;
+import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,12 +136,10 @@ final class RunCommand implements Callable<Integer> {
         ModelSource src = ModelSource.resolve(source.pack, source.model, source.manifest, fp16);
         LayeredModel model = src.pack().model();
         Map<String, float[]> feeds = feeds(src, model);
-        if (mode == ResidencyMode.AUTO && budget == 0) {
-            mode = ResidencyMode.NONE; // no budget to trade: the minimum-memory plan
-            System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
-        }
-        Session.Options opts = new Session.Options(budget, mode, !sequential, new Engine.Options(noDirect ? DirectIo.OFF : DirectIo.parse(directIo), true, diskBandwidth), 2,
-                costsIn == null ? null : CostsFile.read(costsIn), fp16);
+        Session.Options opts = Session.Options.builder().budget(budget).mode(mode).prefetch(!sequential)
+                .io(new Engine.Options(noDirect ? DirectIo.OFF : DirectIo.parse(directIo), true, diskBandwidth))
+                .costs(costsIn == null ? null : CostsFile.read(costsIn)).weights(fp16 ? WeightPrecision.FP16 : WeightPrecision.FP32).build();
+        if (opts.plannedMode() != opts.mode()) System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
         Backends.Choice choice = Backends.select(backend);
         System.err.println("dlayer run: " + choice.reason());
         try (Backend b = choice.backend(); Session session = Session.open(List.of(src.pack()), opts, b)) {

@@ -5,6 +5,7 @@ import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.io.Failures;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackFormatException;
 import dev.demandlayering.runtime.plan.ArenaPlan;
@@ -37,7 +38,7 @@ public final class ModelSession implements AutoCloseable {
     private final ModelCatalog catalog;
     private final List<ModelManifest> manifests;
     private final List<Path> packPaths = new ArrayList<>();
-    private final boolean half;
+    private final WeightPrecision weights;
     private final Backend backend;
     private Session.Options options;
     private Session session;
@@ -47,14 +48,14 @@ public final class ModelSession implements AutoCloseable {
     public ModelSession(ModelCatalog catalog, List<ModelManifest> manifests, Session.Options options, Backend backend) throws IOException {
         this.catalog = catalog;
         this.manifests = List.copyOf(manifests);
-        this.half = options.halfWeights();
+        this.weights = options.weights();
         this.backend = backend;
         this.options = options;
         Path dir = Files.createDirectories(catalog.packDir());
         for (ModelManifest m : manifests) {
             // one pack per precision: a float32 and a float16 node sharing a cache never rewrite each other's pack
-            Path p = dir.resolve(m.name() + (half ? ".fp16" : "") + ".dlp");
-            ModelImporter.pack(catalog.modelFile(m), p, half);
+            Path p = dir.resolve(m.name() + (weights.isHalf() ? ".fp16" : "") + ".dlp");
+            ModelImporter.pack(catalog.modelFile(m), p, weights.isHalf());
             packPaths.add(p);
         }
         session = open();
@@ -87,7 +88,7 @@ public final class ModelSession implements AutoCloseable {
             LOG.error("{}; re-packing {} from {} and retrying the frame", e.getMessage(), names(damaged), damaged.size() == 1 ? "its model" : "their models");
             try {
                 closeSession();
-                for (int i : damaged) ModelImporter.pack(catalog.modelFile(manifests.get(i)), packPaths.get(i), half);
+                for (int i : damaged) ModelImporter.pack(catalog.modelFile(manifests.get(i)), packPaths.get(i), weights.isHalf());
                 session = open();
             } catch (IOException | RuntimeException again) {
                 throw new Unrecoverable("weights unreadable (" + e.getMessage() + ") and re-packing " + names(damaged) + " failed: " + Failures.describe(again), again);

@@ -7,6 +7,7 @@ import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
 import dev.demandlayering.runtime.graph.Shapes;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
@@ -44,34 +45,115 @@ public final class Session implements AutoCloseable {
         this.opts = opts;
         this.backend = backend;
         // only a trade-off plan rests on measured costs that can drift
-        this.drift = profile != null && opts.mode() == ResidencyMode.AUTO ? new DriftMonitor(profile) : null;
+        this.drift = profile != null && opts.plannedMode() == ResidencyMode.AUTO ? new DriftMonitor(profile) : null;
         this.predictedMs = engine.plan().predictedFrameMs();
     }
 
     /**
-     * Arena and loader settings. {@code budget} 0 lets the planner size the arena. {@code costs}, when not
-     * null, are per-layer times ("model/layer" keys) the trade-off uses instead of profiling; otherwise the profile
-     * runs at least {@code profileFrames} frames ({@link #profile}). {@code halfWeights}
-     * streams and keeps the packs' float16 blobs instead of their float32 ones: half the weight bytes in the
-     * arena and on the disk, at float16's precision.
+     * Arena and loader settings; {@link #builder()} names each one and its default. {@code budget} 0 means none
+     * was given: the planner sizes the arena, and the trade-off ({@code AUTO}), which has nothing to trade without
+     * one, plans the minimum arena ({@link #plannedMode()}). {@code costs}, when not null, are per-layer times
+     * ("model/layer" keys) the trade-off uses instead of profiling; otherwise the profile runs at least {@code
+     * profileFrames} frames ({@link #profile}). {@code weights} is the precision of the blobs streamed and kept:
+     * float16 halves the weight bytes in the arena and on the disk, at float16's precision.
      */
     public record Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames,
-                          Map<String, LayerCost> costs, boolean halfWeights) {
-        public Options(long budget, ResidencyMode mode, boolean prefetch, Engine.Options io, int profileFrames, Map<String, LayerCost> costs) {
-            this(budget, mode, prefetch, io, profileFrames, costs, false);
+                          Map<String, LayerCost> costs, WeightPrecision weights) {
+        /** Frames the trade-off's profile runs at least (it runs on until they settle: {@link #profile}). */
+        public static final int DEFAULT_PROFILE_FRAMES = 2;
+
+        public Options {
+            if (budget < 0) throw new IllegalArgumentException("arena budget must be 0 (none) or a positive number of bytes, got " + budget);
+            if (mode == null || io == null || weights == null) throw new IllegalArgumentException("residency mode, I/O options and weight precision are required");
+            if (profileFrames < 1) throw new IllegalArgumentException("profile frames must be at least 1, got " + profileFrames);
         }
 
         public static Options of(long budget, ResidencyMode mode) {
-            return new Options(budget, mode, true, Engine.Options.defaults(), 2, null);
+            return builder().budget(budget).mode(mode).build();
         }
 
-        public Options withHalfWeights(boolean half) {
-            return new Options(budget, mode, prefetch, io, profileFrames, costs, half);
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** A builder holding these options, to change some of them. */
+        public Builder toBuilder() {
+            return new Builder().budget(budget).mode(mode).prefetch(prefetch).io(io).profileFrames(profileFrames).costs(costs).weights(weights);
         }
 
         /** The same options with per-layer costs supplied (no profiling when the session opens). */
         public Options withCosts(Map<String, LayerCost> layerCosts) {
-            return new Options(budget, mode, prefetch, io, profileFrames, layerCosts, halfWeights);
+            return toBuilder().costs(layerCosts).build();
+        }
+
+        /** The same options with weights in {@code precision}. */
+        public Options withWeights(WeightPrecision precision) {
+            return toBuilder().weights(precision).build();
+        }
+
+        /** The mode the planner is asked for: the trade-off without a budget is the minimum-memory plan ({@code NONE}). */
+        public ResidencyMode plannedMode() {
+            return mode == ResidencyMode.AUTO && budget == 0 ? ResidencyMode.NONE : mode;
+        }
+
+        /** {@link Options} by name; every setting has its default. */
+        public static final class Builder {
+            private long budget;
+            private ResidencyMode mode = ResidencyMode.NONE;
+            private boolean prefetch = true;
+            private Engine.Options io = Engine.Options.defaults();
+            private int profileFrames = DEFAULT_PROFILE_FRAMES;
+            private Map<String, LayerCost> costs;
+            private WeightPrecision weights = WeightPrecision.FP32;
+
+            private Builder() {
+            }
+
+            /** Arena bytes; 0 (the default): none given. */
+            public Builder budget(long bytes) {
+                budget = bytes;
+                return this;
+            }
+
+            /** Which layers stay resident; default {@code NONE} (every layer streamed). */
+            public Builder mode(ResidencyMode m) {
+                mode = m;
+                return this;
+            }
+
+            /** Whether the loader runs ahead of compute; default true (false: load, then compute, per layer). */
+            public Builder prefetch(boolean on) {
+                prefetch = on;
+                return this;
+            }
+
+            /** The loader's I/O settings; default {@link Engine.Options#defaults()}. */
+            public Builder io(Engine.Options options) {
+                io = options;
+                return this;
+            }
+
+            /** Frames the trade-off's profile runs at least; default {@link #DEFAULT_PROFILE_FRAMES}. */
+            public Builder profileFrames(int frames) {
+                profileFrames = frames;
+                return this;
+            }
+
+            /** Per-layer costs for the trade-off instead of a profile; default none (profile when needed). */
+            public Builder costs(Map<String, LayerCost> layerCosts) {
+                costs = layerCosts;
+                return this;
+            }
+
+            /** The weights' precision; default float32. */
+            public Builder weights(WeightPrecision precision) {
+                weights = precision;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(budget, mode, prefetch, io, profileFrames, costs, weights);
+            }
         }
     }
 
@@ -79,26 +161,30 @@ public final class Session implements AutoCloseable {
      * The unbudgeted plan of these models on this backend ({@code NONE}: the minimum arena; {@code ALL}: fully
      * resident), for sizing budgets.
      */
-    public static ArenaPlan sizing(List<LayeredModel> models, Backend backend, ResidencyMode mode, boolean halfWeights) {
-        return ArenaPlanner.plan(models, request(models, backend, Options.of(0, mode).withHalfWeights(halfWeights), 0, mode, true, null));
+    public static ArenaPlan sizing(List<LayeredModel> models, Backend backend, ResidencyMode mode, WeightPrecision weights) {
+        Options opts = Options.builder().mode(mode).weights(weights).build();
+        return ArenaPlanner.plan(models, request(models, backend, opts, 0, mode, true, null));
     }
 
     /** A planner request for these options on this backend: its workspace and the weights' precision included. */
     static ArenaPlanner.Request request(List<LayeredModel> models, Backend backend, Options opts, long budget, ResidencyMode mode, boolean prefetch,
                                        Map<String, LayerCost> costs) {
-        return new ArenaPlanner.Request(budget, mode, prefetch, costs, backend.workspaceBytes(models, opts.halfWeights()), opts.halfWeights());
+        return new ArenaPlanner.Request(budget, mode, prefetch, costs, backend.workspaceBytes(models, opts.weights()), opts.weights());
     }
 
+    /**
+     * Plans the packs into one arena and opens the engine. The trade-off ({@code AUTO}) below the fully resident
+     * size rests on per-layer costs: the options' own, or a profile run here first.
+     */
     public static Session open(List<PackFile> packs, Options opts, Backend backend) throws IOException {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
+        ResidencyMode mode = opts.plannedMode();
         Map<String, LayerCost> costs = null;
-        if (opts.mode() == ResidencyMode.AUTO) {
+        if (mode == ResidencyMode.AUTO) {
             ArenaPlan probe = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), ResidencyMode.NONE, true, null));
-            long fullyResident = probe.activationBytes() + probe.workspaceBytes() + models.stream().flatMap(m -> m.layers().stream())
-                    .mapToLong(l -> ArenaPlanner.slotBytes(l, opts.halfWeights())).sum();
-            if (opts.budget() < fullyResident) costs = opts.costs() != null ? opts.costs() : profile(packs, models, backend, opts);
+            if (opts.budget() < probe.fullyResidentBytes()) costs = opts.costs() != null ? opts.costs() : profile(packs, models, backend, opts);
         }
-        ArenaPlan plan = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), opts.mode(), opts.prefetch(), costs));
+        ArenaPlan plan = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), mode, opts.prefetch(), costs));
         return new Session(new Engine(packs, plan, backend, opts.io()), costs, packs, opts, backend);
     }
 
@@ -186,7 +272,7 @@ public final class Session implements AutoCloseable {
     private void replan() {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
         Map<String, LayerCost> costs = drift.estimates();
-        ArenaPlan next = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), opts.mode(), opts.prefetch(), costs));
+        ArenaPlan next = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), opts.plannedMode(), opts.prefetch(), costs));
         ArenaPlan now = engine.plan();
         profile = costs;
         predictedMs = next.predictedFrameMs();

@@ -40,7 +40,7 @@ class DriftReplanTest {
         long budget = min.minimumBytes() + (all.arenaBytes() - min.minimumBytes()) * 2 / 5;
         Map<String, LayerCost> claimed = new HashMap<>();
         for (Layer l : pack.model().layers()) claimed.put(ArenaPlanner.key(0, l.index()), new LayerCost(0, 1));
-        Session.Options o = new Session.Options(budget, ResidencyMode.AUTO, true, new Engine.Options(true, true, 10L << 20), 2, claimed);
+        Session.Options o = Session.Options.builder().budget(budget).mode(ResidencyMode.AUTO).io(new Engine.Options(true, true, 10L << 20)).costs(claimed).build();
         try (Session s = Session.open(List.of(pack), o, new CpuBackend())) {
             assertEquals(0, s.plan().residentLayerCount(), "free loads: nothing is worth keeping resident");
             FrameResult first = s.run(List.of(nanodet.feeds()));

@@ -187,7 +187,7 @@ class EngineTest {
     }
 
     private static double frame(PackFile p, long budget, boolean prefetch, long bandwidth, int millis, Map<String, float[]> in) throws IOException {
-        Session.Options o = new Session.Options(budget, ResidencyMode.NONE, prefetch, new Engine.Options(true, true, bandwidth), 1, null);
+        Session.Options o = Session.Options.builder().budget(budget).prefetch(prefetch).io(new Engine.Options(true, true, bandwidth)).profileFrames(1).build();
         try (Session s = Session.open(List.of(p), o, slowed(millis))) {
             s.run(List.of(in));
             // idle between frames lets the loader fill the ring: measure the steady state with fresh frames

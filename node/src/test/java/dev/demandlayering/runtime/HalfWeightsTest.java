@@ -10,6 +10,7 @@ import dev.demandlayering.ShippedModel;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackFormatException;
 import dev.demandlayering.runtime.plan.ArenaPlan;
@@ -44,26 +45,26 @@ class HalfWeightsTest {
         CpuBackend cpu = new CpuBackend();
 
         FrameResult fp32 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.ALL), feeds);
-        ArenaPlan min = Session.sizing(List.of(pack.model()), cpu, ResidencyMode.NONE, true);
+        ArenaPlan min = Session.sizing(List.of(pack.model()), cpu, ResidencyMode.NONE, WeightPrecision.FP16);
         long halfBlobs = layers.stream().mapToLong(l -> l.weightBytes() / 2).sum();
-        long largestSlot = layers.stream().mapToLong(l -> ArenaPlanner.slotBytes(l, true)).max().orElseThrow();
+        long largestSlot = layers.stream().mapToLong(l -> ArenaPlanner.slotBytes(l, WeightPrecision.FP16)).max().orElseThrow();
         // the arena at the minimum: activations, the widening workspace, one float16 slot
         assertEquals(min.activationBytes() + min.workspaceBytes() + largestSlot, min.minimumBytes());
         // convolutions read float16 directly, so only small weights (biases, depthwise kernels) need widening room:
         // where a large convolution sets the minimum (NanoDet) it drops; tiny models' 4 KiB slots cannot halve
-        long fp32Minimum = Session.sizing(List.of(pack.model()), cpu, ResidencyMode.NONE, false).minimumBytes();
+        long fp32Minimum = Session.sizing(List.of(pack.model()), cpu, ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
         System.out.printf("%s: minimum arena %d bytes with float16 weights (workspace %d), %d with float32%n", name, min.minimumBytes(),
                 min.workspaceBytes(), fp32Minimum);
         if (name.equals("nanodet")) assertTrue(min.minimumBytes() < fp32Minimum, name + ": " + min.minimumBytes() + " >= " + fp32Minimum);
         FrameResult streamed, resident;
-        try (Session s = Session.open(List.of(pack), Session.Options.of(min.minimumBytes(), ResidencyMode.NONE).withHalfWeights(true), cpu)) {
+        try (Session s = Session.open(List.of(pack), Session.Options.of(min.minimumBytes(), ResidencyMode.NONE).withWeights(WeightPrecision.FP16), cpu)) {
             streamed = s.run(List.of(feeds));
             streamed = s.run(List.of(feeds));
         }
-        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withHalfWeights(true), cpu)) {
+        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withWeights(WeightPrecision.FP16), cpu)) {
             resident = s.run(List.of(feeds));
             assertEquals(halfBlobs, resident.stats().modelWeightBytes());
-            assertEquals(layers.stream().mapToLong(l -> ArenaPlanner.slotBytes(l, true)).sum(), resident.stats().residentWeightBytes());
+            assertEquals(layers.stream().mapToLong(l -> ArenaPlanner.slotBytes(l, WeightPrecision.FP16)).sum(), resident.stats().residentWeightBytes());
         }
         assertEquals(halfBlobs, streamed.stats().bytesRead(), "a streamed frame reads every float16 blob once");
         assertEquals(halfBlobs, streamed.stats().streamedWeightBytes());
@@ -91,7 +92,7 @@ class HalfWeightsTest {
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         Map<String, float[]> feeds = Map.of(pack.model().inputs().keySet().iterator().next(), x);
         FrameResult fp32 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE), feeds);
-        FrameResult fp16 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE).withHalfWeights(true), feeds);
+        FrameResult fp16 = Pipelines.run(pack, Session.Options.of(0, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), feeds);
         for (String o : pack.model().outputs()) {
             double rel = Outputs.relativeL2(fp32.outputs().get(0).get(o), fp16.outputs().get(0).get(o));
             System.out.printf("%s %s: float16 weights vs float32, relative L2 %.3g%n", net, o, rel);
@@ -103,7 +104,7 @@ class HalfWeightsTest {
     void aPackWithoutFloat16BlobsIsRefusedSayingHowToMakeOne() throws Exception {
         ShippedModel model = ShippedModel.load("selfie", tmp);
         PackFormatException e = assertThrows(PackFormatException.class, () -> Session.open(List.of(model.pack()),
-                Session.Options.of(0, ResidencyMode.NONE).withHalfWeights(true), new CpuBackend()));
+                Session.Options.of(0, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), new CpuBackend()));
         assertTrue(e.getMessage().contains(model.pack().path().toString()) && e.getMessage().contains("dlayer pack --fp16"), e.getMessage());
     }
 }

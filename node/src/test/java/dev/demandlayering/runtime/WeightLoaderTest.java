@@ -10,6 +10,7 @@ import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.LoaderThroughput;
 import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackFormatException;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
@@ -76,11 +77,11 @@ class WeightLoaderTest {
         long perFrame = p.model().layers().stream().mapToLong(Layer::weightBytes).sum();
         long largest = p.model().layers().stream().mapToLong(l -> ArenaPlanner.slotBytes(l)).max().orElseThrow();
         try (CpuBackend cpu = new CpuBackend()) {
-            dev.demandlayering.runtime.pack.DiskBandwidth.Measurement m = LoaderThroughput.measure(List.of(p), cpu, 2 * largest, 4, Engine.Options.defaults(), false);
+            dev.demandlayering.runtime.pack.DiskBandwidth.Measurement m = LoaderThroughput.measure(List.of(p), cpu, 2 * largest, 4, Engine.Options.defaults(), WeightPrecision.FP32);
             assertEquals(4 * perFrame, m.bytes());
             assertTrue(m.seconds() > 0);
             IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
-                    () -> LoaderThroughput.measure(List.of(p), cpu, largest - 4096, 1, Engine.Options.defaults(), false));
+                    () -> LoaderThroughput.measure(List.of(p), cpu, largest - 4096, 1, Engine.Options.defaults(), WeightPrecision.FP32));
             assertTrue(small.getMessage().contains("cannot hold layer 0 of " + p.path()), small.getMessage());
         }
     }

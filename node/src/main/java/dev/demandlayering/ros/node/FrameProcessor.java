@@ -4,23 +4,24 @@ import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.models.ModelSession;
 import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.ros.dds.Qos;
+import dev.demandlayering.ros.msg.DiagnosticMsgs;
+import dev.demandlayering.ros.msg.SensorMsgs;
+import dev.demandlayering.ros.msg.StdMsgs;
+import dev.demandlayering.ros.params.RosArgs;
 import dev.demandlayering.runtime.Backends;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.plan.ResidencyMode;
-import dev.demandlayering.ros.dds.Qos;
-import dev.demandlayering.ros.msg.DiagnosticMsgs;
-import dev.demandlayering.ros.msg.SensorMsgs;
-import dev.demandlayering.ros.msg.StdMsgs;
-import dev.demandlayering.ros.params.RosArgs;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class FrameProcessor implements AutoCloseable {
         this.maxImagePixels = (Long) params.get("max_image_pixels");
         @SuppressWarnings("unchecked")
         List<String> names = (List<String>) params.get("models");
-        boolean half = "fp16".equals(params.get("weight_precision"));
+        WeightPrecision weights = WeightPrecision.parse((String) params.get("weight_precision"), "parameter weight_precision");
         for (String name : names) manifests.add(catalog.manifest(name));
         for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, params));
         Backends.Choice choice = Backends.select((String) params.get("backend"));
@@ -78,10 +79,9 @@ public final class FrameProcessor implements AutoCloseable {
         LOG.info("{}", choice.reason());
         ResidencyMode mode = ResidencyMode.valueOf(((String) params.get("residency")).toUpperCase());
         long arena = (Long) params.get("arena_size");
-        if (mode == ResidencyMode.AUTO && arena == 0) mode = ResidencyMode.NONE;
         Engine.Options io = Engine.Options.defaults().withDirectIo(DirectIo.parse((String) params.get("direct_io")));
         try {
-            this.models = new ModelSession(catalog, manifests, new Session.Options(arena, mode, true, io, 2, null).withHalfWeights(half), backend);
+            this.models = new ModelSession(catalog, manifests, Session.Options.builder().budget(arena).mode(mode).io(io).weights(weights).build(), backend);
         } catch (IOException | RuntimeException e) {
             backend.close();
             throw e;
@@ -289,7 +289,7 @@ public final class FrameProcessor implements AutoCloseable {
         arena.put("camera", f.camera());
         arena.put("backend", backendName);
         arena.put("direct_io", Boolean.toString(session.directIo()));
-        arena.put("weight_precision", session.plan().halfWeights() ? "fp16" : "fp32");
+        arena.put("weight_precision", session.plan().weights().label());
         arena.put("arena_bytes", Long.toString(s.arenaBytes()));
         arena.put("peak_bytes", Long.toString(s.peakBytes()));
         arena.put("resident_weight_bytes", Long.toString(s.residentWeightBytes()));

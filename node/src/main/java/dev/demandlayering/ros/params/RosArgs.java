@@ -15,11 +15,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * list, as rcl does), {@code -r/--remap from:=to} including {@code __node} and {@code __ns}, and
  * {@code --log-level LEVEL}. Anything else there is an error that names it.
  */
-public record RosArgs(List<String> appArgs, List<Path> paramsFiles, Map<String, Object> params, Map<String, String> remaps,
+public record RosArgs(List<Path> paramsFiles, Map<String, Object> params, Map<String, String> remaps,
                       String nodeName, String namespace, String logLevel) {
 
     public static RosArgs parse(String[] args, String defaultNodeName) {
-        List<String> app = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         Map<String, Object> params = new LinkedHashMap<>();
         Map<String, String> remaps = new LinkedHashMap<>();
@@ -31,10 +30,7 @@ public record RosArgs(List<String> appArgs, List<Path> paramsFiles, Map<String, 
                 ros = true;
                 continue;
             }
-            if (!ros) {
-                app.add(a);
-                continue;
-            }
+            if (!ros) continue; // the application's own arguments
             switch (a) {
                 case "--" -> ros = false;
                 case "--params-file" -> files.add(Path.of(value(args, ++i, a)));
@@ -60,7 +56,7 @@ public record RosArgs(List<String> appArgs, List<Path> paramsFiles, Map<String, 
                         + "-r from:=to, -r __node:=NAME, -r __ns:=/NS, --log-level LEVEL)");
             }
         }
-        return new RosArgs(app, files, params, remaps, node, ns, level);
+        return new RosArgs(files, params, remaps, node, ns, level);
     }
 
     /** The node's fully qualified name, e.g. /robot/perception. */

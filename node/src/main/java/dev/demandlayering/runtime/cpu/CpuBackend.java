@@ -8,6 +8,7 @@ import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.Fp16;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,8 +67,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
-        return halfWeights ? HalfWeights.widenBytes(models, CpuBackend::widened) : 0;
+    public long workspaceBytes(List<LayeredModel> models, WeightPrecision weights) {
+        return weights.isHalf() ? HalfWeights.widenBytes(models, CpuBackend::widened) : 0;
     }
 
     /**

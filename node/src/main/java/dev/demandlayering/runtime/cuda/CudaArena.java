@@ -78,11 +78,6 @@ final class CudaArena implements Arena {
     }
 
     @Override
-    public int stages() {
-        return unified ? 1 : 2;
-    }
-
-    @Override
     public synchronized ByteBuffer weightStaging(long offset, long len) {
         check(offset, len);
         // the pinned range may still be the source of an earlier copy (or, unified, in use by kernels)

@@ -7,6 +7,7 @@ import dev.demandlayering.runtime.exec.Region;
 import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.util.List;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
@@ -80,8 +81,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
-        return ops.workspaceBytes(models, halfWeights);
+    public long workspaceBytes(List<LayeredModel> models, WeightPrecision weights) {
+        return ops.workspaceBytes(models, weights.isHalf());
     }
 
     @Override

@@ -31,14 +31,6 @@ public interface Arena extends AutoCloseable {
     default void releaseWeights(long offset, long len) {
     }
 
-    /**
-     * Pipeline stages between disk and compute: 1 where kernels read the bytes the loader wrote (CPU, unified
-     * memory on Jetson), 2 where a copy into device memory follows the read (discrete GPU).
-     */
-    default int stages() {
-        return 1;
-    }
-
     void write(long offset, float[] data);
 
     float[] read(long offset, int count);

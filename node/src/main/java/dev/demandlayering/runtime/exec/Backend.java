@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.exec;
 
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.util.List;
 
 /** What the pipeline needs from a compute device: one arena, and kernels that read and write it. */
@@ -47,9 +48,9 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Arena bytes this backend's kernels need as scratch for these models (planned inside the arena budget), with
-     * weights as float32 or, for {@code halfWeights}, float16.
+     * weights in the arena in {@code weights}' precision.
      */
-    default long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
+    default long workspaceBytes(List<LayeredModel> models, WeightPrecision weights) {
         return 0;
     }
 

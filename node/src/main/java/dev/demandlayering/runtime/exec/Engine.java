@@ -4,6 +4,7 @@ import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.BlobReader;
 import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.pack.PackFile;
@@ -77,13 +78,13 @@ public final class Engine implements AutoCloseable {
             for (int mi = 0; mi < packs.size(); firstLayer += plan.models().get(mi).model().layers().size(), mi++) {
                 firstLayers[mi] = firstLayer;
                 BlobReader reader = new BlobReader(packs.get(mi), options.directIo(), options.verifyChecksums(), options.diskBytesPerSecond(),
-                        plan.halfWeights());
+                        plan.weights());
                 readers.add(reader);
                 ArenaPlan.ModelPlan mp = plan.models().get(mi);
                 for (Layer l : mp.model().layers()) {
                     if (mp.isResident(l.index())) {
                         long at = mp.residentOffsets()[l.index()];
-                        long slot = ArenaPlanner.slotBytes(l, plan.halfWeights());
+                        long slot = ArenaPlanner.slotBytes(l, plan.weights());
                         reader.read(l, arena.weightStaging(at, slot));
                         arena.commitWeights(at, slot);
                         arena.awaitWeights(at, slot);
@@ -93,7 +94,7 @@ public final class Engine implements AutoCloseable {
                         if (slot != null) {
                             long[][] was = opening[slot.opensAfter()];
                             long[][] now = was == null ? new long[1][] : Arrays.copyOf(was, was.length + 1);
-                            now[now.length - 1] = new long[] {slot.offset(), ArenaPlanner.slotBytes(l, plan.halfWeights())};
+                            now[now.length - 1] = new long[] {slot.offset(), ArenaPlanner.slotBytes(l, plan.weights())};
                             opening[slot.opensAfter()] = now;
                         }
                     }
@@ -108,7 +109,7 @@ public final class Engine implements AutoCloseable {
             loader = null;
         } else {
             ring = new WeightRing(plan.ringBytes());
-            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch(), plan.halfWeights(), firstLayer);
+            loader = new WeightLoader(sequence, ring, arena, plan.ringOffset(), plan.prefetch(), plan.weights(), firstLayer);
             loader.start();
         }
     }
@@ -227,14 +228,14 @@ public final class Engine implements AutoCloseable {
             loadMs = got.loadMs();
             loadCpuMs = got.cpuMs();
             bytes = got.bytes();
-            arena.awaitWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
+            arena.awaitWeights(base, ArenaPlanner.slotBytes(l, plan.weights()));
         } else {
             base = mp.residentOffsets()[l.index()];
         }
         Map<String, TensorRef> weights = new HashMap<>();
         // a float16 blob holds the same tensors at half the offsets
-        boolean half = plan.halfWeights();
-        for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + (half ? w.offset() / 2 : w.offset()), w.shape(), half));
+        WeightPrecision precision = plan.weights();
+        for (Layer.WeightRef w : l.weights()) weights.put(w.name(), new TensorRef(base + precision.of(w.offset()), w.shape(), precision.isHalf()));
         clock.start(l.index());
         List<Node> nodes = l.nodes();
         for (int k = 0; k < nodes.size(); k++) {
@@ -261,7 +262,7 @@ public final class Engine implements AutoCloseable {
         clock.stop(l.index());
         if (streamed && mp.slack()[l.index()] == null) {
             // no host wait: the arena orders the next copy into this range after the work just submitted
-            arena.releaseWeights(base, ArenaPlanner.slotBytes(l, plan.halfWeights()));
+            arena.releaseWeights(base, ArenaPlanner.slotBytes(l, plan.weights()));
             ring.release();
         }
         if (loader != null) {

@@ -1,6 +1,7 @@
 package dev.demandlayering.runtime.exec;
 
 import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.BlobReader;
 import dev.demandlayering.runtime.pack.DiskBandwidth.Measurement;
 import dev.demandlayering.runtime.pack.PackFile;
@@ -24,18 +25,18 @@ public final class LoaderThroughput {
      * {@code backend}'s; the ring must hold the largest blob. The measurement's bytes are those handed to the
      * consumer, over the wall time from the first request to the last hand-off.
      */
-    public static Measurement measure(List<PackFile> packs, Backend backend, long ringBytes, int frames, Engine.Options io, boolean half)
+    public static Measurement measure(List<PackFile> packs, Backend backend, long ringBytes, int frames, Engine.Options io, WeightPrecision weights)
             throws IOException, InterruptedException {
         List<BlobReader> readers = new ArrayList<>();
         List<WeightLoader.Item> sequence = new ArrayList<>();
         int layersPerFrame = 0;
         try (Arena arena = backend.allocateArena(ringBytes)) {
             for (int mi = 0; mi < packs.size(); mi++) {
-                BlobReader reader = new BlobReader(packs.get(mi), io.directIo(), io.verifyChecksums(), io.diskBytesPerSecond(), half);
+                BlobReader reader = new BlobReader(packs.get(mi), io.directIo(), io.verifyChecksums(), io.diskBytesPerSecond(), weights);
                 readers.add(reader);
                 for (Layer l : packs.get(mi).model().layers()) {
                     if (l.weightBytes() == 0) continue;
-                    if (ArenaPlanner.slotBytes(l, half) > ringBytes) {
+                    if (ArenaPlanner.slotBytes(l, weights) > ringBytes) {
                         throw new IllegalArgumentException("a ring of " + ringBytes + " bytes cannot hold layer " + l.index() + " of " + packs.get(mi).path());
                     }
                     sequence.add(new WeightLoader.Item(mi, l, reader, layersPerFrame++, null));
@@ -43,7 +44,7 @@ public final class LoaderThroughput {
             }
             if (sequence.isEmpty()) return new Measurement(0, 0, readers.stream().allMatch(BlobReader::isDirect));
             WeightRing ring = new WeightRing(ringBytes);
-            WeightLoader loader = new WeightLoader(sequence, ring, arena, 0, true, half, layersPerFrame);
+            WeightLoader loader = new WeightLoader(sequence, ring, arena, 0, true, weights, layersPerFrame);
             loader.start();
             try {
                 long bytes = 0, t0 = System.nanoTime();
@@ -51,7 +52,7 @@ public final class LoaderThroughput {
                     WeightLoader.Loaded got = loader.next();
                     if (got.error() instanceof IOException e) throw e;
                     if (got.error() != null) throw new IllegalStateException("loader failed: " + got.error(), got.error());
-                    long slot = ArenaPlanner.slotBytes(got.item().layer(), half);
+                    long slot = ArenaPlanner.slotBytes(got.item().layer(), weights);
                     arena.awaitWeights(got.offset(), slot);
                     arena.releaseWeights(got.offset(), slot);
                     ring.release();

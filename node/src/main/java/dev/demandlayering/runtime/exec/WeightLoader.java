@@ -1,6 +1,7 @@
 package dev.demandlayering.runtime.exec;
 
 import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.BlobReader;
 import dev.demandlayering.runtime.plan.ArenaPlanner;
 import dev.demandlayering.runtime.plan.SlackSlots;
@@ -52,7 +53,7 @@ final class WeightLoader implements Runnable {
     private final Arena arena;
     private final long ringBase;
     private final boolean prefetch;
-    private final boolean half;
+    private final WeightPrecision weights;
     private final BlockingQueue<Loaded> ready = new LinkedBlockingQueue<>();
     private final Semaphore requests = new Semaphore(0);
     private final Thread thread;
@@ -69,8 +70,8 @@ final class WeightLoader implements Runnable {
     /** The count of {@link #computed} the parked loader waits for; Long.MAX_VALUE when it is not waiting. */
     private volatile long awaiting = Long.MAX_VALUE;
 
-    WeightLoader(List<Item> sequence, WeightRing ring, Arena arena, long ringBase, boolean prefetch, boolean half, int layersPerFrame) {
-        this.half = half;
+    WeightLoader(List<Item> sequence, WeightRing ring, Arena arena, long ringBase, boolean prefetch, WeightPrecision weights, int layersPerFrame) {
+        this.weights = weights;
         this.layersPerFrame = layersPerFrame;
         this.sequence = sequence;
         this.ring = ring;
@@ -140,7 +141,7 @@ final class WeightLoader implements Runnable {
             while (running) {
                 Item it = sequence.get((int) (pos % sequence.size()));
                 if (!prefetch) requests.acquire();
-                long slot = ArenaPlanner.slotBytes(it.layer(), half);
+                long slot = ArenaPlanner.slotBytes(it.layer(), weights);
                 long off;
                 if (it.slack() != null) {
                     awaitComputed(opensAt(pos, it));
@@ -156,7 +157,7 @@ final class WeightLoader implements Runnable {
                     Item n = sequence.get((int) (next % sequence.size()));
                     Item prev = batch.get(batch.size() - 1);
                     if (n.reader() != it.reader() || !it.reader().followsInFile(prev.layer(), n.layer())) break;
-                    long nSlot = ArenaPlanner.slotBytes(n.layer(), half);
+                    long nSlot = ArenaPlanner.slotBytes(n.layer(), weights);
                     if (it.slack() != null || n.slack() != null) {
                         // a slot group: the same opening, in the same frame, right after the previous member
                         if (it.slack() == null || n.slack() == null || n.slack().offset() != end || opensAt(next, n) != opensAt(pos, it)) break;
@@ -179,7 +180,7 @@ final class WeightLoader implements Runnable {
                 long at = off;
                 for (int i = 0; i < batch.size(); i++) {
                     // each layer's range is committed (and awaited, released) on its own, as if read alone
-                    long s = ArenaPlanner.slotBytes(batch.get(i).layer(), half);
+                    long s = ArenaPlanner.slotBytes(batch.get(i).layer(), weights);
                     arena.commitWeights(at, s);
                     offsets[i] = at;
                     at += s;

@@ -44,10 +44,6 @@ public final class Node {
         return i < inputs.size() ? inputs.get(i) : "";
     }
 
-    public Node withOpType(String newType) {
-        return new Node(newType, name, inputs, outputs, attributes);
-    }
-
     /** "Conv 'name'" for error messages. */
     public String describe() {
         return opType + " node '" + name + "'";

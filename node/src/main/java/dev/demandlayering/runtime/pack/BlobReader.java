@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.pack;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,23 +28,23 @@ public final class BlobReader implements AutoCloseable {
     private boolean direct;
     private final boolean verify;
     private final long bytesPerSecond;
-    private final boolean half;
+    private final WeightPrecision weights;
 
     public BlobReader(PackFile pack, boolean tryDirect, boolean verify) throws IOException {
-        this(pack, tryDirect ? DirectIo.AUTO : DirectIo.OFF, verify, 0, false);
+        this(pack, tryDirect ? DirectIo.AUTO : DirectIo.OFF, verify, 0, WeightPrecision.FP32);
     }
 
     /**
      * @param bytesPerSecond when positive, reads take at least bytes / bytesPerSecond: emulates a slower disk
      *     (e.g. an embedded board's SSD) on a fast development machine
-     * @param half read the pack's float16 blobs (the pack must have them: {@code dlayer pack --fp16})
+     * @param weights which blobs to read: float32, or float16 (the pack must have them: {@code dlayer pack --fp16})
      */
-    public BlobReader(PackFile pack, DirectIo directIo, boolean verify, long bytesPerSecond, boolean half) throws IOException {
-        if (half && !pack.hasFp16()) {
+    public BlobReader(PackFile pack, DirectIo directIo, boolean verify, long bytesPerSecond, WeightPrecision weights) throws IOException {
+        if (weights.isHalf() && !pack.hasFp16()) {
             throw new PackFormatException(pack.path() + ": float16 weights were asked for but the pack has no float16 blobs; "
                     + "re-create it with 'dlayer pack --fp16'");
         }
-        this.half = half;
+        this.weights = weights;
         this.pack = pack;
         this.verify = verify;
         this.bytesPerSecond = bytesPerSecond;
@@ -112,9 +113,9 @@ public final class BlobReader implements AutoCloseable {
         return direct;
     }
 
-    /** The blob this reader reads for {@code layer} (its float32 one, or float16 for a half reader). */
+    /** The blob this reader reads for {@code layer} (its float32 one, or its float16 one for a float16 reader). */
     public BlobInfo blob(Layer layer) {
-        return half ? pack.blobFp16(layer.index()) : pack.blob(layer.index());
+        return weights.isHalf() ? pack.blobFp16(layer.index()) : pack.blob(layer.index());
     }
 
     /**
@@ -188,7 +189,7 @@ public final class BlobReader implements AutoCloseable {
     }
 
     /**
-     * Reads layer {@code layer}'s blob (float32, or float16 for a half reader) into {@code dst} at its position (4096-aligned address when
+     * Reads layer {@code layer}'s blob (float32, or float16 for a float16 reader) into {@code dst} at its position (4096-aligned address when
      * direct; {@code dst} must have room for the padded length) and verifies it. Returns the payload bytes read.
      */
     public long read(Layer layer, ByteBuffer dst) throws IOException {

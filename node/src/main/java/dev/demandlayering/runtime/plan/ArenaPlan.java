@@ -1,6 +1,7 @@
 package dev.demandlayering.runtime.plan;
 
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.util.List;
 import java.util.Map;
 
@@ -10,13 +11,14 @@ import java.util.Map;
  * Streamed blobs go through the ring, or into activation bytes that are idle at the time ({@link SlackSlots}).
  *
  * @param minimumBytes the smallest arena any plan of these models could use (all streamed, ring = largest blob)
+ * @param fullyResidentBytes the arena every layer's weights resident would take (activations and workspace included)
  * @param prefetch whether the loader runs ahead of compute (false = sequential: load, then compute)
- * @param halfWeights whether weights live in the arena as the packs' float16 blobs
+ * @param weights the precision weights live in the arena in
  */
 public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffset, long activationBytes, long workspaceOffset,
                         long workspaceBytes, long ringOffset,
-                        long ringBytes, List<ModelPlan> models, long minimumBytes, boolean prefetch, double predictedFrameMs,
-                        boolean halfWeights) {
+                        long ringBytes, List<ModelPlan> models, long minimumBytes, long fullyResidentBytes, boolean prefetch,
+                        double predictedFrameMs, WeightPrecision weights) {
 
     /**
      * One model's placement.
@@ -45,8 +47,7 @@ public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffs
 
     /** The models' weight bytes in the arena's precision (half of the float32 figure for float16 weights). */
     public long totalWeightBytes() {
-        long b = models.stream().mapToLong(m -> m.model().totalWeightBytes()).sum();
-        return halfWeights ? b / 2 : b;
+        return weights.of(models.stream().mapToLong(m -> m.model().totalWeightBytes()).sum());
     }
 
     public long streamedWeightBytes() {
@@ -54,7 +55,7 @@ public record ArenaPlan(long arenaBytes, long residentBytes, long activationOffs
         for (ModelPlan m : models) {
             for (int i = 0; i < m.residentOffsets().length; i++) if (m.isStreamed(i)) s += m.model().layers().get(i).weightBytes();
         }
-        return halfWeights ? s / 2 : s;
+        return weights.of(s);
     }
 
     public int residentLayerCount() {

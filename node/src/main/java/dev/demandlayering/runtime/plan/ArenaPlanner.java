@@ -3,6 +3,7 @@ package dev.demandlayering.runtime.plan;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayerBuilder;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,13 +26,9 @@ public final class ArenaPlanner {
      * Planner inputs beyond the models. {@code budget} 0 means "no budget given"; {@code workspaceBytes} is the
      * backend's kernel scratch ({@code Backend.workspaceBytes}), which counts toward the arena like everything else.
      */
-    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes, boolean halfWeights) {
+    public record Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes, WeightPrecision weights) {
         public Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs) {
-            this(budget, mode, prefetch, costs, 0, false);
-        }
-
-        public Request(long budget, ResidencyMode mode, boolean prefetch, Map<String, LayerCost> costs, long workspaceBytes) {
-            this(budget, mode, prefetch, costs, workspaceBytes, false);
+            this(budget, mode, prefetch, costs, 0, WeightPrecision.FP32);
         }
 
         public static Request of(long budget, ResidencyMode mode) {
@@ -39,12 +36,12 @@ public final class ArenaPlanner {
         }
 
         public Request withWorkspace(long bytes) {
-            return new Request(budget, mode, prefetch, costs, bytes, halfWeights);
+            return new Request(budget, mode, prefetch, costs, bytes, weights);
         }
 
-        /** Weights as the packs' float16 blobs: half the slot bytes of every layer. */
-        public Request withHalfWeights(boolean half) {
-            return new Request(budget, mode, prefetch, costs, workspaceBytes, half);
+        /** Weights in {@code precision} (float16: the packs' float16 blobs, half the slot bytes of every layer). */
+        public Request withWeights(WeightPrecision precision) {
+            return new Request(budget, mode, prefetch, costs, workspaceBytes, precision);
         }
     }
 
@@ -54,12 +51,12 @@ public final class ArenaPlanner {
     }
 
     public static long slotBytes(Layer l) {
-        return slotBytes(l, false);
+        return slotBytes(l, WeightPrecision.FP32);
     }
 
-    /** Arena bytes for a layer's blob: float32, or its float16 copy (half the bytes), padded to the direct-I/O block. */
-    public static long slotBytes(Layer l, boolean half) {
-        return LayerBuilder.align(half ? l.weightBytes() / 2 : l.weightBytes(), BLOCK);
+    /** Arena bytes for a layer's blob in {@code weights}' precision, padded to the direct-I/O block. */
+    public static long slotBytes(Layer l, WeightPrecision weights) {
+        return LayerBuilder.align(weights.of(l.weightBytes()), BLOCK);
     }
 
     public static ArenaPlan plan(List<LayeredModel> models, Request req) {
@@ -72,7 +69,7 @@ public final class ArenaPlanner {
         }
         actBytes = LayerBuilder.align(actBytes, BLOCK);
         long ws = LayerBuilder.align(req.workspaceBytes(), BLOCK);
-        List<Step> steps = steps(models, req.halfWeights(), req.costs());
+        List<Step> steps = steps(models, req.weights(), req.costs());
         long maxSlot = steps.stream().mapToLong(Step::slotBytes).max().orElse(0), allWeights = steps.stream().mapToLong(Step::slotBytes).sum();
         long minimum = actBytes + ws + maxSlot;
         long fullyResident = actBytes + ws + allWeights;
@@ -112,7 +109,7 @@ public final class ArenaPlanner {
         SlackSlots.Slot[][] slack = slack(models, acts, actBytes, resident, req);
         // the plan's own slots (the selector simulated an all-streamed plan's)
         if (req.costs() != null) predicted = PipelineSimulator.frameMs(steps, resident, ring, req.prefetch(), opensAfter(models, slack));
-        return assemble(models, acts, steps, resident, actBytes, ws, ring, minimum, req, predicted, slack);
+        return assemble(models, acts, steps, resident, actBytes, ws, ring, minimum, fullyResident, req, predicted, slack);
     }
 
     /**
@@ -121,7 +118,7 @@ public final class ArenaPlanner {
      */
     public static double predict(ArenaPlan plan, Map<String, LayerCost> costs) {
         List<LayeredModel> models = plan.models().stream().map(ArenaPlan.ModelPlan::model).toList();
-        List<Step> steps = steps(models, plan.halfWeights(), costs);
+        List<Step> steps = steps(models, plan.weights(), costs);
         boolean[] resident = new boolean[steps.size()];
         for (int i = 0; i < resident.length; i++) resident[i] = plan.models().get(steps.get(i).model()).isResident(steps.get(i).layer());
         SlackSlots.Slot[][] slack = plan.models().stream().map(ArenaPlan.ModelPlan::slack).toArray(SlackSlots.Slot[][]::new);
@@ -129,12 +126,12 @@ public final class ArenaPlanner {
     }
 
     /** Every layer of every model in frame order, with its slot size and its cost (zero where {@code costs} has none). */
-    private static List<Step> steps(List<LayeredModel> models, boolean half, Map<String, LayerCost> costs) {
+    private static List<Step> steps(List<LayeredModel> models, WeightPrecision weights, Map<String, LayerCost> costs) {
         List<Step> steps = new ArrayList<>();
         for (int mi = 0; mi < models.size(); mi++) {
             for (Layer l : models.get(mi).layers()) {
                 LayerCost c = costs == null ? null : costs.get(key(mi, l.index()));
-                steps.add(new Step(mi, l.index(), slotBytes(l, half), c != null ? c : new LayerCost(0, 0)));
+                steps.add(new Step(mi, l.index(), slotBytes(l, weights), c != null ? c : new LayerCost(0, 0)));
             }
         }
         return steps;
@@ -152,7 +149,7 @@ public final class ArenaPlanner {
             streamed[mi] = new boolean[layers.size()];
             for (int l = 0; l < layers.size(); l++, step++) streamed[mi][l] = req.prefetch() && !resident[step] && layers.get(l).hasWeights();
         }
-        return SlackSlots.place(models, acts, actBytes, streamed, req.halfWeights());
+        return SlackSlots.place(models, acts, actBytes, streamed, req.weights());
     }
 
     /** Per step in frame order, the step whose completion opens its slack slot, or -1 (ring, resident, weightless). */
@@ -176,7 +173,8 @@ public final class ArenaPlanner {
     }
 
     private static ArenaPlan assemble(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, List<Step> steps,
-                                      boolean[] resident, long actBytes, long ws, long ring, long minimum, Request req, double predicted,
+                                      boolean[] resident, long actBytes, long ws, long ring, long minimum, long fullyResident, Request req,
+                                      double predicted,
                                       SlackSlots.Slot[][] slack) {
         long residentBytes = 0;
         Map<String, Long> residentAt = new HashMap<>();
@@ -209,7 +207,7 @@ public final class ArenaPlanner {
             }
             plans.add(new ArenaPlan.ModelPlan(m, offsets, res, lent));
         }
-        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, wsOffset, ws, ringOffset, ring, plans, minimum, req.prefetch(), predicted,
-                req.halfWeights());
+        return new ArenaPlan(arena, residentBytes, actOffset, actBytes, wsOffset, ws, ringOffset, ring, plans, minimum, fullyResident, req.prefetch(),
+                predicted, req.weights());
     }
 }

@@ -2,6 +2,7 @@ package dev.demandlayering.runtime.plan;
 
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class SlackSlots {
      * @param streamed per model and layer: its blob is read every frame
      */
     public static Slot[][] place(List<LayeredModel> models, List<ActivationPlanner.Placement> acts, long regionBytes, boolean[][] streamed,
-                                 boolean half) {
+                                 WeightPrecision weights) {
         List<Layer> layers = new ArrayList<>();
         List<Boolean> streams = new ArrayList<>();
         List<Busy> busy = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class SlackSlots {
         Slot[] slots = new Slot[n];
         int earliest = -n; // opening of the previous group, unrolled: -n..-1 is the previous frame
         for (int i = 0; i < n; i++) {
-            long size = ArenaPlanner.slotBytes(layers.get(i), half);
+            long size = ArenaPlanner.slotBytes(layers.get(i), weights);
             if (!streams.get(i) || size == 0) continue;
             // the group's first member: the earliest opening with room for its blob
             long off = -1;
@@ -96,7 +97,7 @@ public final class SlackSlots {
             // the following streamed layers join the group while their blobs fit right after it
             int j = i + 1;
             for (; j < n && end - off < MAX_GROUP_BYTES; j++) {
-                long s = ArenaPlanner.slotBytes(layers.get(j), half);
+                long s = ArenaPlanner.slotBytes(layers.get(j), weights);
                 if (s == 0) continue;
                 if (!streams.get(j) || end + s > regionBytes || !time.isFree(end, s, open, j)) break;
                 slots[j] = new Slot(end, opensAfter);

@@ -26,7 +26,6 @@ class ParametersTest {
                 "qos.depth:=3", "-p", "nms_iou:=0.4", "-p", "publish_overlay:=true", "-p", "models:=[nanodet, selfie]", "-r",
                 "image_raw:=/front/image_raw", "-r", "__node:=perception", "-r", "__ns:=/robot", "--log-level", "debug", "--", "tail"},
                 NodeParameters.DEFAULT_NODE_NAME);
-        assertEquals(List.of("node", "--verbose", "tail"), a.appArgs());
         assertEquals(List.of(Path.of("p.yaml")), a.paramsFiles());
         assertEquals("48MiB", a.params().get("arena_size"));
         assertEquals(3, a.params().get("qos.depth"));

@@ -9,6 +9,7 @@ import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class CudaBackendTest {
             cpu = s.run(List.of(feeds));
         }
         try (CudaBackend gpu = CudaBackend.open()) {
-            long min = Session.sizing(List.of(pack.model()), gpu, ResidencyMode.NONE, false).minimumBytes();
+            long min = Session.sizing(List.of(pack.model()), gpu, ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
             for (Session.Options o : List.of(Session.Options.of(0, ResidencyMode.ALL), Session.Options.of(min, ResidencyMode.NONE))) {
                 warmUp(pack, o, gpu, feeds);
                 long freeBefore = CudaDevice.memInfo()[0];
@@ -111,16 +112,16 @@ class CudaBackendTest {
         PackFile pack = PackFile.open(packFile);
         Map<String, float[]> feeds = model.feeds();
         FrameResult cpu;
-        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withHalfWeights(true), new CpuBackend())) {
+        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withWeights(WeightPrecision.FP16), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
         }
         try (CudaBackend gpu = CudaBackend.open()) {
-            long min = Session.sizing(List.of(pack.model()), gpu, ResidencyMode.NONE, true).minimumBytes();
-            warmUp(pack, Session.Options.of(min, ResidencyMode.NONE).withHalfWeights(true), gpu, feeds);
+            long min = Session.sizing(List.of(pack.model()), gpu, ResidencyMode.NONE, WeightPrecision.FP16).minimumBytes();
+            warmUp(pack, Session.Options.of(min, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), gpu, feeds);
             long freeBefore = CudaDevice.memInfo()[0];
             long lowest = freeBefore;
             FrameResult r = null;
-            try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE).withHalfWeights(true), gpu)) {
+            try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), gpu)) {
                 for (int i = 0; i < 3; i++) {
                     r = s.run(List.of(feeds));
                     lowest = Math.min(lowest, CudaDevice.memInfo()[0]);

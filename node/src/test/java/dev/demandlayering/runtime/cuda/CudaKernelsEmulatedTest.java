@@ -9,6 +9,7 @@ import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.exec.FrameResult;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.Fp16;
 import dev.demandlayering.runtime.pack.PackFile;
 import dev.demandlayering.runtime.pack.PackWriter;
@@ -40,7 +41,7 @@ class CudaKernelsEmulatedTest {
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
         }
-        long min = Session.sizing(List.of(pack.model()), emulated, ResidencyMode.NONE, false).minimumBytes();
+        long min = Session.sizing(List.of(pack.model()), emulated, ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
         try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE), emulated)) {
             gpu = s.run(List.of(feeds));
         }
@@ -69,9 +70,9 @@ class CudaKernelsEmulatedTest {
         try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
         }
-        long ws = emulated.workspaceBytes(List.of(pack.model()), false);
+        long ws = emulated.workspaceBytes(List.of(pack.model()), WeightPrecision.FP32);
         assertTrue(ws > Cublas.WORKSPACE && ws <= Cublas.WORKSPACE + 4096, net + ": workspace " + ws);
-        long min = Session.sizing(List.of(pack.model()), emulated, ResidencyMode.NONE, false).minimumBytes();
+        long min = Session.sizing(List.of(pack.model()), emulated, ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
         try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE), emulated)) {
             gpu = s.run(List.of(feeds));
             assertTrue(gpu.stats().peakBytes() <= min, net + ": peak " + gpu.stats().peakBytes() + " > arena " + min);
@@ -106,11 +107,11 @@ class CudaKernelsEmulatedTest {
         PackFile pack = PackFile.open(packFile);
         if (feeds == null) feeds = randomInputs(pack);
         FrameResult cpu, gpu;
-        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withHalfWeights(true), new CpuBackend())) {
+        try (Session s = Session.open(List.of(pack), Session.Options.of(0, ResidencyMode.ALL).withWeights(WeightPrecision.FP16), new CpuBackend())) {
             cpu = s.run(List.of(feeds));
         }
-        long min = Session.sizing(List.of(pack.model()), emulated, ResidencyMode.NONE, true).minimumBytes();
-        try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE).withHalfWeights(true), emulated)) {
+        long min = Session.sizing(List.of(pack.model()), emulated, ResidencyMode.NONE, WeightPrecision.FP16).minimumBytes();
+        try (Session s = Session.open(List.of(pack), Session.Options.of(min, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), emulated)) {
             gpu = s.run(List.of(feeds));
             assertTrue(gpu.stats().peakBytes() <= min);
         }

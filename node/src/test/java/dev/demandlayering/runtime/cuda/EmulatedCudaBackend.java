@@ -7,6 +7,7 @@ import dev.demandlayering.runtime.exec.Region;
 import dev.demandlayering.runtime.exec.TensorRef;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class EmulatedCudaBackend implements Backend {
     }
 
     @Override
-    public long workspaceBytes(List<LayeredModel> models, boolean halfWeights) {
-        return ops.workspaceBytes(models, halfWeights);
+    public long workspaceBytes(List<LayeredModel> models, WeightPrecision weights) {
+        return ops.workspaceBytes(models, weights.isHalf());
     }
 }

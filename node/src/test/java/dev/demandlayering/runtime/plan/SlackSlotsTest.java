@@ -12,6 +12,7 @@ import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
 import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
+import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,7 +158,7 @@ class SlackSlotsTest {
                 SlackSlots.Slot s = mp.slack()[l.index()];
                 if (s == null) continue;
                 assertTrue(mp.isStreamed(l.index()), "a slot for a layer that is not streamed: " + l.index());
-                long bytes = ArenaPlanner.slotBytes(l, plan.halfWeights());
+                long bytes = ArenaPlanner.slotBytes(l, plan.weights());
                 assertEquals(0, s.offset() % ArenaPlanner.BLOCK, "slot offsets are block-aligned for O_DIRECT");
                 assertTrue(s.offset() >= plan.activationOffset() && s.offset() + bytes <= plan.activationOffset() + plan.activationBytes(),
                         "slot of layer " + l.index() + " outside the activation region");
