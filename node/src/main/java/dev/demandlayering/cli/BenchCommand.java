@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
         description = {"Fully resident vs demand layering on the shipped models, alone and sharing one arena.",
                 "Prints a Markdown table and writes it (and the raw figures as JSON) to --output."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--backend", paramLabel = "B", description = "auto, cpu or cuda; default ${DEFAULT-VALUE} (auto: cuda when a GPU is usable)")
-    String backend = "cpu";
+    @Option(names = "--backend", paramLabel = "B", description = "auto, cpu or cuda; default ${DEFAULT-VALUE} (auto: cuda when a GPU is usable, else cpu)")
+    String backend = "auto";
 
     @Option(names = "--vs", paramLabel = "PEER", description = "onnxruntime: each model (--models, and --nets from the paper's cfgs) exported as ONNX "
             + "and run by ONNX Runtime's CPU provider, by dlayer fully resident and by dlayer streaming through the minimum arena, each in its own "

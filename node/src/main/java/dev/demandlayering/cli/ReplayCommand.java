@@ -78,10 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> rosArgs = new ArrayList<>(List.of("--ros-args"));
-        for (Path f : paramsFiles) rosArgs.addAll(List.of("--params-file", f.toString()));
-        for (String p : params) rosArgs.addAll(List.of("-p", p));
-        RosArgs args = RosArgs.parse(rosArgs.toArray(String[]::new), NodeParameters.DEFAULT_NODE_NAME);
+        RosArgs args = RosArgs.of(paramsFiles, params, NodeParameters.DEFAULT_NODE_NAME);
         Map<String, Object> values = NodeParameters.gather(args);
         GoldenOutputs golden = checkGolden != null ? GoldenOutputs.read(checkGolden) : null;
         RosBag rosBag = RosBag.open(bag);

@@ -65,10 +65,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "IMAGE", description = "an image for the model's single image input (resized and normalised per the manifest)")
     Path image;
 
-    @Option(names = "--budget", paramLabel = "SIZE", converter = ByteSize.class, description = "arena size, e.g. 16MiB (default: the planner's minimum)")
+    @Option(names = "--arena-size", paramLabel = "SIZE", converter = ByteSize.class, description = "arena size, e.g. 16MiB, as the node's "
+            + "arena_size (default: the planner's minimum); --budget SIZE, the old spelling, still works for one release")
     long budget;
 
-    @Option(names = "--resident", paramLabel = "MODE", description = "none (stream every layer), auto (memory-delay trade-off within the budget), all (fully resident baseline); default ${DEFAULT-VALUE}")
+    @Option(names = "--budget", hidden = true, paramLabel = "SIZE", converter = ByteSize.class)
+    void oldBudget(long bytes) {
+        budget = bytes;
+    }
+
+    @Option(names = "--resident", hidden = true, paramLabel = "MODE")
+    void oldResident(String mode) {
+        resident = mode;
+    }
+
+    @Option(names = "--residency", paramLabel = "MODE", description = "none (stream every layer), auto (memory-delay trade-off within the "
+            + "arena size), all (fully resident baseline), as the node's residency; default ${DEFAULT-VALUE}; --resident MODE, the old spelling, "
+            + "still works for one release")
     String resident = "auto";
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "where OUTPUT_NAME.npy files go; default ${DEFAULT-VALUE}")
@@ -96,8 +109,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--save-costs", paramLabel = "FILE", description = "write the per-layer times the trade-off used (JSON)")
     Path costsOut;
 
-    @Option(names = "--fp16", description = "float16 weights: half the weight memory and read bytes (a model packed on the fly gets "
-            + "float16 blobs; a --pack must have been written with 'dlayer pack --fp16')")
+    @Option(names = "--weight-precision", paramLabel = "P", description = "fp32, or fp16: half the weight memory and read bytes (a model packed on the fly "
+            + "gets float16 blobs; a --pack must have been written with 'dlayer pack --fp16'), as the node's weight_precision; default fp32")
+    String weightPrecision;
+
+    @Option(names = "--fp16", description = "as --weight-precision fp16: the old spelling, still works for one release")
     boolean fp16;
 
     @Option(names = "--score-threshold", paramLabel = "S", description = "detection models: minimum class score; default ${DEFAULT-VALUE}")
@@ -115,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ResidencyMode mode = parseMode(resident);
+        WeightPrecision weights = weightPrecision();
         if (repeat < 1) throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
         if (image != null && !inputs.isEmpty()) {
             throw new IllegalArgumentException("--image and --input both give the model's input: use one of them");
@@ -133,18 +150,18 @@ final class RunCommand implements Callable<Integer> {
         }
         if (source.pack == null && source.model == null && source.manifest == null) source.manifest = "nanodet";
         if (source.manifest != null && inputs.isEmpty() && image == null) image = ModelCatalog.fromEnvironment().data("messi5.jpg");
-        ModelSource src = ModelSource.resolve(source.pack, source.model, source.manifest, fp16);
+        ModelSource src = ModelSource.resolve(source.pack, source.model, source.manifest, weights.isHalf());
         LayeredModel model = src.pack().model();
         Map<String, float[]> feeds = feeds(src, model);
         Session.Options opts = Session.Options.builder().budget(budget).mode(mode).prefetch(!sequential)
                 .io(new Engine.Options(noDirect ? DirectIo.OFF : DirectIo.parse(directIo), true, diskBandwidth))
-                .costs(costsIn == null ? null : CostsFile.read(costsIn)).weights(fp16 ? WeightPrecision.FP16 : WeightPrecision.FP32).build();
-        if (opts.plannedMode() != opts.mode()) System.err.println("dlayer run: no --budget given: streaming every layer through the minimum arena");
+                .costs(costsIn == null ? null : CostsFile.read(costsIn)).weights(weights).build();
+        if (opts.plannedMode() != opts.mode()) System.err.println("dlayer run: no --arena-size given: streaming every layer through the minimum arena");
         Backends.Choice choice = Backends.select(backend);
         System.err.println("dlayer run: " + choice.reason());
         try (Backend b = choice.backend(); Session session = Session.open(List.of(src.pack()), opts, b)) {
             if (costsOut != null) {
-                if (session.profile() == null) throw new IllegalArgumentException("--save-costs: this plan used no per-layer costs (they are measured for --resident auto with a --budget below fully resident)");
+                if (session.profile() == null) throw new IllegalArgumentException("--save-costs: this plan used no per-layer costs (they are measured for --residency auto with an --arena-size below fully resident)");
                 CostsFile.write(costsOut, session.profile());
             }
             FrameResult last = null;
@@ -170,8 +187,18 @@ final class RunCommand implements Callable<Integer> {
         try {
             return ResidencyMode.valueOf(s.toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--resident must be none, auto or all, got '" + s + "'");
+            throw new IllegalArgumentException("--residency/--resident must be none, auto or all, got '" + s + "'");
         }
+    }
+
+    /** --weight-precision, or its old spelling --fp16; the two must not disagree. */
+    private WeightPrecision weightPrecision() {
+        if (weightPrecision == null) return fp16 ? WeightPrecision.FP16 : WeightPrecision.FP32;
+        WeightPrecision p = WeightPrecision.parse(weightPrecision, "--weight-precision");
+        if (fp16 && p != WeightPrecision.FP16) {
+            throw new IllegalArgumentException("--fp16 and --weight-precision " + weightPrecision + " disagree: give one of them");
+        }
+        return p;
     }
 
     private Map<String, float[]> feeds(ModelSource src, LayeredModel model) throws IOException {

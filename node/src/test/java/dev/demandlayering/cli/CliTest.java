@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,6 +93,43 @@ class CliTest {
         Result missing = run("run", "--pack", tmp.resolve("absent.dlp").toString(), "--input", "a.npy");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("pack file not found") && missing.err().contains("absent.dlp"), missing.err());
+    }
+
+    @Test
+    void theOptionsCarryTheParameterNamesAndKeepTheOldSpellings() throws Exception {
+        Result help = run("run", "--help");
+        for (String name : List.of("--arena-size=SIZE", "--residency=MODE", "--weight-precision=P", "--budget SIZE, the old spelling",
+                "--resident MODE, the old spelling", "--fp16")) {
+            assertTrue(help.out().replaceAll("\\s+", " ").contains(name), name + " missing from --help:\n" + help.out());
+        }
+        Result mode = run("run", "--pack", tmp.resolve("x.dlp").toString(), "--residency", "sometimes");
+        assertEquals(2, mode.code());
+        assertTrue(mode.err().contains("--residency/--resident must be none, auto or all, got 'sometimes'"), mode.err());
+        Result precision = run("run", "--pack", tmp.resolve("x.dlp").toString(), "--weight-precision", "bf16");
+        assertEquals(2, precision.code());
+        assertTrue(precision.err().contains("--weight-precision: unknown weight precision 'bf16'; expected one of [fp32, fp16]"), precision.err());
+        Result both = run("run", "--pack", tmp.resolve("x.dlp").toString(), "--fp16", "--weight-precision", "fp32");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--fp16 and --weight-precision fp32 disagree"), both.err());
+        Path model = TestRepo.cache().resolve("models/selfie.json");
+        Assumptions.assumeTrue(Files.exists(model), "models not fetched (models/fetch.sh)");
+        Path x = tmp.resolve("x.npy");
+        Npy.write(x, new int[] {1, 256, 256, 3}, new float[256 * 256 * 3]);
+        // the new name reaches the planner as the old one did
+        Result small = run("run", "--model", model.toString(), "--input", x.toString(), "--arena-size", "1MiB", "--output-dir", tmp.toString());
+        assertEquals(2, small.code());
+        assertTrue(small.err().contains("below the minimum of"), small.err());
+        long[] resident = new long[2];
+        String[] precisions = {"fp32", "fp16"};
+        for (int i = 0; i < 2; i++) {
+            Result r = run("run", "--model", model.toString(), "--input", x.toString(), "--weight-precision", precisions[i], "--residency", "all",
+                    "--output-dir", tmp.resolve(precisions[i]).toString());
+            assertEquals(0, r.code(), r.err());
+            JsonNode json = new ObjectMapper().readTree(r.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+            resident[i] = json.get("resident_weight_bytes").asLong();
+        }
+        // float16 blobs in the arena: fewer weight bytes (not half: a layer's slot is at least one 4 KiB block)
+        assertTrue(resident[1] < resident[0], "fp16 " + resident[1] + " bytes resident, fp32 " + resident[0]);
     }
 
     @Test

@@ -34,15 +34,7 @@ public record RosArgs(List<Path> paramsFiles, Map<String, Object> params, Map<St
             switch (a) {
                 case "--" -> ros = false;
                 case "--params-file" -> files.add(Path.of(value(args, ++i, a)));
-                case "-p", "--param" -> {
-                    String[] kv = assignment(value(args, ++i, a), a);
-                    try {
-                        params.put(kv[0], yamlValue(kv[1]));
-                    } catch (RuntimeException e) {
-                        throw new IllegalArgumentException("-p " + kv[0] + ":=" + kv[1] + ": parameter '" + kv[0] + "' has a value that is not valid YAML ("
-                                + yamlProblem(e) + "); expected a YAML scalar or a closed list such as [a, b]");
-                    }
-                }
+                case "-p", "--param" -> override(params, value(args, ++i, a), a);
                 case "-r", "--remap" -> {
                     String[] kv = assignment(value(args, ++i, a), a);
                     switch (kv[0]) {
@@ -57,6 +49,27 @@ public record RosArgs(List<Path> paramsFiles, Map<String, Object> params, Map<St
             }
         }
         return new RosArgs(files, params, remaps, node, ns, level);
+    }
+
+    /**
+     * The arguments a tool that is not launched by ROS gives the node's parameters: parameter files and {@code
+     * name:=value} overrides (each read as {@code -p} reads it), the default node name, no remaps.
+     */
+    public static RosArgs of(List<Path> paramsFiles, List<String> overrides, String nodeName) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (String o : overrides) override(params, o, "-p");
+        return new RosArgs(List.copyOf(paramsFiles), params, Map.of(), nodeName, "/", null);
+    }
+
+    /** One {@code name:=value} override into {@code params}, its value read as a YAML scalar or list, as rcl does. */
+    private static void override(Map<String, Object> params, String assignment, String flag) {
+        String[] kv = assignment(assignment, flag);
+        try {
+            params.put(kv[0], yamlValue(kv[1]));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("-p " + kv[0] + ":=" + kv[1] + ": parameter '" + kv[0] + "' has a value that is not valid YAML ("
+                    + yamlProblem(e) + "); expected a YAML scalar or a closed list such as [a, b]");
+        }
     }
 
     /** The node's fully qualified name, e.g. /robot/perception. */

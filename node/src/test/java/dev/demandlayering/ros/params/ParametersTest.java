@@ -21,6 +21,19 @@ class ParametersTest {
     Path tmp;
 
     @Test
+    void toolsGiveParametersWithoutFakeRosArguments() {
+        RosArgs a = RosArgs.of(List.of(Path.of("p.yaml")), List.of("arena_size:=48MiB", "models:=[nanodet, selfie]", "qos.depth:=3"),
+                NodeParameters.DEFAULT_NODE_NAME);
+        assertEquals(List.of(Path.of("p.yaml")), a.paramsFiles());
+        assertEquals("48MiB", a.params().get("arena_size"));
+        assertEquals(List.of("nanodet", "selfie"), a.params().get("models"));
+        assertEquals(3, a.params().get("qos.depth"));
+        assertEquals("/" + NodeParameters.DEFAULT_NODE_NAME, a.fullyQualifiedName());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> RosArgs.of(List.of(), List.of("arena_size=48MiB"), "n"));
+        assertEquals("ROS argument -p 'arena_size=48MiB' must be name:=value", bad.getMessage());
+    }
+
+    @Test
     void rosArgsSplitFromAppArgsWithTypedOverridesAndRemaps() {
         RosArgs a = RosArgs.parse(new String[] {"node", "--verbose", "--ros-args", "--params-file", "p.yaml", "-p", "arena_size:=48MiB", "-p",
                 "qos.depth:=3", "-p", "nms_iou:=0.4", "-p", "publish_overlay:=true", "-p", "models:=[nanodet, selfie]", "-r",
