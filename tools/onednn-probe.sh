@@ -23,7 +23,7 @@ image="${DLAYER_CACHE:-$home/.cache}/data/messi5.jpg"
 for r in $(seq 1 "$rounds"); do
   # dlayer: one line per convolution kind, "C H W M KH KW STRIDE PAD<TAB>per-frame count<TAB>median ms"
   DLAYER_JAVA_OPTS="-Xmx8g -XX:+UseSerialGC -Xmn24m -XX:ActiveProcessorCount=$threads -Ddlayer.opProfile=shapes" \
-    "$home/bin/dlayer" run --manifest "$manifest" --image "$image" --repeat "$frames" --resident all --output-dir "$work/out" 2>"$work/profile" >/dev/null
+    "$home/bin/dlayer" run --manifest "$manifest" --image "$image" --repeat "$frames" --residency all --output-dir "$work/out" 2>"$work/profile" >/dev/null
   awk -v frames="$frames" '
     /^Conv \(GEMM\) / {
       x = $3; w = $4; gsub(/[\[\]]/, "", x); gsub(/[\[\]]/, "", w); split(x, xs, ","); split(w, ws, ",")

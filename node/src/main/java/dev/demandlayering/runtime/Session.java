@@ -1,5 +1,7 @@
 package dev.demandlayering.runtime;
 
+import dev.demandlayering.runtime.layers.Layer;
+import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
@@ -178,6 +180,7 @@ public final class Session implements AutoCloseable {
      */
     public static Session open(List<PackFile> packs, Options opts, Backend backend) throws IOException {
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
+        requireKernels(models, backend);
         ResidencyMode mode = opts.plannedMode();
         Map<String, LayerCost> costs = null;
         if (mode == ResidencyMode.AUTO) {
@@ -186,6 +189,20 @@ public final class Session implements AutoCloseable {
         }
         ArenaPlan plan = ArenaPlanner.plan(models, request(models, backend, opts, opts.budget(), mode, opts.prefetch(), costs));
         return new Session(new Engine(packs, plan, backend, opts.io()), costs, packs, opts, backend);
+    }
+
+    /** Refuses, before anything is planned or read, a model with an operator this backend has no kernel for. */
+    static void requireKernels(List<LayeredModel> models, Backend backend) {
+        for (LayeredModel m : models) {
+            for (Layer l : m.layers()) {
+                for (Node n : l.nodes()) {
+                    if (!backend.supports(n)) {
+                        throw new UnsupportedOperatorException("the " + backend.name() + " backend has no kernel for " + n.describe() + " in layer " + l.index()
+                                + " ('" + l.name() + "') of model '" + m.name() + "'; run the model on a backend that has one (backend cpu runs every operator)");
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -46,6 +46,11 @@ class ArenaProtocolTest {
         }
 
         @Override
+        public boolean supports(dev.demandlayering.runtime.graph.Node node) {
+            return cpu.supports(node);
+        }
+
+        @Override
         public Arena allocateArena(long bytes) {
             Arena a = cpu.allocateArena(bytes);
             return new Arena() {

@@ -156,6 +156,10 @@ class EngineTest {
                 return "slowed-cpu";
             }
 
+            public boolean supports(dev.demandlayering.runtime.graph.Node node) {
+                return cpu.supports(node);
+            }
+
             public Arena allocateArena(long bytes) {
                 return cpu.allocateArena(bytes);
             }

@@ -1,5 +1,6 @@
 package dev.demandlayering.runtime.cpu;
 
+import dev.demandlayering.runtime.ops.Operators;
 import dev.demandlayering.runtime.graph.Attributes;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.ops.HardSwishFuser;
@@ -11,8 +12,7 @@ import java.util.Set;
  * still in cache (one pass over memory less).
  */
 final class Activation {
-    static final Set<String> OPS = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish",
-            HardSwishFuser.OP);
+    static final Set<String> OPS = Operators.names(Operators.Kind.ACTIVATION);
     private final String op;
     private final float alpha, beta, min, max;
     /** Exponentials on the Vector API ({@link VectorActivation}). */

@@ -59,6 +59,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean supports(Node node) {
+        return CpuKernels.has(node.opType());
+    }
+
+    @Override
     public Arena allocateArena(long bytes) {
         if (bytes > Integer.MAX_VALUE - 4096) {
             throw new IllegalArgumentException("the CPU arena is limited to 2 GiB; asked for " + bytes + " bytes");

@@ -1,5 +1,6 @@
 package dev.demandlayering.runtime.cpu;
 
+import dev.demandlayering.runtime.ops.Operators;
 import dev.demandlayering.runtime.graph.ConstTensor;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.ops.ConstantEvaluator;
@@ -15,9 +16,9 @@ public final class CpuKernels {
         Kernel unary = new UnaryKernel(), binary = new BinaryKernel(), copy = new CopyKernels(), pool = new PoolKernel();
         Kernel mm = new MatMulKernel(), misc = new MiscKernels();
         for (String op : Activation.OPS) TABLE.put(op, unary);
-        for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) TABLE.put(op, binary);
-        for (String op : new String[] {"Reshape", "Concat", "Split", "Slice", "Transpose", "Pad"}) TABLE.put(op, copy);
-        for (String op : new String[] {"MaxPool", "AveragePool", "GlobalAveragePool"}) TABLE.put(op, pool);
+        for (String op : Operators.names(Operators.Kind.ARITHMETIC)) TABLE.put(op, binary);
+        for (String op : Operators.names(Operators.Kind.DATA_MOVEMENT)) TABLE.put(op, copy);
+        for (String op : Operators.names(Operators.Kind.POOLING)) TABLE.put(op, pool);
         TABLE.put("Gemm", mm);
         TABLE.put("MatMul", mm);
         TABLE.put("Softmax", misc);
@@ -28,6 +29,11 @@ public final class CpuKernels {
     }
 
     private CpuKernels() {
+    }
+
+    /** Whether the CPU backend has a kernel for {@code opType}. */
+    static boolean has(String opType) {
+        return TABLE.containsKey(opType);
     }
 
     /** Whether the kernel of {@code node} can apply {@code activation} in its epilogue. */

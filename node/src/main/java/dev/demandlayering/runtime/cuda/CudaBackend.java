@@ -54,6 +54,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public boolean supports(Node node) {
+        return CudaOps.supports(node.opType());
+    }
+
+    @Override
     public Arena allocateArena(long bytes) {
         bind();
         return new CudaArena(bytes, device.integrated(), compute);

@@ -24,6 +24,14 @@ final class CudaOps {
     private static final Map<String, Integer> UNARY = Map.of("Relu", 0, "LeakyRelu", 1, "Sigmoid", 2, "Swish", 3, "HardSigmoid", 4, "HardSwish", 5,
             "Clip", 6, "Tanh", 7, "Mish", 8, dev.demandlayering.runtime.ops.HardSwishFuser.OP, 9);
     private static final Map<String, Integer> BINARY = Map.of("Add", 0, "Sub", 1, "Mul", 2, "Div", 3);
+    /** The other operators {@link #run} has a case for. */
+    private static final java.util.Set<String> OTHER = java.util.Set.of("Reshape", "Concat", "Split", "Slice", "Transpose", "Pad", "MaxPool",
+            "AveragePool", "GlobalAveragePool", "Softmax", "BatchNormalization", "Conv", "ConvTranspose", "Gemm", "MatMul", "Resize");
+
+    /** Whether there is a kernel here for {@code opType}. */
+    static boolean supports(String opType) {
+        return UNARY.containsKey(opType) || BINARY.containsKey(opType) || OTHER.contains(opType);
+    }
 
     /** Default cap on the im2col buffer; the property dlayer.cuda.im2colBytes sets another. */
     static final long IM2COL_CAP = Long.getLong("dlayer.cuda.im2colBytes", 4L << 20);

@@ -9,6 +9,13 @@ import java.util.List;
 public interface Backend extends AutoCloseable {
     String name();
 
+    /**
+     * Whether this backend has a kernel for {@code node} (an operator of {@code ops.Operators}, with its attributes
+     * and inputs as the importers normalise them). Asked for every node when a session is planned, so that a
+     * missing kernel fails there, naming the layer, and not on the first frame.
+     */
+    boolean supports(Node node);
+
     Arena allocateArena(long bytes);
 
     /** Runs one canonical node; inputs include its weights, all as arena tensors. */

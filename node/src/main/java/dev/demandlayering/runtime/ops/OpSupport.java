@@ -9,13 +9,8 @@ public final class OpSupport {
     private OpSupport() {
     }
 
-    /** Ops the CPU backend executes (the normalised form every importer produces). */
-    public static final Set<String> EXECUTABLE = Set.of(
-            "Conv", "ConvTranspose", "BatchNormalization", "Gemm", "MatMul",
-            "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish",
-            "Add", "Sub", "Mul", "Div",
-            "Concat", "Split", "Slice", "Transpose", "Reshape", "Pad",
-            "MaxPool", "AveragePool", "GlobalAveragePool", "Resize", "Softmax");
+    /** Ops the engine executes as a model file may contain them (the normalised form every importer produces): {@link Operators}. */
+    public static final Set<String> EXECUTABLE = Operators.importableNames();
 
     /** Ops accepted at import: executable ones, ones rewritten into them, and shape arithmetic folded away. */
     public static final Set<String> IMPORTABLE;

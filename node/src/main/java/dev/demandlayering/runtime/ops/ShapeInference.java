@@ -12,6 +12,9 @@ public final class ShapeInference {
     public static int[][] infer(Node n, GraphNormalizer.ShapeLookup shapes) {
         Attributes a = n.attributes();
         int[] x = n.inputs().isEmpty() || n.input(0).isEmpty() ? null : shapes.shape(n.input(0));
+        Operators.Operator op = Operators.get(n.opType());
+        if (op != null && op.shape() == Operators.ShapeRule.SAME_AS_INPUT) return new int[][] {x.clone()};
+        if (op != null && op.shape() == Operators.ShapeRule.BROADCAST) return new int[][] {Shapes.broadcast(x, shapes.shape(n.input(1)))};
         switch (n.opType()) {
             case "Conv" -> {
                 int[] w = shapes.shape(n.input(1));
@@ -38,12 +41,6 @@ public final class ShapeInference {
                 int[] o = x.clone();
                 for (int i = 2; i < o.length; i++) o[i] = 1;
                 return new int[][] {o};
-            }
-            case "BatchNormalization", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Softmax", "Swish", "Mish", HardSwishFuser.OP -> {
-                return new int[][] {x.clone()};
-            }
-            case "Add", "Sub", "Mul", "Div" -> {
-                return new int[][] {Shapes.broadcast(x, shapes.shape(n.input(1)))};
             }
             case "Gemm" -> {
                 int[] b = shapes.shape(n.input(1));

@@ -19,8 +19,6 @@ import java.util.Set;
  * reads the transpose's input instead. Values are unchanged: only where the permutation happens moves.
  */
 final class TransposeOptimizer {
-    private static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh", "Swish", "Mish");
-    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
     private final Graph g;
     private final ConstantEvaluator evaluator;
     private int fresh;
@@ -89,11 +87,11 @@ final class TransposeOptimizer {
             Node r = rs.get(0);
             int[] perm = t.attributes().getInts("perm", null);
             if (r.opType().equals("Transpose") && cancel(t, r, perm)) return true;
-            if (UNARY.contains(r.opType()) && r.input(0).equals(out)) {
+            if (Operators.is(r.opType(), Operators.Kind.ACTIVATION) && r.input(0).equals(out)) {
                 sinkUnary(t, r, perm);
                 return true;
             }
-            if (BINARY.contains(r.opType()) && sinkBinary(t, r, perm, readers)) return true;
+            if (Operators.is(r.opType(), Operators.Kind.ARITHMETIC) && sinkBinary(t, r, perm, readers)) return true;
             if (r.opType().equals("Concat") && sinkConcat(r, perm, readers)) return true;
             if (r.opType().equals("Pad")) {
                 sinkPad(t, r, perm);
@@ -104,7 +102,8 @@ final class TransposeOptimizer {
     }
 
     private boolean sinkable(Node r, Node t) {
-        return r.opType().equals("Transpose") || UNARY.contains(r.opType()) || BINARY.contains(r.opType()) || r.opType().equals("Pad")
+        return r.opType().equals("Transpose") || Operators.is(r.opType(), Operators.Kind.ACTIVATION) || Operators.is(r.opType(), Operators.Kind.ARITHMETIC)
+                || r.opType().equals("Pad")
                 || r.opType().equals("Concat") && concatOfTransposes(r, t.attributes().getInts("perm", null));
     }
 

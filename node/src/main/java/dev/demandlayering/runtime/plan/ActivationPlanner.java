@@ -1,5 +1,6 @@
 package dev.demandlayering.runtime.plan;
 
+import dev.demandlayering.runtime.ops.Operators;
 import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
 import dev.demandlayering.runtime.layers.LayeredModel;
@@ -34,10 +35,6 @@ public final class ActivationPlanner {
     public record Life(long offset, long bytes, int first, int last) {
     }
 
-    /** Ops whose kernels read each element before writing the same position: the output may reuse the input. */
-    static final java.util.Set<String> IN_PLACE = java.util.Set.of("Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Clip", "Tanh",
-            "Swish", "Mish", dev.demandlayering.runtime.ops.HardSwishFuser.OP, "Add", "Sub", "Mul", "Div", "Reshape");
-
     public static Placement place(LayeredModel m) {
         List<Node> nodes = m.layers().stream().flatMap(l -> l.nodes().stream()).toList();
         Map<String, int[]> life = new LinkedHashMap<>(); // {first, last}
@@ -55,7 +52,7 @@ public final class ActivationPlanner {
         Map<String, String> root = new HashMap<>();
         for (int step = 0; step < nodes.size(); step++) {
             Node n = nodes.get(step);
-            if (!IN_PLACE.contains(n.opType())) continue;
+            if (!Operators.inPlace(n.opType())) continue; // kernels that read each element before writing its position
             String o = n.outputs().get(0);
             long outBytes = bytes(m, o);
             for (String in : n.inputs()) {

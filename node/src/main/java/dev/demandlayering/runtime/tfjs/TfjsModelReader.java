@@ -1,5 +1,6 @@
 package dev.demandlayering.runtime.tfjs;
 
+import dev.demandlayering.runtime.ops.Operators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.demandlayering.runtime.graph.Attributes;
@@ -101,11 +102,7 @@ public final class TfjsModelReader {
                     add("Add", name, in, name, new Attributes());
                 }
             }
-            case "Sub" -> add("Sub", name, in, name, new Attributes());
-            case "Mul" -> add("Mul", name, in, name, new Attributes());
-            case "RealDiv", "Div" -> add("Div", name, in, name, new Attributes());
             case "AddN" -> add("Sum", name, in, name, new Attributes());
-            case "Relu", "Sigmoid", "Tanh" -> add(op, name, in, name, new Attributes());
             case "Relu6" -> add("Clip", name, List.of(in.get(0), scalar(0f), scalar(6f)), name, new Attributes());
             case "LeakyRelu" -> add("LeakyRelu", name, in, name, new Attributes().put("alpha", (float) attr.path("alpha").path("f").asDouble(0.2)));
             case "Softmax" -> add("Softmax", name, in, name, new Attributes().put("axis", -1));
@@ -126,8 +123,13 @@ public final class TfjsModelReader {
             case "Cast" -> add("Cast", name, in, name, new Attributes().put("to", isFloat(attr, "DstT") ? 1 : 7));
             case "Shape" -> add("Shape", name, in, name, new Attributes());
             case "GatherV2" -> add("Gather", name, in.subList(0, 2), name, new Attributes().put("axis", constant(in.get(2), label).longs()[0]));
-            default -> throw new ModelImportException(where + ": unsupported TF.js operator " + op + " (node '" + name
-                    + "'); supported: " + String.join(", ", SUPPORTED));
+            default -> {
+                // the ops that import as an operator of the same inputs and attributes (the operator table's TF.js names)
+                String same = Operators.fromTfjs(op);
+                if (same == null) throw new ModelImportException(where + ": unsupported TF.js operator " + op + " (node '" + name
+                        + "'); supported: " + String.join(", ", SUPPORTED));
+                add(same, name, in, name, new Attributes());
+            }
         }
     }
 

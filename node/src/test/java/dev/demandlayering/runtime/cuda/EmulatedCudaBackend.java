@@ -39,6 +39,11 @@ public final class EmulatedCudaBackend implements Backend {
     }
 
     @Override
+    public boolean supports(dev.demandlayering.runtime.graph.Node node) {
+        return CudaOps.supports(node.opType());
+    }
+
+    @Override
     public Arena allocateArena(long bytes) {
         Arena a = cpu.allocateArena(bytes);
         // the arena's first byte: its staging view at offset 0 is the direct buffer itself
