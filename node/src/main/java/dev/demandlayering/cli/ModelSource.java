@@ -1,5 +1,6 @@
 package dev.demandlayering.cli;
 
+import dev.demandlayering.models.PreprocessingSpec;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.ModelImporter;
@@ -29,9 +30,9 @@ record ModelSource(PackFile pack, ModelManifest manifest) {
     }
 
     /** Preprocessing for --image: the manifest's, else RGB in [0, 1] in the layout the input shape implies. */
-    Preprocessor.Spec imageSpec(int[] shape) {
+    PreprocessingSpec imageSpec(int[] shape) {
         if (manifest != null) return manifest.preprocessing();
         boolean nchw = shape.length == 4 && shape[1] == 3;
-        return Preprocessor.Spec.unitRgb(nchw ? "NCHW" : "NHWC");
+        return PreprocessingSpec.unitRgb(nchw ? "NCHW" : "NHWC");
     }
 }

@@ -250,7 +250,7 @@ final class RunCommand implements Callable<Integer> {
     /** What the shipped model saw: detections (also printed one per line) or a mask written as PNG. */
     private void describe(ModelManifest m, Map<String, float[]> outputs, ObjectNode summary) throws IOException {
         if (m.task().equals("detection")) {
-            List<Detection> dets = Nms.apply(Heads.detection(m).candidates(outputs, m.preprocessing().geometry(photo, m.inputShape()), scoreThreshold),
+            List<Detection> dets = Nms.apply(Heads.detection(m).candidates(outputs, Preprocessor.geometry(m.preprocessing(), photo, m.inputShape()), scoreThreshold),
                     0.5, 100);
             var arr = summary.putArray("detections");
             for (Detection d : dets) {

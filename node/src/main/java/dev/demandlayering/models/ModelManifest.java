@@ -1,6 +1,5 @@
 package dev.demandlayering.models;
 
-import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.io.YamlFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.Map;
  * with the file and the field.
  */
 public record ModelManifest(Path source, String name, String task, String format, String file, String inputName, int[] inputShape,
-                            Preprocessor.Spec preprocessing, Map<String, Object> outputs, List<String> classes) {
+                            PreprocessingSpec preprocessing, Map<String, Object> outputs, List<String> classes) {
 
     public static ModelManifest read(Path file) throws IOException {
         Map<?, ?> root = YamlFiles.readMapping(file, "model manifest", "a mapping");
@@ -38,7 +37,7 @@ public record ModelManifest(Path source, String name, String task, String format
         List<String> classes = f.list(root, "classes").stream().map(String::valueOf).toList();
         return new ModelManifest(file, f.string(root, "name", "name"), f.string(root, "task", "task"), f.string(root, "format", "format"),
                 f.string(root, "file", "file"), f.string(input, "name", "input.name"), dims,
-                new Preprocessor.Spec(layout, mean, std, color.equals("BGR"), resize.equals("letterbox")), outputs, classes);
+                new PreprocessingSpec(layout, mean, std, color.equals("BGR"), resize.equals("letterbox")), outputs, classes);
     }
 
     /** Typed field access with errors that name the manifest and the field. */

@@ -55,7 +55,7 @@ public final class Heads {
         if (out == null) throw new IllegalArgumentException(m.source() + ": the model produced no output '" + name + "'");
         float[] prob = "softmax-mask".equals(String.valueOf(m.outputs().get("layout")))
                 ? softmaxChannel(m, out, hw[0] * hw[1], ((Number) m.outputs().get("channel")).intValue()) : out;
-        return SegmentationMask.fromProbability(prob, hw[1], hw[0], m.preprocessing().geometry(img, m.inputShape()), threshold);
+        return SegmentationMask.fromProbability(prob, hw[1], hw[0], Preprocessor.geometry(m.preprocessing(), img, m.inputShape()), threshold);
     }
 
     /** Channel {@code c} of the softmax over the channels of a channels-last map of {@code pixels} cells. */

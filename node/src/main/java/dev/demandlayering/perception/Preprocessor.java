@@ -1,5 +1,6 @@
 package dev.demandlayering.perception;
 
+import dev.demandlayering.models.PreprocessingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,22 +15,10 @@ public final class Preprocessor {
     private Preprocessor() {
     }
 
-    /** How a model wants its pixels. */
-    public record Spec(String layout, float[] mean, float[] std, boolean bgr, boolean letterbox) {
-        public static Spec unitRgb(String layout) {
-            return new Spec(layout, new float[] {0, 0, 0}, new float[] {1, 1, 1}, false, false);
-        }
-
-        /** Input height and width from a model input shape in this layout. */
-        public int[] inputSize(int[] shape) {
-            boolean nchw = layout.equalsIgnoreCase("NCHW");
-            return new int[] {nchw ? shape[2] : shape[1], nchw ? shape[3] : shape[2]};
-        }
-
-        public ImageGeometry geometry(RgbImage img, int[] shape) {
-            int[] hw = inputSize(shape);
-            return ImageGeometry.of(img.width(), img.height(), hw[1], hw[0], letterbox);
-        }
+    /** Where {@code img} lands in a model input of {@code shape}: the resize's scale and the letterbox's padding. */
+    public static ImageGeometry geometry(PreprocessingSpec spec, RgbImage img, int[] shape) {
+        int[] hw = spec.inputSize(shape);
+        return ImageGeometry.of(img.width(), img.height(), hw[1], hw[0], spec.letterbox());
     }
 
     private static final int PAD = 114; // the grey YOLO exports pad letterboxes with
@@ -41,14 +30,14 @@ public final class Preprocessor {
     }
 
     /** @param shape the model input shape, [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC) */
-    public static float[] toTensor(RgbImage img, int[] shape, Spec spec) {
+    public static float[] toTensor(RgbImage img, int[] shape, PreprocessingSpec spec) {
         boolean nchw = spec.layout().equalsIgnoreCase("NCHW");
         if (shape.length != 4 || (nchw ? shape[1] : shape[3]) != 3) {
             throw new IllegalArgumentException("image input must have shape [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC), model says "
                     + java.util.Arrays.toString(shape) + " with layout " + spec.layout());
         }
         int h = nchw ? shape[2] : shape[1], w = nchw ? shape[3] : shape[2];
-        ImageGeometry g = spec.geometry(img, shape);
+        ImageGeometry g = geometry(spec, img, shape);
         int ih = img.height(), iw = img.width();
         float[] out = new float[3 * h * w];
         for (int y = 0; y < h; y++) {

@@ -1,5 +1,6 @@
 package dev.demandlayering.perception;
 
+import dev.demandlayering.models.PreprocessingSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
@@ -25,7 +26,7 @@ class LetterboxTest {
     void paddingIsGreyAndTheImageKeepsItsColour() {
         byte[] rgb = new byte[640 * 480 * 3];
         Arrays.fill(rgb, (byte) 200);
-        Preprocessor.Spec spec = new Preprocessor.Spec("NCHW", new float[3], new float[] {1, 1, 1}, false, true);
+        PreprocessingSpec spec = new PreprocessingSpec("NCHW", new float[3], new float[] {1, 1, 1}, false, true);
         float[] t = Preprocessor.toTensor(new RgbImage(640, 480, rgb), new int[] {1, 3, 320, 320}, spec);
         assertEquals(114 / 255f, t[5 * 320 + 100], 1e-6, "row 5 is padding");
         assertEquals(200 / 255f, t[160 * 320 + 100], 1e-6, "row 160 is image");

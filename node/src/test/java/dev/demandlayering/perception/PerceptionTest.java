@@ -46,7 +46,7 @@ class PerceptionTest {
     void nanoDetFindsThePlayerInMessi5() throws Exception {
         ModelManifest m = TestRepo.catalog().manifest("nanodet");
         RgbImage img = photo("messi5.jpg");
-        List<Detection> dets = Nms.apply(Heads.detection(m).candidates(infer(m, img), m.preprocessing().geometry(img, m.inputShape()), 0.35), 0.5, 100);
+        List<Detection> dets = Nms.apply(Heads.detection(m).candidates(infer(m, img), Preprocessor.geometry(m.preprocessing(), img, m.inputShape()), 0.35), 0.5, 100);
         assertTrue(!dets.isEmpty(), "no detections");
         Detection top = dets.get(0);
         assertEquals("person", top.className());

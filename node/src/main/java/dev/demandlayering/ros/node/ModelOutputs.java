@@ -1,5 +1,6 @@
 package dev.demandlayering.ros.node;
 
+import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.perception.Detection;
 import dev.demandlayering.perception.Heads;
@@ -62,7 +63,7 @@ final class ModelOutputs {
     String publish(MessageSink sink, UnaryOperator<String> topic, StdMsgs.Header header, RgbImage img, Map<String, float[]> outputs) {
         long now = System.currentTimeMillis() * 1_000_000L;
         if (detector != null) {
-            List<Detection> dets = Nms.apply(detector.candidates(outputs, manifest.preprocessing().geometry(img, manifest.inputShape()), scoreThreshold),
+            List<Detection> dets = Nms.apply(detector.candidates(outputs, Preprocessor.geometry(manifest.preprocessing(), img, manifest.inputShape()), scoreThreshold),
                     nmsIou, maxDetections);
             List<VisionMsgs.Detection2D> msgs = new ArrayList<>();
             for (Detection d : dets) {
