@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.perception.Detection;
-import dev.demandlayering.perception.Heads;
-import dev.demandlayering.perception.Nms;
+import dev.demandlayering.perception.HeadSettings;
+import dev.demandlayering.perception.ModelHead;
+import dev.demandlayering.perception.ModelResult;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
@@ -116,8 +117,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fp16", description = "as --weight-precision fp16: the old spelling, still works for one release")
     boolean fp16;
 
-    @Option(names = "--score-threshold", paramLabel = "S", description = "detection models: minimum class score; default ${DEFAULT-VALUE}")
-    double scoreThreshold = 0.35;
+    @Option(names = "--score-threshold", paramLabel = "S", description = "detection models: minimum class score, as the node's score_threshold; "
+            + "default ${DEFAULT-VALUE} (the heads' other thresholds are the node's defaults too)")
+    double scoreThreshold = HeadSettings.DEFAULTS.scoreThreshold();
 
     private RgbImage photo;
 
@@ -249,23 +251,22 @@ final class RunCommand implements Callable<Integer> {
 
     /** What the shipped model saw: detections (also printed one per line) or a mask written as PNG. */
     private void describe(ModelManifest m, Map<String, float[]> outputs, ObjectNode summary) throws IOException {
-        if (m.task().equals("detection")) {
-            List<Detection> dets = Nms.apply(Heads.detection(m).candidates(outputs, Preprocessor.geometry(m.preprocessing(), photo, m.inputShape()), scoreThreshold),
-                    0.5, 100);
+        ModelResult result = ModelHead.of(m, HeadSettings.DEFAULTS.withScoreThreshold(scoreThreshold)).decode(outputs, photo);
+        if (result instanceof ModelResult.Detections found) {
             var arr = summary.putArray("detections");
-            for (Detection d : dets) {
+            for (Detection d : found.detections()) {
                 System.out.printf("%-14s %.3f  box (%.0f, %.0f)-(%.0f, %.0f)%n", d.className(), d.score(), d.x1(), d.y1(), d.x2(), d.y2());
                 arr.addObject().put("class", d.className()).put("score", round(d.score()))
                         .putPOJO("box", new double[] {round(d.x1()), round(d.y1()), round(d.x2()), round(d.y2())});
             }
-        } else if (m.task().equals("segmentation")) {
-            SegmentationMask mask = Heads.mask(m, outputs, photo, 0.5f);
+        } else if (result instanceof ModelResult.Mask segmented) {
+            SegmentationMask mask = segmented.mask();
             Path png = outputDir.resolve("mask.png");
             // through OpenCV, not javax.imageio: the GPU bundle's Java runtime has no desktop module
             byte[] rgb = new byte[mask.classIds().length * 3];
             for (int i = 0; i < mask.classIds().length; i++) rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (byte) (mask.classIds()[i] == 0 ? 0 : 255);
             Files.write(png, dev.demandlayering.perception.ImageCodec.encodePng(new RgbImage(mask.width(), mask.height(), rgb)));
-            System.out.printf("mask: %.1f%% %s -> %s%n", 100 * mask.coverage(1), m.classes().get(1), png);
+            System.out.printf("mask: %s -> %s%n", segmented.summary(), png);
             summary.put("mask_coverage", round(mask.coverage(1)));
         }
     }

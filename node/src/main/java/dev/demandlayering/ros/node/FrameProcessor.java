@@ -3,21 +3,18 @@ package dev.demandlayering.ros.node;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.models.ModelSession;
-import dev.demandlayering.perception.Preprocessor;
+import dev.demandlayering.perception.ModelResult;
+import dev.demandlayering.perception.Pipeline;
 import dev.demandlayering.ros.dds.Qos;
 import dev.demandlayering.ros.msg.DiagnosticMsgs;
 import dev.demandlayering.ros.msg.SensorMsgs;
 import dev.demandlayering.ros.msg.StdMsgs;
+import dev.demandlayering.ros.params.NodeConfig;
 import dev.demandlayering.ros.params.RosArgs;
-import dev.demandlayering.runtime.Backends;
 import dev.demandlayering.runtime.Session;
-import dev.demandlayering.runtime.exec.Engine;
-import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
-import dev.demandlayering.runtime.layers.WeightPrecision;
-import dev.demandlayering.runtime.pack.DirectIo;
-import dev.demandlayering.runtime.plan.ResidencyMode;
+import dev.demandlayering.runtime.plan.ArenaPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,15 +46,11 @@ public final class FrameProcessor implements AutoCloseable {
         }
     }
 
-    private final Map<String, Object> params;
+    private final NodeConfig config;
     private final RosArgs args;
-    private final List<ModelManifest> manifests = new ArrayList<>();
     private final List<ModelOutputs> outputs = new ArrayList<>();
     private final Map<String, UnaryOperator<String>> outputTopics = new LinkedHashMap<>();
-    private final ModelSession models;
-    private final dev.demandlayering.runtime.exec.Backend backend;
-    private final String backendName;
-    private final long maxImagePixels;
+    private final Pipeline pipeline;
     private final FailureLog failures = new FailureLog(LOG);
     private final OutputGuard guard = new OutputGuard();
     private long frames, invalid, late, failed;
@@ -65,46 +58,32 @@ public final class FrameProcessor implements AutoCloseable {
 
     /** Plans and opens the models: a bad model, manifest or arena size fails here, before any transport starts. */
     public FrameProcessor(RosArgs args, Map<String, Object> params, ModelCatalog catalog) throws IOException {
+        this(args, NodeConfig.from(params), catalog);
+    }
+
+    public FrameProcessor(RosArgs args, NodeConfig config, ModelCatalog catalog) throws IOException {
         this.args = args;
-        this.params = params;
-        this.maxImagePixels = (Long) params.get("max_image_pixels");
-        @SuppressWarnings("unchecked")
-        List<String> names = (List<String>) params.get("models");
-        WeightPrecision weights = WeightPrecision.parse((String) params.get("weight_precision"), "parameter weight_precision");
-        for (String name : names) manifests.add(catalog.manifest(name));
-        for (ModelManifest m : manifests) outputs.add(new ModelOutputs(m, params));
-        Backends.Choice choice = Backends.select((String) params.get("backend"));
-        backend = choice.backend();
-        backendName = backend.name();
-        LOG.info("{}", choice.reason());
-        ResidencyMode mode = ResidencyMode.valueOf(((String) params.get("residency")).toUpperCase());
-        long arena = (Long) params.get("arena_size");
-        Engine.Options io = Engine.Options.defaults().withDirectIo(DirectIo.parse((String) params.get("direct_io")));
-        try {
-            this.models = new ModelSession(catalog, manifests, Session.Options.builder().budget(arena).mode(mode).io(io).weights(weights).build(), backend);
-        } catch (IOException | RuntimeException e) {
-            backend.close();
-            throw e;
-        }
-        LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", models.plan().arenaBytes(), modelNames(),
-                models.plan().minimumBytes(), models.plan().residentLayerCount());
-        boolean perCamera = (Boolean) params.get("per_camera_outputs");
+        this.config = config;
+        this.pipeline = Pipeline.open(config.perception(), catalog);
+        LOG.info("{}", pipeline.backendReason());
+        for (ModelManifest m : pipeline.manifests()) outputs.add(new ModelOutputs(m, config.publishOverlay()));
+        ArenaPlan plan = pipeline.session().plan();
+        LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", plan.arenaBytes(), modelNames(), plan.minimumBytes(),
+                plan.residentLayerCount());
         for (String camera : cameras()) {
-            String ns = perCamera ? cameraNamespace(camera) : null;
+            String ns = config.perCameraOutputs() ? cameraNamespace(camera) : null;
             outputTopics.put(camera, ns == null ? args::resolveTopic : name -> args.resolveTopic(ns + "/" + name));
         }
     }
 
     /** The models' names, in the order they run. */
     public List<String> modelNames() {
-        return manifests.stream().map(ModelManifest::name).toList();
+        return pipeline.modelNames();
     }
 
     /** The camera topics, resolved (namespace, remaps), in parameter order. */
     public List<String> cameras() {
-        @SuppressWarnings("unchecked")
-        List<String> topics = (List<String>) params.get("image_topics");
-        return topics.stream().map(args::resolveTopic).distinct().toList();
+        return config.imageTopics().stream().map(args::resolveTopic).distinct().toList();
     }
 
     public static boolean isCompressed(String cameraTopic) {
@@ -172,10 +151,10 @@ public final class FrameProcessor implements AutoCloseable {
         try {
             if (compressed) {
                 SensorMsgs.CompressedImage m = SensorMsgs.CompressedImage.decode(cdr);
-                return new CameraFrame(camera, m.header(), ImageDecoder.decode(m, maxImagePixels), receivedNanos);
+                return new CameraFrame(camera, m.header(), ImageDecoder.decode(m, config.maxImagePixels()), receivedNanos);
             }
             SensorMsgs.Image m = SensorMsgs.Image.decode(cdr);
-            return new CameraFrame(camera, m.header(), ImageDecoder.decode(m, maxImagePixels), receivedNanos);
+            return new CameraFrame(camera, m.header(), ImageDecoder.decode(m, config.maxImagePixels()), receivedNanos);
         } catch (RuntimeException | OutOfMemoryError e) {
             synchronized (this) {
                 invalid++;
@@ -193,11 +172,9 @@ public final class FrameProcessor implements AutoCloseable {
     public Processed process(CameraFrame f, MessageSink out, Map<String, Long> dropped) {
         MessageSink sink = guard.around(out);
         long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
-        FrameResult r;
+        Pipeline.Frame r;
         try {
-            List<Map<String, float[]>> inputs = new ArrayList<>();
-            for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(f.image(), m.inputShape(), m.preprocessing())));
-            r = models.run(inputs);
+            r = pipeline.run(f.image());
         } catch (ModelSession.Unrecoverable e) {
             String line = failures.record("inference", e);
             failedFrame(f, sink, line, droppedTotal);
@@ -209,16 +186,22 @@ public final class FrameProcessor implements AutoCloseable {
         List<String> summaries = new ArrayList<>();
         String headError = null;
         for (int i = 0; i < outputs.size(); i++) {
+            ModelResult result = r.results().get(i);
+            if (result instanceof ModelResult.Failed failed) {
+                headError = failures.record(result.model() + " head", failed.error());
+                summaries.add("failed: " + headError);
+                continue;
+            }
             try {
-                summaries.add(outputs.get(i).publish(sink, topic, f.header(), f.image(), r.outputs().get(i)));
+                summaries.add(outputs.get(i).publish(sink, topic, f.header(), f.image(), result));
             } catch (RuntimeException | OutOfMemoryError e) {
-                headError = failures.record(manifests.get(i).name() + " head", e);
+                headError = failures.record(result.model() + " head", e);
                 summaries.add("failed: " + headError);
             }
         }
         double endToEnd = (System.currentTimeMillis() * 1_000_000L - f.header().stamp().toNanos()) / 1e6;
         double sinceReceipt = (System.nanoTime() - f.receivedNanos()) / 1e6;
-        boolean missed = sinceReceipt > (Double) params.get("deadline_ms");
+        boolean missed = sinceReceipt > config.deadlineMs();
         long n;
         synchronized (this) {
             n = ++frames;
@@ -227,7 +210,7 @@ public final class FrameProcessor implements AutoCloseable {
         if (headError != null) countFailure(headError);
         sink.publish(DIAGNOSTICS_TOPIC, diagnostics(f, r.stats(), summaries, endToEnd, sinceReceipt, missed, droppedTotal, headError).encode(),
                 System.currentTimeMillis() * 1_000_000L);
-        long every = (Long) params.get("log_every_n_frames");
+        long every = config.logEveryNFrames();
         if (every > 0 && n % every == 0) {
             FrameStats s = r.stats();
             LOG.info("frame {} ({}): {} ms (stall {} ms), peak {} of {} bytes, read {} bytes, dropped {}, {}", n, f.camera(), fmt(s.latencyMs()),
@@ -266,7 +249,7 @@ public final class FrameProcessor implements AutoCloseable {
 
     /** How often a damaged pack was re-packed while running. */
     public int repacks() {
-        return models.repacks();
+        return pipeline.repacks();
     }
 
     public synchronized long invalidFrames() {
@@ -274,20 +257,20 @@ public final class FrameProcessor implements AutoCloseable {
     }
 
     public String backendName() {
-        return backendName;
+        return pipeline.backendName();
     }
 
     public Session session() {
-        return models.session();
+        return pipeline.session();
     }
 
     private DiagnosticMsgs.DiagnosticArray diagnostics(CameraFrame f, FrameStats s, List<String> summaries, double endToEnd,
                                                        double sinceReceipt, boolean missed, long dropped, String headError) {
         List<DiagnosticMsgs.DiagnosticStatus> status = new ArrayList<>();
-        Session session = models.session();
+        Session session = pipeline.session();
         Map<String, String> arena = new LinkedHashMap<>();
         arena.put("camera", f.camera());
-        arena.put("backend", backendName);
+        arena.put("backend", pipeline.backendName());
         arena.put("direct_io", Boolean.toString(session.directIo()));
         arena.put("weight_precision", session.plan().weights().label());
         arena.put("arena_bytes", Long.toString(s.arenaBytes()));
@@ -299,14 +282,15 @@ public final class FrameProcessor implements AutoCloseable {
         arena.put("stall_ms", fmt(s.stallMs()));
         arena.put("end_to_end_ms", fmt(endToEnd));
         arena.put("since_receipt_ms", fmt(sinceReceipt));
-        arena.put("deadline_ms", fmt((Double) params.get("deadline_ms")));
+        arena.put("deadline_ms", fmt(config.deadlineMs()));
         Map<String, String> counts = counters(f, dropped);
         counts.remove("camera"); // already first
         arena.putAll(counts);
         String name = args.nodeName();
         int level = headError != null ? DiagnosticMsgs.ERROR : missed ? DiagnosticMsgs.WARN : DiagnosticMsgs.OK;
         status.add(status(level, name + ": arena", headError != null ? headError : missed ? "frame missed its deadline" : "ok", arena));
-        for (int i = 0; i < manifests.size(); i++) {
+        List<String> names = pipeline.modelNames();
+        for (int i = 0; i < names.size(); i++) {
             final int model = i;
             double stall = s.layers().stream().filter(l -> l.model() == model).mapToDouble(LayerStats::waitMs).sum();
             long read = s.layers().stream().filter(l -> l.model() == model).mapToLong(LayerStats::bytesRead).sum();
@@ -316,7 +300,7 @@ public final class FrameProcessor implements AutoCloseable {
             kv.put("bytes_read", Long.toString(read));
             kv.put("result", summaries.get(i));
             boolean bad = summaries.get(i).startsWith("failed: ");
-            status.add(status(bad ? DiagnosticMsgs.ERROR : DiagnosticMsgs.OK, name + ": " + manifests.get(i).name(), summaries.get(i), kv));
+            status.add(status(bad ? DiagnosticMsgs.ERROR : DiagnosticMsgs.OK, name + ": " + names.get(i), summaries.get(i), kv));
         }
         return new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()), status);
     }
@@ -334,7 +318,7 @@ public final class FrameProcessor implements AutoCloseable {
         }
         kv.put("dropped_frames", Long.toString(dropped));
         kv.put("skipped_outputs", Long.toString(guard.skipped()));
-        kv.put("repacks", Integer.toString(models.repacks()));
+        kv.put("repacks", Integer.toString(pipeline.repacks()));
         return kv;
     }
 
@@ -350,7 +334,6 @@ public final class FrameProcessor implements AutoCloseable {
 
     @Override
     public void close() {
-        models.close();
-        backend.close();
+        pipeline.close();
     }
 }

@@ -1,11 +1,8 @@
 package dev.demandlayering.ros.node;
 
-import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.perception.Detection;
-import dev.demandlayering.perception.Heads;
-import dev.demandlayering.perception.DetectionDecoder;
-import dev.demandlayering.perception.Nms;
+import dev.demandlayering.perception.ModelResult;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
 import dev.demandlayering.ros.dds.Qos;
@@ -14,7 +11,6 @@ import dev.demandlayering.ros.msg.StdMsgs;
 import dev.demandlayering.ros.msg.VisionMsgs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,34 +21,18 @@ import java.util.function.UnaryOperator;
  */
 final class ModelOutputs {
     private final ModelManifest manifest;
-    private final DetectionDecoder detector;
-    private final boolean overlay;
-    private final double scoreThreshold, nmsIou, maskThreshold;
-    private final int maxDetections;
+    private final boolean detections, overlay;
 
-    ModelOutputs(ModelManifest m, Map<String, Object> params) {
+    /** {@code overlay}: segmenters also publish the tinted camera image. The manifest's head was checked by the pipeline. */
+    ModelOutputs(ModelManifest m, boolean overlay) {
         this.manifest = m;
-        this.scoreThreshold = (Double) params.get("score_threshold");
-        this.nmsIou = (Double) params.get("nms_iou");
-        this.maxDetections = (int) (long) (Long) params.get("max_detections");
-        this.maskThreshold = (Double) params.get("mask_threshold");
-        switch (m.task()) {
-            case "detection" -> {
-                detector = Heads.detection(m);
-                overlay = false;
-            }
-            case "segmentation" -> {
-                detector = null;
-                Heads.maskOutput(m); // fail at start-up on a manifest without a usable mask output
-                overlay = (Boolean) params.get("publish_overlay");
-            }
-            default -> throw new IllegalArgumentException(m.source() + ": task '" + m.task() + "' has no ROS output (detection, segmentation)");
-        }
+        this.detections = m.task().equals("detection");
+        this.overlay = overlay && !detections;
     }
 
     /** Declares this model's output topics; {@code topic} resolves a name relative to the output namespace. */
     void advertise(MessageSink sink, UnaryOperator<String> topic) {
-        if (detector != null) {
+        if (detections) {
             sink.advertise(topic.apply(manifest.name() + "/detections"), VisionMsgs.Detection2DArray.TYPE, Qos.RELIABLE, 4 << 20);
             return;
         }
@@ -60,26 +40,29 @@ final class ModelOutputs {
         if (overlay) sink.advertise(topic.apply(manifest.name() + "/overlay"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
     }
 
-    String publish(MessageSink sink, UnaryOperator<String> topic, StdMsgs.Header header, RgbImage img, Map<String, float[]> outputs) {
+    /** Publishes this model's result of one frame, stamped with the camera's header; returns its summary. */
+    String publish(MessageSink sink, UnaryOperator<String> topic, StdMsgs.Header header, RgbImage img, ModelResult result) {
         long now = System.currentTimeMillis() * 1_000_000L;
-        if (detector != null) {
-            List<Detection> dets = Nms.apply(detector.candidates(outputs, Preprocessor.geometry(manifest.preprocessing(), img, manifest.inputShape()), scoreThreshold),
-                    nmsIou, maxDetections);
+        if (result instanceof ModelResult.Detections d) {
             List<VisionMsgs.Detection2D> msgs = new ArrayList<>();
-            for (Detection d : dets) {
-                VisionMsgs.BoundingBox2D box = new VisionMsgs.BoundingBox2D((d.x1() + d.x2()) / 2, (d.y1() + d.y2()) / 2, 0, d.x2() - d.x1(), d.y2() - d.y1());
-                msgs.add(new VisionMsgs.Detection2D(header, List.of(new VisionMsgs.Hypothesis(d.className(), d.score(),
+            for (Detection det : d.detections()) {
+                VisionMsgs.BoundingBox2D box = new VisionMsgs.BoundingBox2D((det.x1() + det.x2()) / 2, (det.y1() + det.y2()) / 2, 0,
+                        det.x2() - det.x1(), det.y2() - det.y1());
+                msgs.add(new VisionMsgs.Detection2D(header, List.of(new VisionMsgs.Hypothesis(det.className(), det.score(),
                         VisionMsgs.PoseWithCovariance.identity())), box, ""));
             }
             sink.publish(topic.apply(manifest.name() + "/detections"), new VisionMsgs.Detection2DArray(header, msgs).encode(), now);
-            return dets.size() + " detections";
+        } else if (result instanceof ModelResult.Mask m) {
+            SegmentationMask mask = m.mask();
+            sink.publish(topic.apply(manifest.name() + "/mask"),
+                    new SensorMsgs.Image(header, mask.height(), mask.width(), "mono8", 0, mask.width(), mask.classIds()).encode(), now);
+            if (overlay) sink.publish(topic.apply(manifest.name() + "/overlay"), overlay(header, img, mask).encode(), now);
+        } else {
+            throw new IllegalStateException(manifest.name() + ": a failed head has nothing to publish", ((ModelResult.Failed) result).error());
         }
-        SegmentationMask mask = Heads.mask(manifest, outputs, img, (float) maskThreshold);
-        sink.publish(topic.apply(manifest.name() + "/mask"),
-                new SensorMsgs.Image(header, mask.height(), mask.width(), "mono8", 0, mask.width(), mask.classIds()).encode(), now);
-        if (overlay) sink.publish(topic.apply(manifest.name() + "/overlay"), overlay(header, img, mask).encode(), now);
-        return String.format("%.1f%% %s", 100 * mask.coverage(1), manifest.classes().size() > 1 ? manifest.classes().get(1) : "class 1");
+        return result.summary();
     }
+
     /** The camera image with class pixels tinted, for viewers such as rviz and Foxglove. */
     private static SensorMsgs.Image overlay(StdMsgs.Header header, RgbImage img, SegmentationMask mask) {
         byte[] out = img.rgb().clone();

@@ -4,6 +4,7 @@ import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.ros.dds.FastDdsTransport;
 import dev.demandlayering.ros.dds.Qos;
 import dev.demandlayering.ros.dds.RosTransport;
+import dev.demandlayering.ros.params.NodeConfig;
 import dev.demandlayering.ros.params.NodeParameters;
 import dev.demandlayering.ros.params.RosArgs;
 import java.io.IOException;
@@ -34,7 +35,8 @@ public final class PerceptionNode implements AutoCloseable {
      * joins the DDS domain; {@code transport} is created only then.
      */
     public PerceptionNode(RosArgs args, Map<String, Object> params, ModelCatalog catalog, Supplier<RosTransport> transport) throws IOException {
-        processor = new FrameProcessor(args, params, catalog);
+        NodeConfig config = NodeConfig.from(params);
+        processor = new FrameProcessor(args, config, catalog);
         try {
             this.transport = transport.get();
         } catch (RuntimeException e) {
@@ -42,7 +44,7 @@ public final class PerceptionNode implements AutoCloseable {
             throw e;
         }
         mailbox = new CameraMailbox<>(processor.cameras());
-        Qos qos = new Qos(params.get("qos.reliability").equals("reliable"), (int) (long) (Long) params.get("qos.depth"));
+        Qos qos = new Qos(config.qosReliable(), config.qosDepth());
         for (String camera : processor.cameras()) subscribe(camera, qos);
         TransportSink sink = new TransportSink(this.transport);
         processor.advertise(sink);

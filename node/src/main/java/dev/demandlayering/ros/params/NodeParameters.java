@@ -1,5 +1,6 @@
 package dev.demandlayering.ros.params;
 
+import dev.demandlayering.perception.HeadSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,13 +50,13 @@ public final class NodeParameters {
                     v -> Set.of("best_effort", "reliable").contains(v))
             .add("qos.depth", ParameterSchema.Type.INTEGER, 1L, "History depth of the camera subscriptions.", "1 to 100",
                     v -> (Long) v >= 1 && (Long) v <= 100)
-            .add("score_threshold", ParameterSchema.Type.DOUBLE, 0.35, "Detection heads: minimum class score.", "0 to 1",
+            .add("score_threshold", ParameterSchema.Type.DOUBLE, HeadSettings.DEFAULTS.scoreThreshold(), "Detection heads: minimum class score.", "0 to 1",
                     v -> (Double) v >= 0 && (Double) v <= 1)
-            .add("nms_iou", ParameterSchema.Type.DOUBLE, 0.5, "Detection heads: IoU above which a lower-scoring box of the same class is dropped.",
+            .add("nms_iou", ParameterSchema.Type.DOUBLE, HeadSettings.DEFAULTS.nmsIou(), "Detection heads: IoU above which a lower-scoring box of the same class is dropped.",
                     "0 to 1", v -> (Double) v >= 0 && (Double) v <= 1)
-            .add("max_detections", ParameterSchema.Type.INTEGER, 100L, "Detection heads: most detections published per frame.", "1 to 10000",
+            .add("max_detections", ParameterSchema.Type.INTEGER, (long) HeadSettings.DEFAULTS.maxDetections(), "Detection heads: most detections published per frame.", "1 to 10000",
                     v -> (Long) v >= 1 && (Long) v <= 10000)
-            .add("mask_threshold", ParameterSchema.Type.DOUBLE, 0.5, "Segmentation heads: probability at which a pixel takes the class.", "0 to 1",
+            .add("mask_threshold", ParameterSchema.Type.DOUBLE, HeadSettings.DEFAULTS.maskThreshold(), "Segmentation heads: probability at which a pixel takes the class.", "0 to 1",
                     v -> (Double) v >= 0 && (Double) v <= 1)
             .add("publish_overlay", ParameterSchema.Type.BOOL, false, "Segmentation heads: also publish a colourised overlay image for viewers.")
             .add("deadline_ms", ParameterSchema.Type.DOUBLE, 100.0,

@@ -1,0 +1,64 @@
+package dev.demandlayering.perception;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.demandlayering.TestRepo;
+import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The perception pipeline on the shipped models and a real photo, with no transport: what the node, the replayer and the CLI run. */
+class PipelineTest {
+    @Test
+    void detectsAndSegmentsARealPhotoThroughOneArena() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+        PerceptionConfig config = PerceptionConfig.of(List.of("nanodet", "selfie")).withBackend("cpu");
+        try (Pipeline p = Pipeline.open(config, TestRepo.catalog())) {
+            assertEquals(List.of("nanodet", "selfie"), p.modelNames());
+            assertEquals("cpu", p.backendName());
+            // auto without an arena size: every layer streamed through the minimum arena the two models share
+            assertEquals(p.session().plan().minimumBytes(), p.session().plan().arenaBytes());
+            Pipeline.Frame frame = p.run(photo);
+            ModelResult.Detections dets = assertInstanceOf(ModelResult.Detections.class, frame.results().get(0));
+            assertTrue(dets.detections().stream().anyMatch(d -> d.className().equals("person") && d.score() > 0.5), dets.detections().toString());
+            ModelResult.Mask mask = assertInstanceOf(ModelResult.Mask.class, frame.results().get(1));
+            assertEquals(photo.width(), mask.mask().width());
+            assertTrue(mask.mask().coverage(1) > 0.05 && mask.mask().coverage(1) < 0.9, mask.summary());
+            assertEquals(frame.stats().arenaBytes(), p.session().plan().arenaBytes());
+        }
+        // the heads' thresholds and the residency come from the configuration: a score threshold of 1 leaves nothing
+        try (Pipeline strict = Pipeline.open(PerceptionConfig.of(List.of("nanodet")).withBackend("cpu").withArena(0, ResidencyMode.ALL)
+                .withHeads(HeadSettings.DEFAULTS.withScoreThreshold(1.0)), TestRepo.catalog())) {
+            ModelResult.Detections none = assertInstanceOf(ModelResult.Detections.class, strict.run(photo).results().get(0));
+            assertEquals(List.of(), none.detections());
+            assertEquals(strict.session().plan().fullyResidentBytes(), strict.session().plan().arenaBytes());
+        }
+    }
+
+    @Test
+    void aBadConfigurationIsRefusedByName() {
+        assertEquals("models: name at least one model", assertThrows(IllegalArgumentException.class, () -> PerceptionConfig.of(List.of())).getMessage());
+        assertEquals("models: 'selfie' is listed twice; each model runs once a frame",
+                assertThrows(IllegalArgumentException.class, () -> PerceptionConfig.of(List.of("selfie", "selfie"))).getMessage());
+        assertEquals("backend must be auto, cpu or cuda, got 'tpu'",
+                assertThrows(IllegalArgumentException.class, () -> PerceptionConfig.of(List.of("selfie")).withBackend("tpu")).getMessage());
+        assertEquals("arena_size must be 0 (the planner's minimum) or a size in bytes, got -1",
+                assertThrows(IllegalArgumentException.class, () -> PerceptionConfig.of(List.of("selfie")).withArena(-1, ResidencyMode.NONE)).getMessage());
+        assertEquals("nms_iou must be between 0 and 1, got 1.5",
+                assertThrows(IllegalArgumentException.class, () -> new HeadSettings(0.3, 1.5, 10, 0.5)).getMessage());
+        assertEquals("max_detections must be at least 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new HeadSettings(0.3, 0.5, 0, 0.5)).getMessage());
+    }
+
+    @Test
+    void anUnknownModelFailsBeforeAnyBackendIsOpened() {
+        Exception e = assertThrows(Exception.class, () -> Pipeline.open(PerceptionConfig.of(List.of("no-such-model")), TestRepo.catalog()));
+        assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
+    }
+}
