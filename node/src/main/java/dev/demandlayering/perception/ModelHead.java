@@ -35,10 +35,6 @@ public final class ModelHead {
         return manifest;
     }
 
-    public boolean detects() {
-        return detector != null;
-    }
-
     /** The frame's result for this model from its raw {@code outputs} on {@code image}. */
     public ModelResult decode(Map<String, float[]> outputs, RgbImage image) {
         if (detector == null) {

@@ -1,5 +1,6 @@
 package dev.demandlayering.perception;
 
+import dev.demandlayering.runtime.Backends;
 import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.plan.ResidencyMode;
@@ -15,14 +16,12 @@ import java.util.Set;
  */
 public record PerceptionConfig(List<String> models, String backend, long arenaSize, ResidencyMode residency, WeightPrecision weights,
                                DirectIo directIo, HeadSettings heads) {
-    private static final Set<String> BACKENDS = Set.of("auto", "cpu", "cuda");
-
     public PerceptionConfig {
         if (models == null || models.isEmpty()) throw new IllegalArgumentException("models: name at least one model");
         Set<String> seen = new HashSet<>();
         for (String m : models) if (!seen.add(m)) throw new IllegalArgumentException("models: '" + m + "' is listed twice; each model runs once a frame");
         models = List.copyOf(models);
-        if (!BACKENDS.contains(backend)) throw new IllegalArgumentException("backend must be auto, cpu or cuda, got '" + backend + "'");
+        Backends.requireKnown(backend);
         if (arenaSize < 0) throw new IllegalArgumentException("arena_size must be 0 (the planner's minimum) or a size in bytes, got " + arenaSize);
         if (residency == null || weights == null || directIo == null || heads == null) {
             throw new IllegalArgumentException("residency, weight precision, direct I/O and head settings are required");

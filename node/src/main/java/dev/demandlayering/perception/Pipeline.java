@@ -21,7 +21,6 @@ import java.util.Map;
  * Not thread-safe: one thread runs frames.
  */
 public final class Pipeline implements AutoCloseable {
-    private final PerceptionConfig config;
     private final List<ModelHead> heads = new ArrayList<>();
     private final Backend backend;
     private final String backendReason;
@@ -31,8 +30,7 @@ public final class Pipeline implements AutoCloseable {
     public record Frame(List<ModelResult> results, FrameStats stats) {
     }
 
-    private Pipeline(PerceptionConfig config, List<ModelHead> heads, Backends.Choice choice, ModelSession models) {
-        this.config = config;
+    private Pipeline(List<ModelHead> heads, Backends.Choice choice, ModelSession models) {
         this.heads.addAll(heads);
         this.backend = choice.backend();
         this.backendReason = choice.reason();
@@ -55,15 +53,11 @@ public final class Pipeline implements AutoCloseable {
         try {
             Session.Options options = Session.Options.builder().budget(config.arenaSize()).mode(config.residency())
                     .io(Engine.Options.defaults().withDirectIo(config.directIo())).weights(config.weights()).build();
-            return new Pipeline(config, heads, choice, new ModelSession(catalog, manifests, options, choice.backend()));
+            return new Pipeline(heads, choice, new ModelSession(catalog, manifests, options, choice.backend()));
         } catch (IOException | RuntimeException e) {
             choice.backend().close();
             throw e;
         }
-    }
-
-    public PerceptionConfig config() {
-        return config;
     }
 
     public List<ModelManifest> manifests() {

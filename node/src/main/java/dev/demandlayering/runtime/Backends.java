@@ -4,6 +4,7 @@ import dev.demandlayering.runtime.cpu.CpuBackend;
 import dev.demandlayering.runtime.cuda.CudaBackend;
 import dev.demandlayering.runtime.cuda.CudaDevice;
 import dev.demandlayering.runtime.exec.Backend;
+import java.util.List;
 
 /** Chooses a backend from a request (auto, cpu, cuda) and says why. */
 public final class Backends {
@@ -14,7 +15,15 @@ public final class Backends {
     public record Choice(Backend backend, String reason) {
     }
 
+    /** Refuses a backend name other than auto, cpu or cuda, before anything is opened. */
+    public static void requireKnown(String requested) {
+        if (!List.of("auto", "cpu", "cuda").contains(requested)) {
+            throw new IllegalArgumentException("backend must be auto, cpu or cuda, got '" + requested + "'");
+        }
+    }
+
     public static Choice select(String requested) {
+        requireKnown(requested);
         return switch (requested) {
             case "cpu" -> new Choice(new CpuBackend(), "backend cpu requested");
             case "cuda" -> {
@@ -30,7 +39,7 @@ public final class Backends {
                     yield new Choice(new CpuBackend(), "backend auto: using cpu, the CUDA backend failed to start: " + e.getMessage());
                 }
             }
-            default -> throw new IllegalArgumentException("backend must be auto, cpu or cuda, got '" + requested + "'");
+            default -> throw new IllegalStateException("unreachable: " + requested);
         };
     }
 }

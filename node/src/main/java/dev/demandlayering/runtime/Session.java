@@ -1,13 +1,13 @@
 package dev.demandlayering.runtime;
 
-import dev.demandlayering.runtime.layers.Layer;
-import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import dev.demandlayering.runtime.exec.LayerStats;
+import dev.demandlayering.runtime.graph.Node;
 import dev.demandlayering.runtime.graph.Shapes;
+import dev.demandlayering.runtime.layers.Layer;
 import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.PackFile;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.demandlayering.TestRepo;
 import dev.demandlayering.runtime.io.Npy;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -71,12 +72,24 @@ class CliTest {
         assertArrayEquals(expected.floats(), y.data(), 1e-4f);
     }
 
-    @Test
-    void budgetBelowMinimumExitsWithTheMinimum() throws Exception {
+    /** The shipped Selfie model as TF.js (skips where the models are not fetched). */
+    private static Path selfie() {
         Path model = TestRepo.cache().resolve("models/selfie.json");
         Assumptions.assumeTrue(Files.exists(model), "models not fetched (models/fetch.sh)");
+        return model;
+    }
+
+    /** A zero input of Selfie's shape, as .npy. */
+    private Path selfieInput() throws IOException {
         Path x = tmp.resolve("x.npy");
         Npy.write(x, new int[] {1, 256, 256, 3}, new float[256 * 256 * 3]);
+        return x;
+    }
+
+    @Test
+    void budgetBelowMinimumExitsWithTheMinimum() throws Exception {
+        Path model = selfie();
+        Path x = selfieInput();
         Result r = run("run", "--model", model.toString(), "--input", x.toString(), "--budget", "1MiB", "--output-dir", tmp.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("below the minimum of") && r.err().contains("bytes"), r.err());
@@ -111,10 +124,8 @@ class CliTest {
         Result both = run("run", "--pack", tmp.resolve("x.dlp").toString(), "--fp16", "--weight-precision", "fp32");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("--fp16 and --weight-precision fp32 disagree"), both.err());
-        Path model = TestRepo.cache().resolve("models/selfie.json");
-        Assumptions.assumeTrue(Files.exists(model), "models not fetched (models/fetch.sh)");
-        Path x = tmp.resolve("x.npy");
-        Npy.write(x, new int[] {1, 256, 256, 3}, new float[256 * 256 * 3]);
+        Path model = selfie();
+        Path x = selfieInput();
         // the new name reaches the planner as the old one did
         Result small = run("run", "--model", model.toString(), "--input", x.toString(), "--arena-size", "1MiB", "--output-dir", tmp.toString());
         assertEquals(2, small.code());

@@ -83,10 +83,6 @@ public final class Operators {
         return TABLE.get(opType);
     }
 
-    public static boolean isExecutable(String opType) {
-        return TABLE.containsKey(opType);
-    }
-
     public static boolean is(String opType, Kind kind) {
         Operator op = TABLE.get(opType);
         return op != null && op.kind() == kind;
