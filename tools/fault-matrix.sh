@@ -53,7 +53,7 @@ fi
 table=$(MATRIX="$matrix" /usr/bin/python3 - <<'PY'
 import glob, os, xml.etree.ElementTree as ET
 results = {}
-for path in glob.glob('node/target/surefire-reports/TEST-*.xml') + glob.glob('node/target/failsafe-reports/TEST-*.xml'):
+for path in glob.glob('node/target/*-reports/TEST-*.xml') + glob.glob('modules/*/target/*-reports/TEST-*.xml'):
     root = ET.parse(path).getroot()
     for case in root.iter('testcase'):
         cls = case.get('classname').rsplit('.', 1)[-1]

@@ -40,7 +40,7 @@ tools/fault-matrix.sh --report-only || true  # the table of docs/reliability.md,
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
 t = f = s = 0
-for path in glob.glob('node/target/surefire-reports/TEST-*.xml') + glob.glob('node/target/failsafe-reports/TEST-*.xml'):
+for path in glob.glob('node/target/*-reports/TEST-*.xml') + glob.glob('modules/*/target/*-reports/TEST-*.xml'):
     r = ET.parse(path).getroot()
     t += int(r.get('tests', 0)); f += int(r.get('failures', 0)) + int(r.get('errors', 0)); s += int(r.get('skipped', 0))
 print(f"tests: {t - f - s} passed, {f} failed, {s} skipped")

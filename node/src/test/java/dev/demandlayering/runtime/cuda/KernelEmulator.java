@@ -33,7 +33,7 @@ final class KernelEmulator {
                 Path dir = Files.createTempDirectory("cuda-emulator");
                 Path lib = dir.resolve("libcudaemu.so");
                 Path javaHome = Path.of(System.getProperty("java.home"));
-                Path kernels = TestRepo.root().resolve("node/src/main/resources/dev/demandlayering/runtime/cuda/kernels.cu");
+                Path kernels = TestRepo.root().resolve("modules/runtime/src/main/resources/dev/demandlayering/runtime/cuda/kernels.cu");
                 Process p = new ProcessBuilder("g++", "-std=c++20", "-O2", "-shared", "-fPIC", "-I" + javaHome.resolve("include"),
                         "-I" + javaHome.resolve("include/linux"), "-DKERNELS=\"" + kernels + "\"", "-o", lib.toString(),
                         TestRepo.root().resolve("node/src/test/c/cuda_emulator.cpp").toString()).redirectErrorStream(true).start();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.demandlayering.TestRepo;
+import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
@@ -23,12 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Preprocess -> runtime -> head on the shipped models and real photos. */
 class PerceptionTest {
+    private static final ModelCatalog CATALOG = ModelCatalog.fromEnvironment();
+
     @TempDir
     Path tmp;
 
     private Map<String, float[]> infer(ModelManifest m, RgbImage img) throws Exception {
-        Path model = TestRepo.cache().resolve("models").resolve(m.file());
-        Assumptions.assumeTrue(Files.exists(model), "models not fetched: run models/fetch.sh");
+        Assumptions.assumeTrue(Files.exists(CATALOG.data("messi5.jpg")), "models not fetched: run models/fetch.sh");
+        Path model = CATALOG.modelFile(m);
         Path pack = tmp.resolve(m.name() + ".dlp");
         ModelImporter.pack(model, pack, false);
         try (Session s = Session.open(List.of(PackFile.open(pack)), Session.Options.of(0, ResidencyMode.NONE), new CpuBackend())) {
@@ -37,14 +39,14 @@ class PerceptionTest {
     }
 
     private static RgbImage photo(String name) throws Exception {
-        Path p = TestRepo.catalog().data(name);
+        Path p = CATALOG.data(name);
         Assumptions.assumeTrue(Files.exists(p), "sample images not fetched: run models/fetch.sh");
         return Preprocessor.load(p);
     }
 
     @Test
     void nanoDetFindsThePlayerInMessi5() throws Exception {
-        ModelManifest m = TestRepo.catalog().manifest("nanodet");
+        ModelManifest m = CATALOG.manifest("nanodet");
         RgbImage img = photo("messi5.jpg");
         List<Detection> dets = Nms.apply(Heads.detection(m).candidates(infer(m, img), Preprocessor.geometry(m.preprocessing(), img, m.inputShape()), 0.35), 0.5, 100);
         assertTrue(!dets.isEmpty(), "no detections");
@@ -59,7 +61,7 @@ class PerceptionTest {
     @ParameterizedTest
     @ValueSource(strings = {"selfie", "meet"})
     void segmentersFindThePlayer(String name) throws Exception {
-        ModelManifest m = TestRepo.catalog().manifest(name);
+        ModelManifest m = CATALOG.manifest(name);
         RgbImage img = photo("messi5.jpg");
         SegmentationMask mask = Heads.mask(m, infer(m, img), img, 0.5f);
         assertEquals(img.width() * img.height(), mask.classIds().length);
@@ -73,7 +75,7 @@ class PerceptionTest {
     @Test
     void selfieAndMeetAgree() throws Exception {
         RgbImage img = photo("messi5.jpg");
-        ModelManifest selfie = TestRepo.catalog().manifest("selfie"), meet = TestRepo.catalog().manifest("meet");
+        ModelManifest selfie = CATALOG.manifest("selfie"), meet = CATALOG.manifest("meet");
         byte[] a = Heads.mask(selfie, infer(selfie, img), img, 0.5f).classIds();
         byte[] b = Heads.mask(meet, infer(meet, img), img, 0.5f).classIds();
         int both = 0, either = 0;
@@ -88,7 +90,7 @@ class PerceptionTest {
 
     @Test
     void softmaxMaskTakesTheNamedChannel() throws Exception {
-        ModelManifest meet = TestRepo.catalog().manifest("meet");
+        ModelManifest meet = CATALOG.manifest("meet");
         float[] p = Heads.softmaxChannel(meet, new float[] {0f, 0f, 1f, 3f, 5f, -5f}, 3, 1);
         assertEquals(0.5f, p[0], 1e-6f);
         assertEquals(1 / (1 + Math.exp(-2)), p[1], 1e-6);

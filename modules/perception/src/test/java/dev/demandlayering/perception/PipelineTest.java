@@ -5,21 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.demandlayering.TestRepo;
+import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The perception pipeline on the shipped models and a real photo, with no transport: what the node, the replayer and the CLI run. */
+/**
+ * The perception pipeline on the shipped models and a real photo, with no transport: what the node, the replayer and the CLI run.
+ * It runs in the perception module, whose classpath holds no ROS, DDS or CLI class (Maven sets dlayer.home to the repository).
+ */
 class PipelineTest {
+    private static final ModelCatalog CATALOG = ModelCatalog.fromEnvironment();
+
     @Test
     void detectsAndSegmentsARealPhotoThroughOneArena() throws Exception {
-        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
-        RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+        Assumptions.assumeTrue(Files.exists(CATALOG.data("messi5.jpg")), "models and images not fetched (models/fetch.sh)");
+        RgbImage photo = Preprocessor.load(CATALOG.data("messi5.jpg"));
         PerceptionConfig config = PerceptionConfig.of(List.of("nanodet", "selfie")).withBackend("cpu");
-        try (Pipeline p = Pipeline.open(config, TestRepo.catalog())) {
+        try (Pipeline p = Pipeline.open(config, CATALOG)) {
             assertEquals(List.of("nanodet", "selfie"), p.modelNames());
             assertEquals("cpu", p.backendName());
             // auto without an arena size: every layer streamed through the minimum arena the two models share
@@ -34,10 +39,18 @@ class PipelineTest {
         }
         // the heads' thresholds and the residency come from the configuration: a score threshold of 1 leaves nothing
         try (Pipeline strict = Pipeline.open(PerceptionConfig.of(List.of("nanodet")).withBackend("cpu").withArena(0, ResidencyMode.ALL)
-                .withHeads(HeadSettings.DEFAULTS.withScoreThreshold(1.0)), TestRepo.catalog())) {
+                .withHeads(HeadSettings.DEFAULTS.withScoreThreshold(1.0)), CATALOG)) {
             ModelResult.Detections none = assertInstanceOf(ModelResult.Detections.class, strict.run(photo).results().get(0));
             assertEquals(List.of(), none.detections());
             assertEquals(strict.session().plan().fullyResidentBytes(), strict.session().plan().arenaBytes());
+        }
+    }
+
+    @Test
+    void itsModuleSeesNoRosDdsOrCommandLine() {
+        // the claim above, checked: none of the node's, Fast-DDS's or the CLI's classes can be loaded here
+        for (String name : List.of("dev.demandlayering.ros.node.PerceptionNode", "us.ihmc.pubsub.Domain", "dev.demandlayering.cli.Main")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(name), name);
         }
     }
 
@@ -58,7 +71,7 @@ class PipelineTest {
 
     @Test
     void anUnknownModelFailsBeforeAnyBackendIsOpened() {
-        Exception e = assertThrows(Exception.class, () -> Pipeline.open(PerceptionConfig.of(List.of("no-such-model")), TestRepo.catalog()));
+        Exception e = assertThrows(Exception.class, () -> Pipeline.open(PerceptionConfig.of(List.of("no-such-model")), CATALOG));
         assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
     }
 }
