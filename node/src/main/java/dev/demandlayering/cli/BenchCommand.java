@@ -125,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
             ModelImporter.pack(cat.modelFile(m), p, true);
             packs.add(PackFile.open(p));
             inputs.add(Map.of(m.inputName(), inputsDir != null ? Npy.read(inputsDir.resolve(name + ".npy")).data()
-                    : Preprocessor.toTensor(img, m.inputShape(), m.preprocessing())));
+                    : Preprocessor.modelInput(m, img)));
         }
         Backends.Choice choice = Backends.select(backend);
         backendLine = choice.reason();

@@ -30,7 +30,7 @@ final class InputsCommand implements Callable<Integer> {
         Files.createDirectories(out);
         for (String name : models) {
             ModelManifest m = cat.manifest(name);
-            Npy.write(out.resolve(name + ".npy"), m.inputShape(), Preprocessor.toTensor(img, m.inputShape(), m.preprocessing()));
+            Npy.write(out.resolve(name + ".npy"), m.inputShape(), Preprocessor.modelInput(m, img));
             System.out.println(out.resolve(name + ".npy"));
         }
         return 0;

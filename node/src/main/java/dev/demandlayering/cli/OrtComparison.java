@@ -67,7 +67,7 @@ final class OrtComparison {
         ModelManifest m = cat.manifest(name);
         Path file = cat.modelFile(m);
         Graph g = ModelImporter.normalize(ModelImporter.read(file), file.toString());
-        return write(name, g, Preprocessor.toTensor(image, m.inputShape(), m.preprocessing()));
+        return write(name, g, Preprocessor.modelInput(m, image));
     }
 
     /** A paper network: its Darknet cfg with seeded random weights, on a seeded random image in [0, 1). */

@@ -12,7 +12,7 @@ import java.util.Map;
  * with the file and the field.
  */
 public record ModelManifest(Path source, String name, String task, String format, String file, String inputName, int[] inputShape,
-                            PreprocessingSpec preprocessing, Map<String, Object> outputs, List<String> classes) {
+                            PreprocessingSpec preprocessing, OutputLayout outputs, List<String> classes) {
 
     public static ModelManifest read(Path file) throws IOException {
         Map<?, ?> root = YamlFiles.readMapping(file, "model manifest", "a mapping");
@@ -32,12 +32,42 @@ public record ModelManifest(Path source, String name, String task, String format
             throw new IOException(file + ": input.resize must be stretch or letterbox, got " + resize);
         }
         if (!color.equals("RGB") && !color.equals("BGR")) throw new IOException(file + ": input.color must be RGB or BGR, got " + color);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> outputs = (Map<String, Object>) f.map(root, "outputs");
+        String task = f.string(root, "task", "task");
+        OutputLayout outputs = outputs(f, f.map(root, "outputs"), task);
         List<String> classes = f.list(root, "classes").stream().map(String::valueOf).toList();
-        return new ModelManifest(file, f.string(root, "name", "name"), f.string(root, "task", "task"), f.string(root, "format", "format"),
+        return new ModelManifest(file, f.string(root, "name", "name"), task, f.string(root, "format", "format"),
                 f.string(root, "file", "file"), f.string(input, "name", "input.name"), dims,
                 new PreprocessingSpec(layout, mean, std, color.equals("BGR"), resize.equals("letterbox")), outputs, classes);
+    }
+
+    /**
+     * The {@code outputs} section as its layout's record; a missing or mistyped field, an unknown layout or one that
+     * does not fit the task fails here, naming the manifest and the field.
+     */
+    private static OutputLayout outputs(Fields f, Map<?, ?> o, String task) throws IOException {
+        String layout = f.string(o, "layout", "outputs.layout");
+        OutputLayout l = switch (layout) {
+            case "nanodet-gfl" -> new OutputLayout.NanoDetGfl(f.counts(o, "outputs.strides"), f.count(o, "reg_bins", "outputs.reg_bins"),
+                    f.strings(o, "outputs.scores"), f.strings(o, "outputs.boxes"));
+            case "yolov5", "yolov8" -> new OutputLayout.Yolo(layout, f.count(o, "anchors", "outputs.anchors"), f.string(o, "output", "outputs.output"));
+            case "ssd" -> new OutputLayout.Ssd(f.count(o, "anchors", "outputs.anchors"), f.string(o, "boxes", "outputs.boxes"),
+                    f.string(o, "scores", "outputs.scores"));
+            case "sigmoid-mask" -> new OutputLayout.SigmoidMask(f.string(o, "mask", "outputs.mask"));
+            case "softmax-mask" -> {
+                Object c = o.get("channel");
+                if (c == null) throw new IOException(f.file() + ": field 'outputs.channel' is missing");
+                if (!(c instanceof Integer channel) || channel < 0) throw new IOException(f.file() + ": outputs.channel must be 0 or more, got " + c);
+                yield new OutputLayout.SoftmaxMask(f.string(o, "mask", "outputs.mask"), channel);
+            }
+            default -> throw new IOException(f.file() + ": outputs.layout '" + layout + "' is not supported (detection: "
+                    + String.join(", ", OutputLayout.DETECTION_LAYOUTS) + "; segmentation: " + String.join(", ", OutputLayout.MASK_LAYOUTS) + ")");
+        };
+        boolean fits = task.equals("detection") ? l instanceof OutputLayout.Detection : !task.equals("segmentation") || l instanceof OutputLayout.Mask;
+        if (!fits) {
+            throw new IOException(f.file() + ": task " + task + " needs outputs.layout " + String.join(", ",
+                    task.equals("detection") ? OutputLayout.DETECTION_LAYOUTS : OutputLayout.MASK_LAYOUTS) + "; got '" + layout + "'");
+        }
+        return l;
     }
 
     /** Typed field access with errors that name the manifest and the field. */
@@ -58,6 +88,29 @@ public record ModelManifest(Path source, String name, String task, String format
             Object v = m.get(key);
             if (v == null) throw new IOException(file + ": field '" + label + "' is missing");
             return String.valueOf(v);
+        }
+
+        /** A whole number of 1 or more. */
+        int count(Map<?, ?> m, String key, String label) throws IOException {
+            Object v = m.get(key);
+            if (v == null) throw new IOException(file + ": field '" + label + "' is missing");
+            if (!(v instanceof Integer i) || i < 1) throw new IOException(file + ": '" + label + "' must be a whole number of 1 or more, got " + v);
+            return i;
+        }
+
+        List<Integer> counts(Map<?, ?> m, String key) throws IOException {
+            List<?> l = list(m, key);
+            if (l.isEmpty()) throw new IOException(file + ": '" + key + "' must list at least one value");
+            for (Object o : l) {
+                if (!(o instanceof Integer i) || i < 1) throw new IOException(file + ": '" + key + "' must hold whole numbers of 1 or more, got " + o);
+            }
+            return l.stream().map(o -> (Integer) o).toList();
+        }
+
+        List<String> strings(Map<?, ?> m, String key) throws IOException {
+            List<?> l = list(m, key);
+            if (l.isEmpty()) throw new IOException(file + ": '" + key + "' must name at least one output");
+            return l.stream().map(String::valueOf).toList();
         }
 
         int integer(Object o, String label) {

@@ -1,46 +1,33 @@
 package dev.demandlayering.perception;
 
 import dev.demandlayering.models.ModelManifest;
-import java.util.List;
+import dev.demandlayering.models.OutputLayout;
 import java.util.Map;
 
-/** Builds a model's output head from its manifest's {@code outputs} section, with a clear error per missing field. */
+/** Builds a model's output head from its manifest's typed {@code outputs} layout. */
 public final class Heads {
     private Heads() {
     }
 
-    /** The decoder for the manifest's {@code outputs.layout}: nanodet-gfl, yolov5, yolov8 or ssd. */
+    /** The decoder for a detection layout: nanodet-gfl, yolov5, yolov8 or ssd. */
     public static DetectionDecoder detection(ModelManifest m) {
-        Map<String, Object> o = m.outputs();
-        String layout = String.valueOf(o.get("layout"));
-        int[] shape = m.inputShape();
-        boolean nchw = m.preprocessing().layout().equals("NCHW");
-        int h = nchw ? shape[2] : shape[1], w = nchw ? shape[3] : shape[2];
-        return switch (layout) {
-            case "nanodet-gfl" -> new NanoDetDecoder(w, h, ints(m, o, "strides"), ((Number) field(m, o, "reg_bins")).intValue(),
-                    strings(m, o, "scores"), strings(m, o, "boxes"), m.classes());
-            case "yolov5", "yolov8" -> new YoloDecoder(layout, w, h, ((Number) field(m, o, "anchors")).intValue(), String.valueOf(field(m, o, "output")),
-                    m.classes());
-            case "ssd" -> new SsdDecoder(((Number) field(m, o, "anchors")).intValue(), String.valueOf(field(m, o, "boxes")),
-                    String.valueOf(field(m, o, "scores")), m.classes());
-            default -> throw new IllegalArgumentException(m.source() + ": detection output layout '" + layout
-                    + "' is not supported (nanodet-gfl, yolov5, yolov8, ssd)");
-        };
+        int[] hw = m.preprocessing().inputSize(m.inputShape());
+        int h = hw[0], w = hw[1];
+        OutputLayout o = m.outputs();
+        if (o instanceof OutputLayout.NanoDetGfl n) {
+            return new NanoDetDecoder(w, h, n.strides().stream().mapToInt(Integer::intValue).toArray(), n.regBins(), n.scores(), n.boxes(), m.classes());
+        }
+        if (o instanceof OutputLayout.Yolo y) return new YoloDecoder(y.version(), w, h, y.anchors(), y.output(), m.classes());
+        if (o instanceof OutputLayout.Ssd d) return new SsdDecoder(d.anchors(), d.boxes(), d.scores(), m.classes());
+        throw new IllegalArgumentException(m.source() + ": detection output layout '" + o.name() + "' is not supported ("
+                + String.join(", ", OutputLayout.DETECTION_LAYOUTS) + ")");
     }
 
-    /** The name of the mask output of a segmenter (layout sigmoid-mask or softmax-mask). */
-    public static String maskOutput(ModelManifest m) {
-        Map<String, Object> o = m.outputs();
-        String layout = String.valueOf(o.get("layout"));
-        if (!"sigmoid-mask".equals(layout) && !"softmax-mask".equals(layout)) {
-            throw new IllegalArgumentException(m.source() + ": segmentation output layout '" + layout
-                    + "' is not supported (sigmoid-mask, softmax-mask)");
-        }
-        if ("softmax-mask".equals(layout)) {
-            int c = ((Number) field(m, o, "channel")).intValue();
-            if (c < 0) throw new IllegalArgumentException(m.source() + ": outputs.channel must be 0 or more, got " + c);
-        }
-        return String.valueOf(field(m, o, "mask"));
+    /** A segmenter's mask layout (sigmoid-mask or softmax-mask). */
+    public static OutputLayout.Mask maskLayout(ModelManifest m) {
+        if (m.outputs() instanceof OutputLayout.Mask mask) return mask;
+        throw new IllegalArgumentException(m.source() + ": segmentation output layout '" + m.outputs().name() + "' is not supported ("
+                + String.join(", ", OutputLayout.MASK_LAYOUTS) + ")");
     }
 
     /**
@@ -50,11 +37,10 @@ public final class Heads {
      */
     public static SegmentationMask mask(ModelManifest m, Map<String, float[]> outputs, RgbImage img, float threshold) {
         int[] hw = m.preprocessing().inputSize(m.inputShape());
-        String name = maskOutput(m);
-        float[] out = outputs.get(name);
-        if (out == null) throw new IllegalArgumentException(m.source() + ": the model produced no output '" + name + "'");
-        float[] prob = "softmax-mask".equals(String.valueOf(m.outputs().get("layout")))
-                ? softmaxChannel(m, out, hw[0] * hw[1], ((Number) m.outputs().get("channel")).intValue()) : out;
+        OutputLayout.Mask layout = maskLayout(m);
+        float[] out = outputs.get(layout.mask());
+        if (out == null) throw new IllegalArgumentException(m.source() + ": the model produced no output '" + layout.mask() + "'");
+        float[] prob = layout instanceof OutputLayout.SoftmaxMask soft ? softmaxChannel(m, out, hw[0] * hw[1], soft.channel()) : out;
         return SegmentationMask.fromProbability(prob, hw[1], hw[0], Preprocessor.geometry(m.preprocessing(), img, m.inputShape()), threshold);
     }
 
@@ -74,19 +60,5 @@ public final class Heads {
             p[i] = (float) (Math.exp(logits[i * channels + c] - max) / sum);
         }
         return p;
-    }
-
-    private static Object field(ModelManifest m, Map<String, Object> o, String key) {
-        Object v = o.get(key);
-        if (v == null) throw new IllegalArgumentException(m.source() + ": outputs." + key + " is missing");
-        return v;
-    }
-
-    private static int[] ints(ModelManifest m, Map<String, Object> o, String key) {
-        return ((List<?>) field(m, o, key)).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
-    }
-
-    private static List<String> strings(ModelManifest m, Map<String, Object> o, String key) {
-        return ((List<?>) field(m, o, key)).stream().map(String::valueOf).toList();
     }
 }

@@ -24,7 +24,7 @@ public final class ModelHead {
         return switch (m.task()) {
             case "detection" -> new ModelHead(m, settings, Heads.detection(m));
             case "segmentation" -> {
-                Heads.maskOutput(m); // a manifest without a usable mask output fails here
+                Heads.maskLayout(m); // a manifest without a mask layout fails here
                 yield new ModelHead(m, settings, null);
             }
             default -> throw new IllegalArgumentException(m.source() + ": task '" + m.task() + "' has no output head (detection, segmentation)");

@@ -97,7 +97,7 @@ public final class Pipeline implements AutoCloseable {
         List<Map<String, float[]>> inputs = new ArrayList<>();
         for (ModelHead h : heads) {
             ModelManifest m = h.manifest();
-            inputs.add(Map.of(m.inputName(), Preprocessor.toTensor(image, m.inputShape(), m.preprocessing())));
+            inputs.add(Map.of(m.inputName(), Preprocessor.modelInput(m, image)));
         }
         FrameResult r = models.run(inputs);
         List<ModelResult> results = new ArrayList<>();

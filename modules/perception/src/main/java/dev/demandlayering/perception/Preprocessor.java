@@ -1,5 +1,6 @@
 package dev.demandlayering.perception;
 
+import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.models.PreprocessingSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,14 @@ public final class Preprocessor {
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "image not found");
         if (Files.isDirectory(file)) throw new IllegalArgumentException(file + " is a directory; expected a JPEG or PNG image file");
         return ImageCodec.decode(Files.readAllBytes(file), file.toString());
+    }
+
+    /**
+     * A shipped model's input tensor for {@code img}: its manifest's shape and preprocessing. The one preprocessing the
+     * pipeline, the benchmark, the ONNX Runtime comparison and {@code dlayer inputs} all use.
+     */
+    public static float[] modelInput(ModelManifest m, RgbImage img) {
+        return toTensor(img, m.inputShape(), m.preprocessing());
     }
 
     /** @param shape the model input shape, [1,3,H,W] (NCHW) or [1,H,W,3] (NHWC) */

@@ -15,9 +15,12 @@ public final class Backends {
     public record Choice(Backend backend, String reason) {
     }
 
+    /** The backend names a parameter or option may give. */
+    public static final List<String> NAMES = List.of("auto", "cpu", "cuda");
+
     /** Refuses a backend name other than auto, cpu or cuda, before anything is opened. */
     public static void requireKnown(String requested) {
-        if (!List.of("auto", "cpu", "cuda").contains(requested)) {
+        if (!NAMES.contains(requested)) {
             throw new IllegalArgumentException("backend must be auto, cpu or cuda, got '" + requested + "'");
         }
     }

@@ -1,6 +1,10 @@
 package dev.demandlayering.ros.params;
 
 import dev.demandlayering.perception.HeadSettings;
+import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.layers.WeightPrecision;
+import dev.demandlayering.runtime.pack.DirectIo;
+import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,16 +31,16 @@ public final class NodeParameters {
                     ">= 0", v -> (Long) v >= 0)
             .add("residency", ParameterSchema.Type.STRING, "auto",
                     "Which layers stay resident: auto (memory-delay trade-off within arena_size), none (stream all), all (fully resident).",
-                    "auto, none, all", v -> Set.of("auto", "none", "all").contains(v))
+                    String.join(", ", ResidencyMode.LABELS), ResidencyMode.LABELS::contains)
             .add("weight_precision", ParameterSchema.Type.STRING, "fp32",
                     "Weights in the arena and on the disk: fp32, or fp16 (half the weight memory and read bytes; outputs move by about 1e-3; convolutions run on a GPU's tensor cores).",
-                    "fp32, fp16", v -> Set.of("fp32", "fp16").contains(v))
+                    String.join(", ", WeightPrecision.labels()), WeightPrecision.labels()::contains)
             .add("backend", ParameterSchema.Type.STRING, "auto",
-                    "Compute backend: auto picks cuda when a GPU is usable, else cpu (and logs why).", "auto, cpu, cuda",
-                    v -> Set.of("auto", "cpu", "cuda").contains(v))
+                    "Compute backend: auto picks cuda when a GPU is usable, else cpu (and logs why).", String.join(", ", Backends.NAMES),
+                    Backends.NAMES::contains)
             .add("direct_io", ParameterSchema.Type.STRING, "auto",
                     "Read weights with O_DIRECT (past the page cache): auto falls back to buffered reads, with one log line, where the file system refuses or cannot do it; on fails at start-up instead; off never uses it.",
-                    "auto, on, off", v -> Set.of("auto", "on", "off").contains(v))
+                    String.join(", ", DirectIo.LABELS), DirectIo.LABELS::contains)
             .add("max_image_pixels", ParameterSchema.Type.INTEGER, 100_000_000L,
                     "Largest camera image accepted, in pixels (width x height); larger ones are refused before decoding (a compressed image by its header) and counted as invalid.",
                     "1 to 700000000 (an RGB image must fit one Java array)", v -> (Long) v >= 1 && (Long) v <= 700_000_000L)

@@ -1,6 +1,7 @@
 package dev.demandlayering.runtime.layers;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,10 +40,15 @@ public enum WeightPrecision {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Every precision's {@link #label()}, in order. */
+    public static List<String> labels() {
+        return Arrays.stream(values()).map(WeightPrecision::label).toList();
+    }
+
     /** The precision named {@code fp32} or {@code fp16} (any case); {@code where} names the parameter or option in the error. */
     public static WeightPrecision parse(String name, String where) {
         for (WeightPrecision p : values()) if (p.label().equalsIgnoreCase(name.strip())) return p;
         throw new IllegalArgumentException(where + ": unknown weight precision '" + name + "'; expected one of "
-                + Arrays.stream(values()).map(WeightPrecision::label).toList());
+                + labels());
     }
 }

@@ -4,6 +4,9 @@ package dev.demandlayering.runtime.pack;
 public enum DirectIo {
     AUTO, ON, OFF;
 
+    /** The names parameters and options use. */
+    public static final java.util.List<String> LABELS = java.util.List.of("auto", "on", "off");
+
     /** From a parameter or option value: "auto", "on" (also "true"), "off" (also "false"). */
     public static DirectIo parse(String value) {
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
