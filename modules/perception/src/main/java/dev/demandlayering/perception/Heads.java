@@ -19,15 +19,15 @@ public final class Heads {
         }
         if (o instanceof OutputLayout.Yolo y) return new YoloDecoder(y.version(), w, h, y.anchors(), y.output(), m.classes());
         if (o instanceof OutputLayout.Ssd d) return new SsdDecoder(d.anchors(), d.boxes(), d.scores(), m.classes());
-        throw new IllegalArgumentException(m.source() + ": detection output layout '" + o.name() + "' is not supported ("
-                + String.join(", ", OutputLayout.DETECTION_LAYOUTS) + ")");
+        throw new IllegalArgumentException(m.source() + ": a detector needs a detection outputs.layout ("
+                + String.join(", ", OutputLayout.DETECTION_LAYOUTS) + "), got '" + o.name() + "'");
     }
 
     /** A segmenter's mask layout (sigmoid-mask or softmax-mask). */
     public static OutputLayout.Mask maskLayout(ModelManifest m) {
         if (m.outputs() instanceof OutputLayout.Mask mask) return mask;
-        throw new IllegalArgumentException(m.source() + ": segmentation output layout '" + m.outputs().name() + "' is not supported ("
-                + String.join(", ", OutputLayout.MASK_LAYOUTS) + ")");
+        throw new IllegalArgumentException(m.source() + ": a segmenter needs a mask outputs.layout ("
+                + String.join(", ", OutputLayout.MASK_LAYOUTS) + "), got '" + m.outputs().name() + "'");
     }
 
     /**
