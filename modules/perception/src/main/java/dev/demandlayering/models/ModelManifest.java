@@ -62,10 +62,14 @@ public record ModelManifest(Path source, String name, String task, String format
             default -> throw new IOException(f.file() + ": outputs.layout '" + layout + "' is not supported (detection: "
                     + String.join(", ", OutputLayout.DETECTION_LAYOUTS) + "; segmentation: " + String.join(", ", OutputLayout.MASK_LAYOUTS) + ")");
         };
-        boolean fits = task.equals("detection") ? l instanceof OutputLayout.Detection : !task.equals("segmentation") || l instanceof OutputLayout.Mask;
-        if (!fits) {
-            throw new IOException(f.file() + ": task " + task + " needs outputs.layout " + String.join(", ",
-                    task.equals("detection") ? OutputLayout.DETECTION_LAYOUTS : OutputLayout.MASK_LAYOUTS) + "; got '" + layout + "'");
+        // other tasks are refused by name where their head is built
+        List<String> fitting = switch (task) {
+            case "detection" -> OutputLayout.DETECTION_LAYOUTS;
+            case "segmentation" -> OutputLayout.MASK_LAYOUTS;
+            default -> List.of(layout);
+        };
+        if (!fitting.contains(layout)) {
+            throw new IOException(f.file() + ": task " + task + " needs outputs.layout " + String.join(", ", fitting) + "; got '" + layout + "'");
         }
         return l;
     }

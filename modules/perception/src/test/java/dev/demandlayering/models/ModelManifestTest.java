@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Manifests' outputs sections become typed layouts when read; a bad one fails there, naming the file and the field. */
 class ModelManifestTest {
-    private static final Path MODELS = Path.of(System.getProperty("dlayer.home", "../..")).resolve("models");
+    private static final Path MODELS = ModelCatalog.fromEnvironment().home().resolve("models");
 
     @TempDir
     Path tmp;

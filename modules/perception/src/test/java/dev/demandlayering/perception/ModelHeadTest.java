@@ -3,6 +3,7 @@ package dev.demandlayering.perception;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.models.OutputLayout;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** A head is built from its manifest before any frame: a task its layout cannot serve, or an unknown task, fails by name. */
 class ModelHeadTest {
-    private static final Path MODELS = Path.of(System.getProperty("dlayer.home", "../..")).resolve("models");
+    private static final Path MODELS = ModelCatalog.fromEnvironment().home().resolve("models");
 
     @Test
     void aTaskItsLayoutCannotServeFailsWhenTheHeadIsBuilt() throws IOException {

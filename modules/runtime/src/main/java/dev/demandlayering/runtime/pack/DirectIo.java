@@ -4,8 +4,8 @@ package dev.demandlayering.runtime.pack;
 public enum DirectIo {
     AUTO, ON, OFF;
 
-    /** The names parameters and options use. */
-    public static final java.util.List<String> LABELS = java.util.List.of("auto", "on", "off");
+    /** The names parameters and options use: each value in lower case. */
+    public static final java.util.List<String> LABELS = java.util.Arrays.stream(values()).map(d -> d.name().toLowerCase(java.util.Locale.ROOT)).toList();
 
     /** From a parameter or option value: "auto", "on" (also "true"), "off" (also "false"). */
     public static DirectIo parse(String value) {
