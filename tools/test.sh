@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need when it is missing (Debian's ONNX
-# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, NVRTC for the CUDA
+# conformance cases, OpenCV and python3-onnx for the ONNX oracle, CycloneDDS for the DDS peer, ament-cmake for the
+# ROS package build, NVRTC for the CUDA
 # kernels' compile test, FUSE for a file
 # system without O_DIRECT, the real models and images, the TensorFlow.js and rosbag2/MCAP oracles), then runs the
 # Maven test suite and prints the reliability fault matrix from its results.
@@ -12,6 +13,8 @@ missing=()
 command -v npm >/dev/null || missing+=(npm)
 /usr/bin/python3 -c "import cv2, onnx" 2>/dev/null || missing+=(python3-opencv python3-onnx)
 [ -f /usr/include/dds/dds.h ] && command -v idlc >/dev/null || missing+=(cyclonedds-dev cyclonedds-tools)
+# Debian's real ament-cmake, to build and install the ROS package as colcon would (AmentPackageIT)
+[ -f /usr/share/ament_cmake/cmake/ament_cmakeConfig.cmake ] && /usr/bin/python3 -c "import ament_index_python" 2>/dev/null || missing+=(ament-cmake python3-ament-index)
 # a FUSE file system without O_DIRECT for the buffered-read fallback test (tools/faults/no-direct-io-fs.py)
 /usr/bin/python3 -c "import fusepy" 2>/dev/null && command -v fusermount3 >/dev/null || missing+=(python3-fusepy fuse3)
 if [ ${#missing[@]} -gt 0 ]; then

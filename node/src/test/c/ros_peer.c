@@ -7,6 +7,12 @@
  *   ros_peer pub-compressed-file TOPIC FILE FORMAT COUNT PERIOD_MS  publish FILE's bytes as CompressedImage
  *   ros_peer sub-outputs DET_TOPIC MASK_TOPIC DIAG_TOPIC COUNT SECONDS [FRAME_IDS]
  *       print the node's detections, masks and diagnostics (and keep going until each comma-separated frame id had a detection)
+ *   ros_peer pub-clock OFFSET_S COUNT PERIOD_MS
+ *       publish rosgraph_msgs/Clock on rt/clock (best effort, as ros2 bag play --clock): now + OFFSET_S seconds
+ *   ros_peer sub-detections TOPIC COUNT SECONDS  print "DETECTIONS frame_id n class score ..." for COUNT messages
+ *   ros_peer sub-rosout SECONDS TEXT
+ *       read rt/rosout as rqt_console does (reliable, transient local, so lines from before it joined come too) and
+ *       print "LOG level name: msg" until a line containing TEXT arrived
  * TOPIC is the DDS topic name (rt/...). Domain: ROS_DOMAIN_ID, default 0. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +244,74 @@ static int sub_outputs(const char *det_topic, const char *mask_topic, const char
   return (n_det >= count && n_mask >= count && n_diag >= count && seen_also) ? 0 : 1;
 }
 
+/* Simulated time: the wall clock shifted by offset_s, COUNT times every PERIOD_MS, once the node's /clock reader matched. */
+static int pub_clock(int offset_s, int count, int period_ms) {
+  dds_entity_t pp = participant();
+  dds_entity_t wr = best_effort_writer(pp, &rosgraph_msgs_msg_dds__Clock__desc, "rt/clock");
+  for (int i = 0; i < count; i++) {
+    rosgraph_msgs_msg_dds__Clock_ m = {.clock = stamp_now()};
+    m.clock.sec += offset_s;
+    if (dds_write(wr, &m) < 0) { fprintf(stderr, "ros_peer: clock write failed\n"); return 2; }
+    dds_sleepfor(DDS_MSECS(period_ms));
+  }
+  dds_delete(pp);
+  return 0;
+}
+
+static int sub_detections(const char *topic, int count, int seconds) {
+  dds_entity_t pp = participant();
+  dds_qos_t *q = reliable_qos();
+  dds_entity_t rd = dds_create_reader(pp, dds_create_topic(pp, &vision_msgs_msg_dds__Detection2DArray__desc, topic, NULL, NULL), q, NULL);
+  dds_time_t until = dds_time() + DDS_SECS(seconds);
+  int n = 0;
+  while (n < count && dds_time() < until) {
+    void *s[1] = {NULL};
+    dds_sample_info_t info[1];
+    int k = dds_take(rd, s, info, 1, 1);
+    if (k > 0 && info[0].valid_data) {
+      vision_msgs_msg_dds__Detection2DArray_ *m = s[0];
+      printf("DETECTIONS %s %u", m->header.frame_id, m->detections._length);
+      for (uint32_t i = 0; i < m->detections._length; i++) {
+        vision_msgs_msg_dds__Detection2D_ *d = &m->detections._buffer[i];
+        printf(" %s %.3f", d->results._length ? d->results._buffer[0].hypothesis.class_id : "?", d->results._length ? d->results._buffer[0].hypothesis.score : 0.0);
+      }
+      printf("\n");
+      n++;
+    }
+    if (k > 0) dds_return_loan(rd, s, k);
+    else dds_sleepfor(DDS_MSECS(10));
+    fflush(stdout);
+  }
+  dds_delete(pp);
+  return n >= count ? 0 : 1;
+}
+
+static int sub_rosout(int seconds, const char *text) {
+  dds_entity_t pp = participant();
+  dds_qos_t *q = dds_create_qos();
+  dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
+  dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
+  dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1000);
+  dds_entity_t rd = dds_create_reader(pp, dds_create_topic(pp, &rcl_interfaces_msg_dds__Log__desc, "rt/rosout", NULL, NULL), q, NULL);
+  dds_time_t until = dds_time() + DDS_SECS(seconds);
+  int seen = 0;
+  while (!seen && dds_time() < until) {
+    void *s[1] = {NULL};
+    dds_sample_info_t info[1];
+    int k = dds_take(rd, s, info, 1, 1);
+    if (k > 0 && info[0].valid_data) {
+      rcl_interfaces_msg_dds__Log_ *m = s[0];
+      printf("LOG %u %s: %s (%s %s)\n", m->level, m->name, m->msg, m->file, m->function);
+      if (strstr(m->msg, text)) seen = 1;
+    }
+    if (k > 0) dds_return_loan(rd, s, k);
+    else dds_sleepfor(DDS_MSECS(10));
+    fflush(stdout);
+  }
+  dds_delete(pp);
+  return seen ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 7 && strcmp(argv[1], "pub-compressed-file") == 0)
     return pub_compressed_file(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]));
@@ -247,6 +321,9 @@ int main(int argc, char **argv) {
     return sub_outputs(argv[2], argv[3], argv[4], atoi(argv[5]), atoi(argv[6]), argc >= 8 ? argv[7] : NULL);
   if (argc >= 5 && strcmp(argv[1], "sub-image") == 0) return sub_image(argv[2], atoi(argv[3]), atoi(argv[4]));
   if (argc >= 6 && strcmp(argv[1], "pub-image") == 0) return pub_image(argv[2], atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+  if (argc >= 5 && strcmp(argv[1], "sub-detections") == 0) return sub_detections(argv[2], atoi(argv[3]), atoi(argv[4]));
+  if (argc >= 4 && strcmp(argv[1], "sub-rosout") == 0) return sub_rosout(atoi(argv[2]), argv[3]);
+  if (argc >= 5 && strcmp(argv[1], "pub-clock") == 0) return pub_clock(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
   fprintf(stderr, "usage: ros_peer sub-image TOPIC COUNT SECONDS | pub-image TOPIC COUNT WIDTH HEIGHT\n");
   return 2;
 }

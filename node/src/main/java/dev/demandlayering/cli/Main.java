@@ -1,5 +1,7 @@
 package dev.demandlayering.cli;
 
+import dev.demandlayering.ros.logging.RosLogging;
+import dev.demandlayering.ros.params.NodeParameters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +25,8 @@ public final class Main implements Runnable {
             // ROS arguments (--ros-args -p a:=b -r x:=y) are not picocli's: the node reads them itself
             System.exit(NodeCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
+        // the other commands log as the node would, to stderr only (replay runs the node's frame path)
+        RosLogging.console(NodeParameters.DEFAULT_NODE_NAME, System.getenv());
         System.exit(commandLine().execute(args));
     }
 

@@ -31,6 +31,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-p", "--param"}, paramLabel = "NAME:=VALUE", description = "parameter override, as with --ros-args -p; repeatable")
     List<String> params = new ArrayList<>();
 
+    @Option(names = {"-r", "--remap"}, paramLabel = "FROM:=TO", description = "topic remap, as with --ros-args -r (the shipped parameter files "
+            + "name the camera image_raw: -r image_raw:=/camera/image_raw); repeatable")
+    List<String> remaps = new ArrayList<>();
+
     @Option(names = "--topics", split = ",", paramLabel = "TOPIC", description = "camera topics to replay (default: the image_topics parameter)")
     List<String> topics;
 
@@ -78,7 +82,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RosArgs args = RosArgs.of(paramsFiles, params, NodeParameters.DEFAULT_NODE_NAME);
+        RosArgs args = RosArgs.of(paramsFiles, params, remaps, NodeParameters.DEFAULT_NODE_NAME);
         Map<String, Object> values = NodeParameters.gather(args);
         GoldenOutputs golden = checkGolden != null ? GoldenOutputs.read(checkGolden) : null;
         RosBag rosBag = RosBag.open(bag);
@@ -89,7 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
         StopSignals signals = StopSignals.install("dlayer replay");
         Replayer.Result result;
         try (FrameProcessor processor = new FrameProcessor(args, values, ModelCatalog.fromEnvironment())) {
-            List<String> cameras = topics != null ? topics.stream().map(args::resolveTopic).toList() : processor.cameras();
+            List<String> cameras = topics != null ? topics.stream().map(t -> FrameProcessor.resolveCamera(args, t)).toList() : processor.cameras();
             System.out.printf("replaying %s (%s) cameras %s, models %s, %s%n", bag, rosBag.storage(), cameras, processor.modelNames(),
                     rate == 0 ? "as fast as possible" : "at rate " + rate);
             result = Replayer.run(processor, rosBag, new Replayer.Options(cameras, rate, record, recordInputs, dropFrames, chunkSeconds,

@@ -29,6 +29,21 @@ final class CycloneDdsPeer {
         return exe;
     }
 
+    /**
+     * Compiles {@code program}.c against the types of {@code idl} (in node/src/test/c) into {@code dir}/{@code exe}, the
+     * generated header given to the program as GRAPH_HEADER; skips the test if the toolchain is absent.
+     */
+    static Path build(String program, String idl, String exe, Path dir) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Files.exists(Path.of("/usr/include/dds/dds.h")) && Files.isExecutable(Path.of("/usr/bin/idlc")),
+                "CycloneDDS not installed (apt-get install cyclonedds-dev cyclonedds-tools)");
+        Path out = Files.createDirectories(dir.resolve(exe + "-build"));
+        run(out, "idlc", "-x", "final", SOURCES.resolve(idl + ".idl").toString());
+        Path binary = dir.resolve(exe);
+        run(out, "cc", "-O1", "-DGRAPH_HEADER=\"" + idl + ".h\"", "-o", binary.toString(), SOURCES.resolve(program + ".c").toString(), idl + ".c", "-I.",
+                "-lddsc");
+        return binary;
+    }
+
     static List<String> run(Path dir, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -42,18 +42,28 @@ class NodeEndToEndIT {
                     image_topics: [camera/image_raw, camera/image_raw/compressed]
                     deadline_ms: 60000.0
                     log_every_n_frames: 1
+                    use_sim_time: true
                 """);
         Path launcher = REPO.resolve("bin/dlayer");
         Assumptions.assumeTrue(Files.exists(REPO.resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
         String node = launcher + " node --ros-args --params-file " + params + " -r __node:=perception -r __ns:=/robot";
-        String script = "export ROS_DOMAIN_ID=23\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\n"
-                + node + " > node.log 2>&1 &\nNODE=$!\n"
-                + peer + " sub-outputs rt/robot/nanodet/detections rt/robot/selfie/mask rt/diagnostics 2 150 peer_camera,peer_compressed > outputs.log &\nSUB=$!\n"
+        String script = "export ROS_DOMAIN_ID=23\nexport ROS_LOG_DIR=" + tmp.resolve("roslog") + "\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\n"
+                // job control on: a non-interactive shell would start the node with SIGINT ignored
+                + "set -m\n" + node + " > node.log 2>&1 &\nNODE=$!\n"
+                // simulated time 5 s ahead of the cameras' stamps (use_sim_time), every frame's figures, and the 1 Hz /diagnostics
+                + peer + " pub-clock 5 3000 50 &\nCLOCK=$!\n"
+                + peer + " sub-outputs rt/robot/perception/nanodet/detections rt/robot/perception/selfie/mask rt/robot/perception/frame_stats 2 150 peer_camera,peer_compressed > outputs.log &\nSUB=$!\n"
+
                 + "sleep 2\n"
                 + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 240 500 4 &\nPUB=$!\n"
                 + peer + " pub-compressed-file rt/robot/camera/image_raw/compressed " + photo + " jpeg 240 700 &\nPUB2=$!\n"
-                + "wait $SUB || true\nkill $PUB $PUB2 $NODE 2>/dev/null || true\nwait 2>/dev/null || true\n"
-                + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\n";
+                // once frames flow (the first reader has its detections), six periods of /diagnostics while they go on
+                + "wait $SUB || true\n"
+                + peer + " sub-outputs rt/robot/perception/nanodet/detections rt/robot/perception/selfie/mask rt/diagnostics 6 150 > diagnostics.log\n"
+                + "kill $PUB $PUB2 2>/dev/null || true\n"
+                // Ctrl-C, as ros2 launch sends it: a clean shutdown and status 0
+                + "kill -INT $NODE; wait $NODE && echo NODE_EXIT=0 || echo NODE_EXIT=$?\nkill $CLOCK 2>/dev/null || true\nwait 2>/dev/null || true\n"
+                + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\necho ==diagnostics.log; grep '^DIAG' diagnostics.log | sed 's/^/PERIOD /'\n";
         String out = NetNamespace.run(script, tmp, 240);
         List<String> lines = out.lines().toList();
         List<String> dets = lines.stream().filter(l -> l.startsWith("DETECTIONS ")).toList();
@@ -87,7 +97,31 @@ class NodeEndToEndIT {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("DIAG 0 [perception: nanodet]") && l.contains("latency_ms=")), out);
         // the malformed frames sent first were logged and skipped, and the node went on
         assertTrue(diag.matches(".* invalid_frames=[1-9]\\d*.*"), diag);
+        // use_sim_time: end to end is measured on /clock, which runs 5 s ahead of the wall-clock stamps
+        double endToEnd = Double.parseDouble(diag.replaceAll(".* end_to_end_ms=([-\\d.]+).*", "$1"));
+        assertTrue(endToEnd > 5000 && endToEnd < 65000, diag);
+        assertTrue(out.contains("use_sim_time: the clock follows /clock"), out);
+
+        // /diagnostics about once a second: one status per camera, per model and for the arena, under the node's name
+        List<String> periods = lines.stream().filter(l -> l.startsWith("PERIOD DIAG ")).toList();
+        for (String name : List.of("perception: /robot/camera/image_raw", "perception: /robot/camera/image_raw/compressed", "perception: nanodet",
+                "perception: selfie", "perception: arena")) {
+            assertTrue(periods.stream().anyMatch(l -> l.contains("[" + name + "]")), name + " missing:\n" + out);
+        }
+        // a period with frames counts them (OK, or WARN when most of the camera's frames were dropped: this host is slow)
+        assertTrue(periods.stream().anyMatch(l -> l.matches("PERIOD DIAG [01] \\[perception: /robot/camera/image_raw(/compressed)?] .* frames=[1-9].* rate_hz=.*")),
+                "a period with frames counts them:\n" + out);
+        assertTrue(periods.stream().filter(l -> l.contains("[perception: /robot/camera/") && l.contains(" frames=0 ")).allMatch(l -> l.startsWith("PERIOD DIAG 1 ")),
+                "a camera with no frames in its period WARNs (FrameProcessorTest pins the message):\n" + out);
         assertTrue(out.contains("frame skipped: encoding 'yuv422' is not supported"), out);
         assertTrue(out.contains("frame skipped: rgb8 image 4x4 with step 12 needs 48 bytes, message has 20"), out);
+
+        // SIGINT: the node closed and exited 0; its lines are rcutils' format under its logger name, also in its log file
+        assertTrue(lines.contains("NODE_EXIT=0"), out);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\[INFO] \\[\\d+\\.\\d{9}] \\[robot\\.perception]: node /robot/perception running")), out);
+        try (var logs = Files.list(tmp.resolve("roslog"))) {
+            Path log = logs.filter(f -> f.getFileName().toString().matches("dlayer_node_\\d+_\\d+\\.log")).findFirst().orElseThrow();
+            assertTrue(Files.readString(log).contains("[robot.perception]: node /robot/perception running"), log.toString());
+        }
     }
 }

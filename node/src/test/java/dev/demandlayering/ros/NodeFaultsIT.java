@@ -68,7 +68,7 @@ class NodeFaultsIT {
         String script = "export ROS_DOMAIN_ID=29\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\nexport DLAYER_CACHE=" + cache + "\n"
                 + "waitfor() { for i in $(seq 1 $3); do grep -q \"$2\" $1 && return 0; sleep 1; done; echo \"TIMEOUT waiting for $2 in $1\"; return 0; }\n"
                 + REPO.resolve("bin/dlayer") + " node --ros-args --params-file " + params + " > node.log 2>&1 &\nNODE=$!\n"
-                + peer + " sub-outputs rt/nanodet/detections rt/selfie/mask rt/diagnostics 100000 200 > outputs.log &\nSUB=$!\n"
+                + peer + " sub-outputs rt/demand_layering/nanodet/detections rt/demand_layering/selfie/mask rt/demand_layering/frame_stats 100000 200 > outputs.log &\nSUB=$!\n"
                 + "waitfor node.log 'node /demand_layering running' 60\n"
                 + peer + " pub-compressed-file " + topic + " " + hugePng + " png 1 200\n"
                 + peer + " pub-compressed-file " + topic + " " + bigJpeg + " jpeg 1 200\n"
@@ -87,7 +87,7 @@ class NodeFaultsIT {
         assertTrue(!out.contains("TIMEOUT"), out);
         // the huge PNG never reached the decoder; the big frame lost only its overlay
         assertTrue(out.contains("declares 100000x100000 pixels; at most 100000000 pixels (max_image_pixels) are decoded"), out);
-        assertTrue(out.contains("/selfie/overlay: output skipped (1 so far on this topic): message of 72000") && out.contains("exceeds the topic's maximum of 67108864"), out);
+        assertTrue(out.contains("/demand_layering/selfie/overlay: output skipped (1 so far on this topic): message of 72000") && out.contains("exceeds the topic's maximum of 67108864"), out);
         // (CycloneDDS drops the first multi-fragment sample of a new Fast-DDS writer, so the 24 MB mask itself may not reach the peer:
         // the diagnostics of that frame say what was published and what was skipped)
         String firstArena = out.lines().filter(l -> l.startsWith("DIAG 0 [demand_layering: arena]")).findFirst().orElse("");

@@ -83,6 +83,14 @@ public final class Pipeline implements AutoCloseable {
         return models.session();
     }
 
+    /**
+     * The heads' thresholds from now on (score, NMS, most detections, mask): the next {@link #run} decodes with them.
+     * Call it between frames, from the thread that runs them.
+     */
+    public void heads(HeadSettings settings) {
+        for (int i = 0; i < heads.size(); i++) heads.set(i, ModelHead.of(heads.get(i).manifest(), settings));
+    }
+
     /** How often a damaged pack was re-packed while running. */
     public int repacks() {
         return models.repacks();

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** The node's frame path without a transport: real models on a real photo, outputs collected from the sink. */
 class FrameProcessorTest {
+    /** Every frame's figures, under the default node name in the root namespace. */
+    static final String FRAME_STATS = "/demand_layering/frame_stats";
     /** Records what the node would put on the wire. */
     static final class Collected implements MessageSink {
         final Map<String, String> advertised = new LinkedHashMap<>();
@@ -45,6 +47,167 @@ class FrameProcessorTest {
         }
     }
 
+    /** As an rclcpp perception node's: outputs under the node's own name (~/MODEL/...), each remappable; /diagnostics absolute. */
+    @Test
+    void outputsAreUnderTheNodesNameAndRemappable() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-r", "__ns:=/robot", "-r", "__node:=perception", "-p", "models:=[nanodet, selfie]",
+                "-p", "publish_overlay:=true", "-r", "~/nanodet/detections:=/objects", "-r", "selfie/mask:=person_mask"}, NodeParameters.DEFAULT_NODE_NAME);
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+            assertEquals(Map.of(
+                    "/objects", VisionMsgs.Detection2DArray.TYPE,
+                    "/robot/perception/selfie/mask", SensorMsgs.Image.TYPE, // a relative rule names /robot/selfie/mask, not the node's
+                    "/robot/perception/selfie/overlay", SensorMsgs.Image.TYPE,
+                    "/robot/perception/frame_stats", DiagnosticMsgs.DiagnosticArray.TYPE,
+                    "/diagnostics", DiagnosticMsgs.DiagnosticArray.TYPE), p.outputTopicTypes());
+        }
+        RosArgs full = RosArgs.parse(new String[] {"--ros-args", "-r", "__ns:=/robot", "-r", "__node:=perception", "-p", "models:=[selfie]",
+                "-r", "/robot/perception/selfie/mask:=/robot/person_mask"}, NodeParameters.DEFAULT_NODE_NAME);
+        try (FrameProcessor p = new FrameProcessor(full, NodeParameters.gather(full), TestRepo.catalog())) {
+            assertTrue(p.outputTopicTypes().containsKey("/robot/person_mask"), p.outputTopicTypes().toString());
+        }
+    }
+
+    /** The values of the status named {@code name} in a DiagnosticArray, with "level" and "message" added. */
+    static Map<String, String> statusNamed(DiagnosticMsgs.DiagnosticArray a, String name) {
+        DiagnosticMsgs.DiagnosticStatus st = a.status().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
+                new AssertionError("no status " + name + " in " + a.status().stream().map(DiagnosticMsgs.DiagnosticStatus::name).toList()));
+        Map<String, String> kv = new LinkedHashMap<>();
+        kv.put("level", Integer.toString(st.level()));
+        kv.put("message", st.message());
+        st.values().forEach(v -> kv.put(v.key(), v.value()));
+        return kv;
+    }
+
+    /**
+     * diagnostic_updater's conventions on the node's clock (use_sim_time, so the test sets it): one /diagnostics per
+     * period whether frames come or not, one status per camera, per model and for the arena, levels with reasons;
+     * end_to_end_ms measured on that clock.
+     */
+    @Test
+    void diagnosticsComeOncePerPeriodWithOneStatusPerCameraOnTheNodesClock() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-r", "__node:=perception", "-p", "models:=[nanodet]", "-p", "use_sim_time:=true",
+                "-p", "image_topics:=[front/image_raw, rear/image_raw]", "-p", "deadline_ms:=60000.0"}, NodeParameters.DEFAULT_NODE_NAME);
+        RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+        long t0 = 1_600_000_000_000_000_000L, ms = 1_000_000L;
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            assertTrue(p.clock().isSimulated());
+            p.publishDiagnostics(sink, false);
+            assertEquals(List.of(), sink.on("/diagnostics"), "no /clock yet: no period to report");
+            for (int i = 0; i <= 11; i++) { // a frame every 200 ms from t0, stamped 50 ms before it is processed; the rear camera is silent
+                long now = t0 + i * 200 * ms;
+                p.clock().set(now);
+                StdMsgs.Header h = new StdMsgs.Header(StdMsgs.Time.ofNanos(now - 50 * ms), "front");
+                byte[] cdr = new SensorMsgs.Image(h, photo.height(), photo.width(), "rgb8", 0, photo.width() * 3, photo.rgb()).encode();
+                FrameProcessor.Processed r = p.process(p.decode("/front/image_raw", cdr, System.nanoTime()), sink, Map.of());
+                assertEquals(50.0, r.endToEndMs(), 1e-9, "end to end on the node's clock");
+            }
+            assertEquals(12, sink.on("/perception/frame_stats").size(), "every frame's figures");
+            List<byte[]> periods = sink.on("/diagnostics");
+            assertEquals(2, periods.size(), "at 1.0 s and 2.0 s");
+            DiagnosticMsgs.DiagnosticArray first = DiagnosticMsgs.DiagnosticArray.decode(periods.get(0));
+            assertEquals(StdMsgs.Time.ofNanos(t0 + 1000 * ms), first.header().stamp());
+            assertEquals(List.of("perception: /front/image_raw", "perception: /rear/image_raw", "perception: nanodet", "perception: arena"),
+                    first.status().stream().map(DiagnosticMsgs.DiagnosticStatus::name).toList());
+            Map<String, String> front = statusNamed(first, "perception: /front/image_raw");
+            assertEquals("0", front.get("level"), front.toString());
+            assertEquals(List.of("6", "6.00", "50.00", "0"), List.of(front.get("frames"), front.get("rate_hz"), front.get("end_to_end_mean_ms"),
+                    front.get("late_frames")), front.toString());
+            Map<String, String> rear = statusNamed(first, "perception: /rear/image_raw");
+            assertEquals(List.of("1", "waiting for the first frame"), List.of(rear.get("level"), rear.get("message")));
+            Map<String, String> model = statusNamed(first, "perception: nanodet");
+            assertTrue(model.get("level").equals("0") && Double.parseDouble(model.get("latency_mean_ms")) > 0, model.toString());
+            Map<String, String> arena = statusNamed(first, "perception: arena");
+            assertTrue(Long.parseLong(arena.get("peak_bytes")) > 0 && arena.get("arena_bytes").equals(arena.get("minimum_bytes")), arena.toString());
+            assertEquals("5", statusNamed(DiagnosticMsgs.DiagnosticArray.decode(periods.get(1)), "perception: /front/image_raw").get("frames"));
+
+            // no frames: the timer's call still reports, and says so
+            p.clock().set(t0 + 3200 * ms);
+            p.publishDiagnostics(sink, false);
+            p.clock().set(t0 + 4500 * ms);
+            p.publishDiagnostics(sink, false);
+            assertEquals(4, sink.on("/diagnostics").size());
+            Map<String, String> quiet = statusNamed(DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(3)), "perception: /front/image_raw");
+            assertEquals(List.of("1", "no frames in the last 1.30 s"), List.of(quiet.get("level"), quiet.get("message")));
+        }
+        // a deadline the frames miss: WARN with the count
+        RosArgs tight = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet]", "-p", "deadline_ms:=0.01", "-p", "diagnostics_period:=3600.0"},
+                NodeParameters.DEFAULT_NODE_NAME);
+        try (FrameProcessor p = new FrameProcessor(tight, NodeParameters.gather(tight), TestRepo.catalog())) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            StdMsgs.Header h = new StdMsgs.Header(StdMsgs.Time.ofNanos(System.currentTimeMillis() * ms), "cam");
+            byte[] cdr = new SensorMsgs.Image(h, photo.height(), photo.width(), "rgb8", 0, photo.width() * 3, photo.rgb()).encode();
+            for (int i = 0; i < 3; i++) p.process(p.decode("/image_raw", cdr, System.nanoTime()), sink, Map.of());
+            p.publishDiagnostics(sink, true);
+            List<byte[]> periods = sink.on("/diagnostics");
+            Map<String, String> cam = statusNamed(DiagnosticMsgs.DiagnosticArray.decode(periods.get(periods.size() - 1)), "demand_layering: /image_raw");
+            assertEquals("1", cam.get("level"), cam.toString());
+            assertEquals("3 of 3 frames missed the 0.01 ms deadline", cam.get("message"), cam.toString());
+        }
+    }
+
+    /** set_parameters' arena_size and residency: checked against the plan's minimum, then planned again between frames. */
+    @Test
+    void theArenaIsPlannedAgainBetweenFramesForANewSize() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet]"}, NodeParameters.DEFAULT_NODE_NAME);
+        Map<String, Object> params = NodeParameters.gather(args);
+        RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+        StdMsgs.Header h = new StdMsgs.Header(new StdMsgs.Time(1, 0), "cam");
+        byte[] cdr = new SensorMsgs.Image(h, photo.height(), photo.width(), "rgb8", 0, photo.width() * 3, photo.rgb()).encode();
+        try (FrameProcessor p = new FrameProcessor(args, params, TestRepo.catalog())) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            FrameProcessor.Processed first = p.process(p.decode("/image_raw", cdr, System.nanoTime()), sink, Map.of());
+            long minimum = first.stats().arenaBytes();
+            Map<String, Object> tooSmall = new LinkedHashMap<>(params);
+            tooSmall.put("arena_size", 1000L);
+            assertEquals("arena_size 1000 bytes is below the minimum of " + minimum + " bytes for [nanodet] (0 = the minimum)", p.checkPlan(tooSmall));
+            Map<String, Object> bigger = new LinkedHashMap<>(params);
+            bigger.put("arena_size", 32L << 20);
+            bigger.put("residency", "auto");
+            assertEquals(null, p.checkPlan(bigger));
+            p.update(bigger);
+            FrameProcessor.Processed second = p.process(p.decode("/image_raw", cdr, System.nanoTime()), sink, Map.of());
+            assertEquals(32L << 20, second.stats().arenaBytes(), "the next frame runs in the new arena");
+            assertTrue(second.stats().residentWeightBytes() > first.stats().residentWeightBytes(), "layers that fit stay resident");
+            assertEquals(VisionMsgs.Detection2DArray.decode(sink.on("/demand_layering/nanodet/detections").get(0)).detections().size(),
+                    VisionMsgs.Detection2DArray.decode(sink.on("/demand_layering/nanodet/detections").get(1)).detections().size(), "same outputs");
+        }
+    }
+
+    /** ~/MODEL/debug_image: the camera image with the boxes drawn in the class's colour, the rest of the picture untouched. */
+    @Test
+    void theDebugImageHasTheBoxesDrawn() throws Exception {
+        Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "-p", "models:=[nanodet]", "-p", "publish_debug_image:=true"}, NodeParameters.DEFAULT_NODE_NAME);
+        RgbImage photo = Preprocessor.load(TestRepo.cache().resolve("data/messi5.jpg"));
+        StdMsgs.Header h = new StdMsgs.Header(new StdMsgs.Time(3, 0), "cam");
+        byte[] cdr = new SensorMsgs.Image(h, photo.height(), photo.width(), "rgb8", 0, photo.width() * 3, photo.rgb()).encode();
+        try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
+            Collected sink = new Collected();
+            p.advertise(sink);
+            assertEquals(SensorMsgs.Image.TYPE, sink.advertised.get("/demand_layering/nanodet/debug_image"));
+            p.process(p.decode("/image_raw", cdr, System.nanoTime()), sink, Map.of());
+            VisionMsgs.Detection2DArray dets = VisionMsgs.Detection2DArray.decode(sink.on("/demand_layering/nanodet/detections").get(0));
+            SensorMsgs.Image debug = SensorMsgs.Image.decode(sink.on("/demand_layering/nanodet/debug_image").get(0));
+            assertEquals(List.of(photo.width(), photo.height(), "rgb8", h), List.of((int) debug.width(), (int) debug.height(), debug.encoding(), debug.header()));
+            VisionMsgs.Detection2D person = dets.detections().get(0);
+            int x = (int) Math.round(person.bbox().centerX()), y = (int) Math.min(photo.height() - 1, Math.round(person.bbox().centerY() + person.bbox().sizeY() / 2));
+            int[] colour = dev.demandlayering.perception.DetectionDrawing.colour(0); // COCO's person is class 0
+            int at = 3 * (y * photo.width() + x);
+            assertEquals(List.of(colour[0], colour[1], colour[2]), List.of(debug.data()[at] & 0xff, debug.data()[at + 1] & 0xff, debug.data()[at + 2] & 0xff),
+                    "the box's bottom edge at its centre has the person colour");
+            int changed = 0;
+            for (int i = 0; i < photo.rgb().length; i++) if (photo.rgb()[i] != debug.data()[i]) changed++;
+            assertTrue(changed > 1000 && changed < photo.rgb().length / 4, "boxes and labels, not a repaint: " + changed + " bytes changed");
+        }
+    }
+
     @Test
     void eachCamerasOutputsGoUnderItsNamespaceWhenAsked() throws Exception {
         Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models not fetched (models/fetch.sh)");
@@ -61,6 +224,7 @@ class FrameProcessorTest {
                     "/car/rear/nanodet/detections", VisionMsgs.Detection2DArray.TYPE,
                     "/car/rear/selfie/mask", SensorMsgs.Image.TYPE,
                     "/car/rear/selfie/overlay", SensorMsgs.Image.TYPE,
+                    "/car/demand_layering/frame_stats", DiagnosticMsgs.DiagnosticArray.TYPE,
                     "/diagnostics", DiagnosticMsgs.DiagnosticArray.TYPE), sink.advertised);
             assertEquals(sink.advertised, p.outputTopicTypes());
 
@@ -77,7 +241,7 @@ class FrameProcessorTest {
             SensorMsgs.Image mask = SensorMsgs.Image.decode(sink.on("/car/rear/selfie/mask").get(0));
             assertEquals(List.of(photo.width(), photo.height(), "mono8"), List.of((int) mask.width(), (int) mask.height(), mask.encoding()));
             assertEquals(1, sink.on("/car/rear/selfie/overlay").size());
-            DiagnosticMsgs.DiagnosticArray diag = DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(0));
+            DiagnosticMsgs.DiagnosticArray diag = DiagnosticMsgs.DiagnosticArray.decode(sink.on("/car/demand_layering/frame_stats").get(0));
             Map<String, String> arena = new LinkedHashMap<>();
             diag.status().get(0).values().forEach(kv -> arena.put(kv.key(), kv.value()));
             assertEquals("/car/rear/image_raw/compressed", arena.get("camera"));
@@ -113,14 +277,14 @@ class FrameProcessorTest {
                 CameraFrame f = p.decode("/image_raw/compressed", new SensorMsgs.CompressedImage(header, "jpeg", jpeg).encode(), System.nanoTime());
                 p.process(f, sink, Map.of());
                 Map<String, String> values = new LinkedHashMap<>();
-                DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(0)).status().get(0).values().forEach(kv -> values.put(kv.key(), kv.value()));
+                DiagnosticMsgs.DiagnosticArray.decode(sink.on(FRAME_STATS).get(0)).status().get(0).values().forEach(kv -> values.put(kv.key(), kv.value()));
                 diagnostics.add(values);
                 sinks.add(sink);
             }
         }
-        assertTrue(java.util.Arrays.equals(sinks.get(0).on("/meet/mask").get(0), sinks.get(1).on("/meet/mask").get(0)), "/meet/mask differs between fp32 and fp16");
-        var d32 = dev.demandlayering.ros.msg.VisionMsgs.Detection2DArray.decode(sinks.get(0).on("/nanodet/detections").get(0)).detections();
-        var d16 = dev.demandlayering.ros.msg.VisionMsgs.Detection2DArray.decode(sinks.get(1).on("/nanodet/detections").get(0)).detections();
+        assertTrue(java.util.Arrays.equals(sinks.get(0).on("/demand_layering/meet/mask").get(0), sinks.get(1).on("/demand_layering/meet/mask").get(0)), "/meet/mask differs between fp32 and fp16");
+        var d32 = dev.demandlayering.ros.msg.VisionMsgs.Detection2DArray.decode(sinks.get(0).on("/demand_layering/nanodet/detections").get(0)).detections();
+        var d16 = dev.demandlayering.ros.msg.VisionMsgs.Detection2DArray.decode(sinks.get(1).on("/demand_layering/nanodet/detections").get(0)).detections();
         assertEquals(d32.size(), d16.size(), "detections fp32 vs fp16");
         assertTrue(!d32.isEmpty(), "NanoDet finds the person");
         for (int i = 0; i < d32.size(); i++) {
@@ -171,19 +335,19 @@ class FrameProcessorTest {
             FrameProcessor.Processed served = p.process(jpegFrame(p, "/image_raw/compressed", 2), sink, Map.of());
             assertTrue(!served.failed(), served.error());
             assertEquals(1, p.repacks());
-            assertEquals(2, sink.on("/nanodet/detections").size());
-            assertEquals("person", VisionMsgs.Detection2DArray.decode(sink.on("/nanodet/detections").get(1)).detections().get(0).results().get(0).classId());
-            assertEquals("1", arenaStatus(sink.on("/diagnostics").get(1)).get("repacks"));
+            assertEquals(2, sink.on("/demand_layering/nanodet/detections").size());
+            assertEquals("person", VisionMsgs.Detection2DArray.decode(sink.on("/demand_layering/nanodet/detections").get(1)).detections().get(0).results().get(0).classId());
+            assertEquals("1", arenaStatus(sink.on(FRAME_STATS).get(1)).get("repacks"));
 
             Files.delete(cache.resolve("models/nanodet.bin"));
             damageLargestBlob(pack);
             var fatal = assertThrows(dev.demandlayering.models.ModelSession.Unrecoverable.class,
                     () -> p.process(jpegFrame(p, "/image_raw/compressed", 3), sink, Map.of()));
             assertTrue(fatal.getMessage().contains("checksum mismatch") && fatal.getMessage().contains("re-packing [nanodet] failed"), fatal.getMessage());
-            DiagnosticMsgs.DiagnosticArray last = DiagnosticMsgs.DiagnosticArray.decode(sink.on("/diagnostics").get(2));
+            DiagnosticMsgs.DiagnosticArray last = DiagnosticMsgs.DiagnosticArray.decode(sink.on(FRAME_STATS).get(2));
             assertEquals(DiagnosticMsgs.ERROR, last.status().get(0).level());
             assertTrue(last.status().get(0).message().contains("nanodet.bin"), last.status().get(0).message());
-            assertEquals("1", arenaStatus(sink.on("/diagnostics").get(2)).get("failed_frames"));
+            assertEquals("1", arenaStatus(sink.on(FRAME_STATS).get(2)).get("failed_frames"));
         }
     }
 
@@ -218,11 +382,11 @@ class FrameProcessorTest {
             FrameProcessor.Processed r = p.process(big, sink, Map.of());
             assertTrue(!r.failed(), r.error());
             assertEquals(1, p.skippedOutputs());
-            assertEquals(0, sink.on("/selfie/overlay").size());
-            assertEquals(1, sink.on("/selfie/mask").size());
-            assertEquals(6000L * 4000, SensorMsgs.Image.decode(sink.on("/selfie/mask").get(0)).data().length);
-            assertEquals(1, sink.on("/nanodet/detections").size());
-            assertEquals("1", arenaStatus(sink.on("/diagnostics").get(0)).get("skipped_outputs"));
+            assertEquals(0, sink.on("/demand_layering/selfie/overlay").size());
+            assertEquals(1, sink.on("/demand_layering/selfie/mask").size());
+            assertEquals(6000L * 4000, SensorMsgs.Image.decode(sink.on("/demand_layering/selfie/mask").get(0)).data().length);
+            assertEquals(1, sink.on("/demand_layering/nanodet/detections").size());
+            assertEquals("1", arenaStatus(sink.on(FRAME_STATS).get(0)).get("skipped_outputs"));
 
             byte[] tooMany = new byte[7000 * 5000];
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
@@ -233,8 +397,8 @@ class FrameProcessorTest {
             CameraFrame next = p.decode("/image_raw", new SensorMsgs.Image(h, photo.height(), photo.width(), "rgb8", 0, 3L * photo.width(), photo.rgb())
                     .encode(), System.nanoTime());
             p.process(next, sink, Map.of());
-            assertEquals(1, sink.on("/selfie/overlay").size(), "a frame of normal size gets its overlay");
-            assertEquals(2, sink.on("/diagnostics").size());
+            assertEquals(1, sink.on("/demand_layering/selfie/overlay").size(), "a frame of normal size gets its overlay");
+            assertEquals(2, sink.on(FRAME_STATS).size());
             assertEquals(0, p.failedFrames());
         }
     }
@@ -265,8 +429,8 @@ class FrameProcessorTest {
             p.process(jpegFrame(p, "/image_raw/compressed", 1), flaky, Map.of());
             p.process(jpegFrame(p, "/image_raw/compressed", 2), flaky, Map.of());
             assertEquals(1, p.skippedOutputs());
-            assertEquals(1, good.on("/nanodet/detections").size());
-            assertEquals(2, good.on("/diagnostics").size());
+            assertEquals(1, good.on("/demand_layering/nanodet/detections").size());
+            assertEquals(2, good.on(FRAME_STATS).size());
         }
     }
 

@@ -99,4 +99,28 @@ class NodePartsTest {
         assertEquals(SensorMsgs.CompressedImage.TYPE, FrameProcessor.cameraType("/front/image_raw/compressed"));
         assertEquals(SensorMsgs.Image.TYPE, FrameProcessor.cameraType("/front/image_raw"));
     }
+
+    /** SROS2 as rcl reads it: Enforce stops a node that cannot secure itself; Permissive and no security run. */
+    @Test
+    void securityEnforcedIsRefusedWithTheWayOut() {
+        dev.demandlayering.ros.params.RosArgs args = dev.demandlayering.ros.params.RosArgs.parse(new String[] {"--ros-args", "-e", "/robot"}, "n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PerceptionNode.checkSecurity(args, Map.of("ROS_SECURITY_ENABLE", "true", "ROS_SECURITY_STRATEGY", "Enforce")));
+        assertEquals("ROS_SECURITY_ENABLE=true with ROS_SECURITY_STRATEGY=Enforce (enclave /robot): this node has no DDS security (SROS2) and will "
+                + "not run unsecured; unset ROS_SECURITY_ENABLE or set ROS_SECURITY_STRATEGY=Permissive", e.getMessage());
+        PerceptionNode.checkSecurity(args, Map.of("ROS_SECURITY_ENABLE", "true", "ROS_SECURITY_STRATEGY", "Permissive"));
+        PerceptionNode.checkSecurity(args, Map.of("ROS_SECURITY_STRATEGY", "Enforce")); // security not enabled: the enclave means nothing
+    }
+
+    /** Simulated time is unknown until /clock says it; the system clock is always known. */
+    @Test
+    void theNodesClock() {
+        NodeClock sim = NodeClock.simulated();
+        assertEquals(NodeClock.UNKNOWN, sim.nowNanos());
+        sim.set(42L);
+        assertEquals(42L, sim.nowNanos());
+        NodeClock wall = NodeClock.system();
+        wall.set(42L);
+        assertTrue(Math.abs(wall.nowNanos() - System.currentTimeMillis() * 1_000_000L) < 5_000_000_000L);
+    }
 }

@@ -31,8 +31,8 @@ class LaunchFilesTest {
         Document d = xml(REPO.resolve("launch/perception.launch.xml"));
         Element node = (Element) d.getElementsByTagName("node").item(0);
         assertEquals("demand_layering", node.getAttribute("pkg"));
-        assertEquals("dlayer", node.getAttribute("exec"));
-        assertEquals("node", node.getAttribute("args"));
+        assertEquals("dlayer_node", node.getAttribute("exec"));
+        assertEquals("", node.getAttribute("args"), "dlayer_node is the node: no command argument");
         assertEquals("$(var params_file)", ((Element) node.getElementsByTagName("param").item(0)).getAttribute("from"));
         Element remap = (Element) node.getElementsByTagName("remap").item(0);
         assertEquals("image_raw", remap.getAttribute("from"));
@@ -57,8 +57,8 @@ class LaunchFilesTest {
         }
         assertEquals(4, declared);
         assertEquals("demand_layering", node.get("package").asText());
-        assertEquals("dlayer", node.get("executable").asText());
-        assertEquals("node", node.get("arguments").get(0).asText());
+        assertEquals("dlayer_node", node.get("executable").asText());
+        assertTrue(node.get("arguments") == null || node.get("arguments").isEmpty(), node.toString());
         assertEquals("params_file", node.get("parameters").get(0).get("args").get(0).asText());
         assertEquals("image_raw", node.get("remappings").get(0).get(0).asText());
         assertEquals("image_topic", node.get("remappings").get(0).get(1).get("args").get(0).asText());
@@ -71,10 +71,15 @@ class LaunchFilesTest {
         assertEquals("demand_layering", d.getElementsByTagName("name").item(0).getTextContent());
         assertEquals("ament_cmake", d.getElementsByTagName("build_type").item(0).getTextContent());
         String cmake = Files.readString(REPO.resolve("CMakeLists.txt"));
-        for (String needed : new String[] {"project(demand_layering", "install(DIRECTORY launch params", "models/nanodet.yaml", "ros/dlayer DESTINATION lib/${PROJECT_NAME}",
+        for (String needed : new String[] {"project(demand_layering", "install(DIRECTORY launch params", "models/*.yaml", "ros/dlayer ros/dlayer_node DESTINATION lib/${PROJECT_NAME}",
                 "mvn -q -B -DskipTests ${DLAYER_MAVEN_ARG_LIST} package", "DLAYER_MAVEN_ARGS", "ament_package()"}) {
             assertTrue(cmake.contains(needed), "CMakeLists.txt lacks " + needed);
         }
-        assertTrue(Files.isExecutable(REPO.resolve("ros/dlayer")));
+        assertTrue(Files.isExecutable(REPO.resolve("ros/dlayer")) && Files.isExecutable(REPO.resolve("ros/dlayer_node")));
+        java.util.List<String> execDepends = new java.util.ArrayList<>();
+        var deps = d.getElementsByTagName("exec_depend");
+        for (int i = 0; i < deps.getLength(); i++) execDepends.add(deps.item(i).getTextContent());
+        assertTrue(execDepends.containsAll(java.util.List.of("ros2launch", "launch_ros", "launch_xml", "sensor_msgs", "vision_msgs", "diagnostic_msgs")),
+                execDepends.toString());
     }
 }

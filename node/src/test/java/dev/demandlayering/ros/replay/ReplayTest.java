@@ -13,6 +13,7 @@ import dev.demandlayering.ros.bag.BagOracle;
 import dev.demandlayering.ros.bag.BagTopic;
 import dev.demandlayering.ros.bag.RosBag;
 import dev.demandlayering.ros.bag.RosBagWriter;
+import dev.demandlayering.ros.msg.DiagnosticMsgs;
 import dev.demandlayering.ros.msg.SensorMsgs;
 import dev.demandlayering.ros.msg.StdMsgs;
 import dev.demandlayering.ros.msg.VisionMsgs;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayTest {
     static final Path GOLDEN = TestRepo.root().resolve("node/src/test/resources/golden/vtest-tight-memory.json");
     static final Path TIGHT = TestRepo.root().resolve("params/tight_memory.yaml");
+    /** The shipped file names the camera image_raw/compressed; the sample bag's is /camera/image_raw/compressed. */
+    static final String CAMERA = "image_raw:=/camera/image_raw";
 
     @TempDir
     Path tmp;
@@ -55,7 +58,9 @@ class ReplayTest {
         assumeModels();
         Path bag = SampleBag.path();
         Path out = tmp.resolve("outputs"), report = tmp.resolve("report");
-        ChildCli.Result r = dlayer("replay", bag.toString(), "--params-file", TIGHT.toString(), "--as-fast-as-possible", "--record", out.toString(),
+        // use_sim_time: the node's clock is the bag's, so end_to_end_ms and the diagnostics' period are measured on it
+        ChildCli.Result r = dlayer("replay", bag.toString(), "--params-file", TIGHT.toString(), "-r", CAMERA, "-p", "use_sim_time:=true",
+                "--as-fast-as-possible", "--record", out.toString(),
                 "--report", report.toString(), "--check-golden", GOLDEN.toString());
         assertEquals(0, r.code(), r.out());
         assertTrue(r.out().contains("outputs match " + GOLDEN + " (20 frames)"), r.out());
@@ -80,12 +85,24 @@ class ReplayTest {
         RosBag rec = RosBag.open(out);
         Map<String, Long> counts = new java.util.LinkedHashMap<>();
         for (BagTopic t : rec.topics()) counts.put(t.name(), t.messageCount());
-        assertEquals(Map.of("/nanodet/detections", 20L, "/selfie/mask", 20L, "/diagnostics", 20L), counts);
+        // 20 frames at 5 Hz: /diagnostics at 1, 2 and 3 s of the bag's clock (the first frame opens the period)
+        assertEquals(Map.of("/demand_layering/nanodet/detections", 20L, "/demand_layering/selfie/mask", 20L, "/demand_layering/frame_stats", 20L,
+                "/diagnostics", 3L), counts);
+        List<Double> endToEnd = new ArrayList<>();
+        rec.read(Set.of("/demand_layering/frame_stats"), m -> DiagnosticMsgs.DiagnosticArray.decode(m.data()).status().get(0).values().stream()
+                .filter(kv -> kv.key().equals("end_to_end_ms")).forEach(kv -> endToEnd.add(Double.parseDouble(kv.value()))));
+        assertEquals(20, endToEnd.size());
+        assertTrue(endToEnd.stream().allMatch(e -> Math.abs(e) < 1000), "the stamps are the bag's own times: " + endToEnd);
+        List<DiagnosticMsgs.DiagnosticArray> periods = new ArrayList<>();
+        rec.read(Set.of("/diagnostics"), m -> periods.add(DiagnosticMsgs.DiagnosticArray.decode(m.data())));
+        assertEquals(List.of(1_600_000_001, 1_600_000_002, 1_600_000_003), periods.stream().map(d -> d.header().stamp().sec()).toList());
+        assertEquals(List.of("demand_layering: /camera/image_raw/compressed", "demand_layering: nanodet", "demand_layering: selfie", "demand_layering: arena"),
+                periods.get(0).status().stream().map(DiagnosticMsgs.DiagnosticStatus::name).toList());
         List<Long> inputTimes = new ArrayList<>();
         RosBag.open(bag).read(null, m -> inputTimes.add(m.logTimeNanos()));
         List<VisionMsgs.Detection2DArray> dets = new ArrayList<>();
         List<Long> outputTimes = new ArrayList<>();
-        rec.read(Set.of("/nanodet/detections"), m -> {
+        rec.read(Set.of("/demand_layering/nanodet/detections"), m -> {
             dets.add(VisionMsgs.Detection2DArray.decode(m.data()));
             outputTimes.add(m.logTimeNanos());
         });
@@ -95,7 +112,7 @@ class ReplayTest {
                 "people walk through every frame of vtest");
         if (Files.isDirectory(TestRepo.root().resolve("tools/bag-oracle/node_modules/@mcap/core"))) {
             String oracle = BagOracle.run("read-mcap.mjs", rec.path().resolve("outputs_0.mcap").toString());
-            assertTrue(oracle.contains("\"indexed\":60") && oracle.contains("\"streamed\":60"), oracle);
+            assertTrue(oracle.contains("\"indexed\":63") && oracle.contains("\"streamed\":63"), oracle);
         }
     }
 
@@ -109,14 +126,14 @@ class ReplayTest {
         assumeModels();
         Path bag = SampleBag.path();
         Path out = tmp.resolve("interrupted");
-        Process p = ChildCli.start(TestRepo.cache(), "replay", bag.toString(), "--params-file", TIGHT.toString(), "--rate", "1", "-p",
+        Process p = ChildCli.start(TestRepo.cache(), "replay", bag.toString(), "--params-file", TIGHT.toString(), "-r", CAMERA, "--rate", "1", "-p",
                 "log_every_n_frames:=1", "--record", out.toString(), "--report", tmp.resolve("report").toString());
         StringBuilder log = new StringBuilder();
         java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         int frames = 0;
         for (String line; (line = in.readLine()) != null; ) {
             log.append(line).append('\n');
-            if (line.contains(" INFO ") && line.contains("frame ") && line.contains(" ms (stall") && ++frames == 3) {
+            if (line.startsWith("[INFO] ") && line.contains("frame ") && line.contains(" ms (stall") && ++frames == 3) {
                 new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
             }
         }
@@ -130,23 +147,26 @@ class ReplayTest {
 
         ChildCli.Result info = dlayer("bag", "info", out.toString());
         assertEquals(0, info.code(), info.out());
-        assertTrue(info.out().contains("| /diagnostics | diagnostic_msgs/msg/DiagnosticArray | cdr | " + processed + " |"), info.out());
+        assertTrue(info.out().contains("| /demand_layering/frame_stats | diagnostic_msgs/msg/DiagnosticArray | cdr | " + processed + " |"), info.out());
+        long recorded = 0;
+        for (BagTopic t : RosBag.open(out).topics()) recorded += t.messageCount();
+        assertTrue(recorded >= 3L * processed, "every output of every frame, and the periods' /diagnostics: " + recorded);
         BagOracle.assumeInstalled();
         String oracle = BagOracle.run("read-mcap.mjs", out.resolve("interrupted_0.mcap").toString());
-        assertTrue(oracle.contains("\"indexed\":" + 3 * processed) && oracle.contains("\"streamed\":" + 3 * processed), oracle);
+        assertTrue(oracle.contains("\"indexed\":" + recorded) && oracle.contains("\"streamed\":" + recorded), oracle);
     }
 
     /** A second signal does not wait for the frame: the replay aborts at once with 128 + the signal's number. */
     @Test
     void aSecondSignalAborts() throws Exception {
         assumeModels();
-        Process p = ChildCli.start(TestRepo.cache(), "replay", SampleBag.path().toString(), "--params-file", TIGHT.toString(), "--rate", "1", "-p",
+        Process p = ChildCli.start(TestRepo.cache(), "replay", SampleBag.path().toString(), "--params-file", TIGHT.toString(), "-r", CAMERA, "--rate", "1", "-p",
                 "log_every_n_frames:=1", "--report", tmp.resolve("report").toString());
         StringBuilder log = new StringBuilder();
         java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         for (String line; (line = in.readLine()) != null; ) {
             log.append(line).append('\n');
-            if (line.contains(" INFO ") && line.contains("frame 1 (")) {
+            if (line.startsWith("[INFO] ") && line.contains("frame 1 (")) {
                 new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
                 Thread.sleep(200);
                 new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
@@ -169,7 +189,7 @@ class ReplayTest {
         int signByte = (int) largest[2] - 1; // little endian: the sign bit is in the element's last byte (float32 and float16 alike)
         for (long i = largest[0]; i < largest[0] + largest[2] * largest[1]; i += largest[2]) w.put((int) i + signByte, (byte) (w.get((int) i + signByte) ^ 0x80));
         Files.write(cache.resolve("nanodet.bin"), w.array());
-        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "--params-file", TIGHT.toString()}, NodeParameters.DEFAULT_NODE_NAME);
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "--params-file", TIGHT.toString(), "-r", CAMERA}, NodeParameters.DEFAULT_NODE_NAME);
         Replayer.Result r;
         try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), new ModelCatalog(TestRepo.root(), tmp.resolve("cache")))) {
             r = Replayer.run(p, RosBag.open(bag), new Replayer.Options(p.cameras(), 0, null, false, false));
@@ -177,8 +197,8 @@ class ReplayTest {
         assertEquals(20, r.frames().size());
         List<String> diffs = GoldenOutputs.read(GOLDEN).compare(r.outputs(), GoldenOutputs.Tolerance.DEFAULT);
         assertTrue(!diffs.isEmpty(), "a changed model must not match the golden outputs");
-        assertTrue(diffs.stream().allMatch(d -> d.contains("/nanodet/detections")), "only the detector changed: " + diffs);
-        assertTrue(diffs.get(0).matches("frame \\d+ \\(/camera/image_raw/compressed @ \\[1600000000,\\d+]\\) /nanodet/detections: .*"), diffs.get(0));
+        assertTrue(diffs.stream().allMatch(d -> d.contains("/demand_layering/nanodet/detections")), "only the detector changed: " + diffs);
+        assertTrue(diffs.get(0).matches("frame \\d+ \\(/camera/image_raw/compressed @ \\[1600000000,\\d+]\\) /demand_layering/nanodet/detections: .*"), diffs.get(0));
     }
 
     /** {byte offset, element count, bytes per element} of the largest float tensor in a TF.js graph model's weights manifest (one .bin). */
@@ -208,7 +228,7 @@ class ReplayTest {
     void dropFramesBehavesAsALiveNode() throws Exception {
         assumeModels();
         Path bag = SampleBag.path();
-        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "--params-file", TIGHT.toString()}, NodeParameters.DEFAULT_NODE_NAME);
+        RosArgs args = RosArgs.parse(new String[] {"--ros-args", "--params-file", TIGHT.toString(), "-r", CAMERA}, NodeParameters.DEFAULT_NODE_NAME);
         Replayer.Result r;
         try (FrameProcessor p = new FrameProcessor(args, NodeParameters.gather(args), TestRepo.catalog())) {
             r = Replayer.run(p, RosBag.open(bag), new Replayer.Options(p.cameras(), 1000.0, null, false, true));

@@ -60,6 +60,12 @@ public final class CdrReader {
         return i32(field) & 0xffffffffL;
     }
 
+    public long i64(String field) {
+        align(8);
+        need(8, field);
+        return buf.getLong();
+    }
+
     public float f32(String field) {
         align(4);
         need(4, field);

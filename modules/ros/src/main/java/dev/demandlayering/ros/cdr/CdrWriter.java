@@ -60,6 +60,13 @@ public final class CdrWriter {
         return i32((int) v);
     }
 
+    public CdrWriter i64(long v) {
+        align(8);
+        ensure(8);
+        buf.putLong(v);
+        return this;
+    }
+
     public CdrWriter f32(float v) {
         align(4);
         ensure(4);

@@ -38,6 +38,9 @@ public final class MessageDefinitions {
         MSG.put("diagnostic_msgs/DiagnosticStatus", "byte OK=0\nbyte WARN=1\nbyte ERROR=2\nbyte STALE=3\n"
                 + "byte level\nstring name\nstring message\nstring hardware_id\ndiagnostic_msgs/KeyValue[] values\n");
         MSG.put("diagnostic_msgs/DiagnosticArray", "std_msgs/Header header\ndiagnostic_msgs/DiagnosticStatus[] status\n");
+        MSG.put("rosgraph_msgs/Clock", "builtin_interfaces/Time clock\n");
+        MSG.put("rcl_interfaces/Log", "byte DEBUG=10\nbyte INFO=20\nbyte WARN=30\nbyte ERROR=40\nbyte FATAL=50\n"
+                + "builtin_interfaces/Time stamp\nuint8 level\nstring name\nstring msg\nstring file\nstring function\nuint32 line\n");
     }
 
     /** "sensor_msgs/msg/Image" (the rosbag2 type name) from "sensor_msgs::msg::dds_::Image_" (the DDS type name). */

@@ -4,6 +4,7 @@ import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.models.ModelSession;
 import dev.demandlayering.perception.ModelResult;
+import dev.demandlayering.perception.PerceptionConfig;
 import dev.demandlayering.perception.Pipeline;
 import dev.demandlayering.ros.dds.Qos;
 import dev.demandlayering.ros.msg.DiagnosticMsgs;
@@ -30,12 +31,16 @@ import org.slf4j.LoggerFactory;
 /**
  * What the node does with one camera message, whatever delivered it (live DDS or a replayed bag): decode it,
  * run every model on it through one {@link Session} (one arena for all), publish each model's detections or
- * mask and the frame's diagnostics to a {@link MessageSink}. Not thread-safe for {@link #process}: one
+ * mask and the frame's figures ({@code ~/frame_stats}) to a {@link MessageSink}, and the period's /diagnostics
+ * ({@link PeriodDiagnostics}) when one is due on the node's clock. Not thread-safe for {@link #process}: one
  * inference thread calls it; {@link #decode} may run on transport threads.
  */
 public final class FrameProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrameProcessor.class);
     public static final String DIAGNOSTICS_TOPIC = "/diagnostics";
+    /** Every frame's figures (what /diagnostics sums up per period), under the node's name. */
+    public static final String FRAME_STATS = "frame_stats";
+    static final String HARDWARE_ID = "demand_layering";
 
     /** One processed frame's figures (the replay report is built from these). */
     public record Processed(CameraFrame frame, FrameStats stats, double sinceReceiptMs, double endToEndMs, boolean missedDeadline,
@@ -47,14 +52,22 @@ public final class FrameProcessor implements AutoCloseable {
     }
 
     private final NodeConfig config;
+    /** What set_parameters may change between frames; the inference thread takes a new one at the next frame. */
+    private volatile NodeConfig live;
+    private NodeConfig applied;
     private final RosArgs args;
     private final List<ModelOutputs> outputs = new ArrayList<>();
     private final Map<String, UnaryOperator<String>> outputTopics = new LinkedHashMap<>();
-    private final Pipeline pipeline;
+    private volatile Pipeline pipeline; // replaced between frames when the arena is re-planned (set_parameters)
+    private volatile long minimumBytes; // the plan's minimum, for set_parameters' check on its own thread
+    private final ModelCatalog catalog;
     private final FailureLog failures = new FailureLog(LOG);
     private final OutputGuard guard = new OutputGuard();
     private long frames, invalid, late, failed;
     private String lastError = "";
+    private final NodeClock clock;
+    private final PeriodDiagnostics period;
+    private volatile String fault;
 
     /** Plans and opens the models: a bad model, manifest or arena size fails here, before any transport starts. */
     public FrameProcessor(RosArgs args, Map<String, Object> params, ModelCatalog catalog) throws IOException {
@@ -64,16 +77,129 @@ public final class FrameProcessor implements AutoCloseable {
     public FrameProcessor(RosArgs args, NodeConfig config, ModelCatalog catalog) throws IOException {
         this.args = args;
         this.config = config;
+        this.catalog = catalog;
         this.pipeline = Pipeline.open(config.perception(), catalog);
+        this.minimumBytes = pipeline.session().plan().minimumBytes();
+        this.live = this.applied = config;
         LOG.info("{}", pipeline.backendReason());
-        for (ModelManifest m : pipeline.manifests()) outputs.add(new ModelOutputs(m, config.publishOverlay()));
+        for (ModelManifest m : pipeline.manifests()) outputs.add(new ModelOutputs(m, config.publishOverlay(), config.publishDebugImage()));
         ArenaPlan plan = pipeline.session().plan();
         LOG.info("arena {} bytes for {} (minimum {} bytes, {} resident layers)", plan.arenaBytes(), modelNames(), plan.minimumBytes(),
                 plan.residentLayerCount());
         for (String camera : cameras()) {
             String ns = config.perCameraOutputs() ? cameraNamespace(camera) : null;
-            outputTopics.put(camera, ns == null ? args::resolveTopic : name -> args.resolveTopic(ns + "/" + name));
+            outputTopics.put(camera, ns == null ? this::nodeTopic : name -> args.resolveTopic(ns + "/" + name));
         }
+        clock = config.useSimTime() ? NodeClock.simulated() : NodeClock.system();
+        period = new PeriodDiagnostics(args.nodeName(), HARDWARE_ID, cameras(), modelNames(), config.deadlineMs(), config.diagnosticsPeriodS());
+    }
+
+    /**
+     * New parameter values (the whole validated set) for what changes between frames: the heads' thresholds, the
+     * deadline, the log rate. The next frame uses them; nothing else changes.
+     */
+    public void update(Map<String, Object> params) {
+        live = NodeConfig.from(params);
+    }
+
+    /**
+     * Why a new set of parameters cannot be planned, or null: an arena below the minimum the current plan states (the
+     * models and precision cannot change while running, so that minimum holds for any residency).
+     */
+    public String checkPlan(Map<String, Object> params) {
+        long arena = NodeConfig.from(params).perception().arenaSize();
+        long minimum = minimumBytes;
+        if (arena != 0 && arena < minimum) {
+            return "arena_size " + arena + " bytes is below the minimum of " + minimum + " bytes for " + modelNames() + " (0 = the minimum)";
+        }
+        return null;
+    }
+
+    private void takeLiveSettings() {
+        NodeConfig next = live;
+        if (next == applied) return;
+        PerceptionConfig now = applied.perception(), then = next.perception();
+        if (then.arenaSize() != now.arenaSize() || then.residency() != now.residency()) replan(then);
+        else if (!then.heads().equals(now.heads())) pipeline.heads(then.heads());
+        if (next.deadlineMs() != applied.deadlineMs()) period.deadline(next.deadlineMs());
+        if (next.diagnosticsPeriodS() != applied.diagnosticsPeriodS()) period.period(next.diagnosticsPeriodS());
+        LOG.info("parameters changed: {}, deadline {} ms, a summary every {} frames", next.perception().heads(), next.deadlineMs(), next.logEveryNFrames());
+        applied = next;
+    }
+
+    /**
+     * The arena planned again for a new size or residency, between frames: the old arena is released first (two would
+     * not fit where memory is tight), then the models opened in the new plan; if that fails, in the old one again.
+     */
+    private void replan(PerceptionConfig then) {
+        PerceptionConfig before = applied.perception();
+        long started = System.nanoTime();
+        pipeline.close();
+        try {
+            pipeline = Pipeline.open(then, catalog);
+            ArenaPlan plan = pipeline.session().plan();
+            LOG.info("arena re-planned in {} ms: {} bytes, residency {}, {} resident layers", fmt((System.nanoTime() - started) / 1e6), plan.arenaBytes(),
+                    then.residency().name().toLowerCase(Locale.ROOT), plan.residentLayerCount());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("re-planning the arena failed ({}); the models run in the plan before", e.getMessage());
+            try {
+                pipeline = Pipeline.open(before, catalog);
+            } catch (IOException again) {
+                throw new java.io.UncheckedIOException("the models cannot be opened again after a failed re-plan", again);
+            }
+        }
+    }
+
+    /** The node's clock: the system's, or with use_sim_time the one /clock (or a replay) sets. */
+    public NodeClock clock() {
+        return clock;
+    }
+
+    /**
+     * Publishes the period's /diagnostics when one is due on the node's clock (a timer calls this about 10 times a
+     * period, and every frame does); {@code now} forces one, as when the node is about to stop.
+     */
+    public void publishDiagnostics(MessageSink out, boolean now) {
+        synchronized (period) { // the timer and the inference thread both call this; one writer, one at a time
+            publishDue(out, now);
+        }
+    }
+
+    private void publishDue(MessageSink out, boolean now) {
+        long t = clock.nowNanos();
+        DiagnosticMsgs.DiagnosticArray d = period.due(t, arenaFigures(), fault, now);
+        if (d == null) return;
+        try {
+            guard.around(out).publish(DIAGNOSTICS_TOPIC, d.encode(), System.currentTimeMillis() * 1_000_000L);
+        } catch (RuntimeException e) {
+            LOG.warn("/diagnostics could not be published: {}", e.getMessage());
+        }
+    }
+
+    /** The shared arena's figures now, for the period's arena status. */
+    private Map<String, String> arenaFigures() {
+        Session session = pipeline.session();
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("backend", pipeline.backendName());
+        if (session == null) return a; // the models are gone (the fault says why)
+        ArenaPlan plan = session.plan();
+        a.put("direct_io", Boolean.toString(session.directIo()));
+        a.put("weight_precision", plan.weights().label());
+        a.put("arena_bytes", Long.toString(plan.arenaBytes()));
+        a.put("minimum_bytes", Long.toString(plan.minimumBytes()));
+        a.put("resident_layers", Integer.toString(plan.residentLayerCount()));
+        a.put("repacks", Integer.toString(pipeline.repacks()));
+        a.put("skipped_outputs", Long.toString(guard.skipped()));
+        return a;
+    }
+
+    /**
+     * An output under the node's own name, as rclcpp perception nodes publish theirs ({@code ~/nanodet/detections} is
+     * {@code /robot/perception/nanodet/detections}), so two instances in one namespace do not collide and each output
+     * can be remapped ({@code -r ~/nanodet/detections:=/objects}).
+     */
+    private String nodeTopic(String name) {
+        return args.resolveTopic("~/" + name);
     }
 
     /** The models' names, in the order they run. */
@@ -83,7 +209,17 @@ public final class FrameProcessor implements AutoCloseable {
 
     /** The camera topics, resolved (namespace, remaps), in parameter order. */
     public List<String> cameras() {
-        return config.imageTopics().stream().map(args::resolveTopic).distinct().toList();
+        return config.imageTopics().stream().map(t -> resolveCamera(args, t)).distinct().toList();
+    }
+
+    /**
+     * A camera topic resolved as image_transport resolves one: a name ending in /compressed is its base topic
+     * resolved (so {@code -r image_raw:=/front/image} also moves {@code image_raw/compressed}), then the transport.
+     */
+    public static String resolveCamera(RosArgs args, String topic) {
+        if (!isCompressed(topic) || topic.equals("/compressed")) return args.resolveTopic(topic);
+        String base = topic.substring(0, topic.length() - "/compressed".length());
+        return args.resolveTopic(base) + "/compressed";
     }
 
     public static boolean isCompressed(String cameraTopic) {
@@ -101,7 +237,7 @@ public final class FrameProcessor implements AutoCloseable {
         return t.substring(0, Math.max(0, t.lastIndexOf('/')));
     }
 
-    /** Declares every output topic (each model's, per camera when asked, and /diagnostics). */
+    /** Declares every output topic (each model's, per camera when asked, ~/frame_stats and /diagnostics). */
     public void advertise(MessageSink target) {
         MessageSink sink = guard.around(target);
         Set<String> declared = new HashSet<>();
@@ -119,6 +255,7 @@ public final class FrameProcessor implements AutoCloseable {
         for (UnaryOperator<String> topic : outputTopics.values()) {
             for (ModelOutputs o : outputs) o.advertise(once, topic);
         }
+        once.advertise(nodeTopic(FRAME_STATS), DiagnosticMsgs.DiagnosticArray.TYPE, Qos.RELIABLE, 1 << 20);
         once.advertise(DIAGNOSTICS_TOPIC, DiagnosticMsgs.DiagnosticArray.TYPE, Qos.RELIABLE, 1 << 20);
     }
 
@@ -159,6 +296,7 @@ public final class FrameProcessor implements AutoCloseable {
             synchronized (this) {
                 invalid++;
             }
+            period.invalid(camera);
             throw e;
         }
     }
@@ -170,6 +308,7 @@ public final class FrameProcessor implements AutoCloseable {
      * ({@link ModelSession.Unrecoverable}) is thrown, after its ERROR diagnostic.
      */
     public Processed process(CameraFrame f, MessageSink out, Map<String, Long> dropped) {
+        takeLiveSettings();
         MessageSink sink = guard.around(out);
         long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
         Pipeline.Frame r;
@@ -177,12 +316,14 @@ public final class FrameProcessor implements AutoCloseable {
             r = pipeline.run(f.image());
         } catch (ModelSession.Unrecoverable e) {
             String line = failures.record("inference", e);
-            failedFrame(f, sink, line, droppedTotal);
+            failedFrame(f, sink, line, dropped);
+            fault = "inference stopped: " + line;
+            publishDiagnostics(out, true);
             throw e;
         } catch (RuntimeException | OutOfMemoryError e) {
-            return failedFrame(f, sink, failures.record("inference", e), droppedTotal);
+            return failedFrame(f, sink, failures.record("inference", e), dropped);
         }
-        UnaryOperator<String> topic = outputTopics.getOrDefault(f.camera(), args::resolveTopic);
+        UnaryOperator<String> topic = outputTopics.getOrDefault(f.camera(), this::nodeTopic);
         List<String> summaries = new ArrayList<>();
         String headError = null;
         for (int i = 0; i < outputs.size(); i++) {
@@ -199,37 +340,52 @@ public final class FrameProcessor implements AutoCloseable {
                 summaries.add("failed: " + headError);
             }
         }
-        double endToEnd = (System.currentTimeMillis() * 1_000_000L - f.header().stamp().toNanos()) / 1e6;
+        long now = clock.nowNanos();
+        double endToEnd = now == NodeClock.UNKNOWN ? Double.NaN : (now - f.header().stamp().toNanos()) / 1e6;
         double sinceReceipt = (System.nanoTime() - f.receivedNanos()) / 1e6;
-        boolean missed = sinceReceipt > config.deadlineMs();
+        boolean missed = sinceReceipt > applied.deadlineMs();
         long n;
         synchronized (this) {
             n = ++frames;
             if (missed) late++;
         }
         if (headError != null) countFailure(headError);
-        sink.publish(DIAGNOSTICS_TOPIC, diagnostics(f, r.stats(), summaries, endToEnd, sinceReceipt, missed, droppedTotal, headError).encode(),
-                System.currentTimeMillis() * 1_000_000L);
-        long every = config.logEveryNFrames();
+        FrameStats s = r.stats();
+        int nModels = summaries.size();
+        double[] modelStall = new double[nModels];
+        long[] modelRead = new long[nModels];
+        for (LayerStats l : s.layers()) {
+            modelStall[l.model()] += l.waitMs();
+            modelRead[l.model()] += l.bytesRead();
+        }
+        sink.publish(nodeTopic(FRAME_STATS), frameStats(f, s, summaries, modelStall, modelRead, endToEnd, sinceReceipt, missed, droppedTotal, headError)
+                .encode(), System.currentTimeMillis() * 1_000_000L);
+        Processed done = new Processed(f, s, sinceReceipt, endToEnd, missed, summaries, headError);
+        period.frame(done, s.modelLatencyMs(), modelStall, modelRead, dropped.getOrDefault(f.camera(), 0L));
+        publishDiagnostics(out, false);
+        long every = applied.logEveryNFrames();
         if (every > 0 && n % every == 0) {
-            FrameStats s = r.stats();
             LOG.info("frame {} ({}): {} ms (stall {} ms), peak {} of {} bytes, read {} bytes, dropped {}, {}", n, f.camera(), fmt(s.latencyMs()),
                     fmt(s.stallMs()), s.peakBytes(), s.arenaBytes(), s.bytesRead(), droppedTotal, String.join("; ", summaries));
         }
-        return new Processed(f, r.stats(), sinceReceipt, endToEnd, missed, summaries, headError);
+        return done;
     }
 
-    /** Counts a frame that produced no outputs and reports it with an ERROR diagnostic. */
-    private Processed failedFrame(CameraFrame f, MessageSink sink, String error, long droppedTotal) {
+    /** Counts a frame that produced no outputs and reports it with an ERROR status, in its frame_stats and the period's. */
+    private Processed failedFrame(CameraFrame f, MessageSink sink, String error, Map<String, Long> dropped) {
         countFailure(error);
+        long droppedTotal = dropped.values().stream().mapToLong(Long::longValue).sum();
         try {
             Map<String, String> kv = counters(f, droppedTotal);
-            sink.publish(DIAGNOSTICS_TOPIC, new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()),
+            sink.publish(nodeTopic(FRAME_STATS), new DiagnosticMsgs.DiagnosticArray(new StdMsgs.Header(f.header().stamp(), f.header().frameId()),
                     List.of(status(DiagnosticMsgs.ERROR, args.nodeName() + ": arena", error, kv))).encode(), System.currentTimeMillis() * 1_000_000L);
         } catch (RuntimeException e) {
-            LOG.warn("the ERROR diagnostic for a failed frame could not be published: {}", e.getMessage());
+            LOG.warn("the ERROR status of a failed frame could not be published: {}", e.getMessage());
         }
-        return new Processed(f, null, (System.nanoTime() - f.receivedNanos()) / 1e6, Double.NaN, false, List.of(), error);
+        Processed failedOne = new Processed(f, null, (System.nanoTime() - f.receivedNanos()) / 1e6, Double.NaN, false, List.of(), error);
+        period.frame(failedOne, null, null, null, dropped.getOrDefault(f.camera(), 0L));
+        publishDiagnostics(sink, false);
+        return failedOne;
     }
 
     private synchronized void countFailure(String error) {
@@ -264,8 +420,8 @@ public final class FrameProcessor implements AutoCloseable {
         return pipeline.session();
     }
 
-    private DiagnosticMsgs.DiagnosticArray diagnostics(CameraFrame f, FrameStats s, List<String> summaries, double endToEnd,
-                                                       double sinceReceipt, boolean missed, long dropped, String headError) {
+    private DiagnosticMsgs.DiagnosticArray frameStats(CameraFrame f, FrameStats s, List<String> summaries, double[] modelStall, long[] modelRead,
+                                                      double endToEnd, double sinceReceipt, boolean missed, long dropped, String headError) {
         List<DiagnosticMsgs.DiagnosticStatus> status = new ArrayList<>();
         Session session = pipeline.session();
         Map<String, String> arena = new LinkedHashMap<>();
@@ -282,7 +438,7 @@ public final class FrameProcessor implements AutoCloseable {
         arena.put("stall_ms", fmt(s.stallMs()));
         arena.put("end_to_end_ms", fmt(endToEnd));
         arena.put("since_receipt_ms", fmt(sinceReceipt));
-        arena.put("deadline_ms", fmt(config.deadlineMs()));
+        arena.put("deadline_ms", fmt(applied.deadlineMs()));
         Map<String, String> counts = counters(f, dropped);
         counts.remove("camera"); // already first
         arena.putAll(counts);
@@ -291,13 +447,10 @@ public final class FrameProcessor implements AutoCloseable {
         status.add(status(level, name + ": arena", headError != null ? headError : missed ? "frame missed its deadline" : "ok", arena));
         List<String> names = pipeline.modelNames();
         for (int i = 0; i < names.size(); i++) {
-            final int model = i;
-            double stall = s.layers().stream().filter(l -> l.model() == model).mapToDouble(LayerStats::waitMs).sum();
-            long read = s.layers().stream().filter(l -> l.model() == model).mapToLong(LayerStats::bytesRead).sum();
             Map<String, String> kv = new LinkedHashMap<>();
             kv.put("latency_ms", fmt(s.modelLatencyMs()[i]));
-            kv.put("stall_ms", fmt(stall));
-            kv.put("bytes_read", Long.toString(read));
+            kv.put("stall_ms", fmt(modelStall[i]));
+            kv.put("bytes_read", Long.toString(modelRead[i]));
             kv.put("result", summaries.get(i));
             boolean bad = summaries.get(i).startsWith("failed: ");
             status.add(status(bad ? DiagnosticMsgs.ERROR : DiagnosticMsgs.OK, name + ": " + names.get(i), summaries.get(i), kv));
@@ -325,7 +478,7 @@ public final class FrameProcessor implements AutoCloseable {
     private static DiagnosticMsgs.DiagnosticStatus status(int level, String name, String message, Map<String, String> kv) {
         List<DiagnosticMsgs.KeyValue> values = new ArrayList<>();
         kv.forEach((k, v) -> values.add(new DiagnosticMsgs.KeyValue(k, v)));
-        return new DiagnosticMsgs.DiagnosticStatus(level, name, message, "demand_layering", values);
+        return new DiagnosticMsgs.DiagnosticStatus(level, name, message, HARDWARE_ID, values);
     }
 
     static String fmt(double v) {

@@ -2,6 +2,7 @@ package dev.demandlayering.ros.node;
 
 import dev.demandlayering.models.ModelManifest;
 import dev.demandlayering.perception.Detection;
+import dev.demandlayering.perception.DetectionDrawing;
 import dev.demandlayering.perception.ModelResult;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
@@ -14,26 +15,32 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * One model's head and topics: detections as vision_msgs/Detection2DArray on {@code MODEL/detections}, or a
- * mono8 class-id mask on {@code MODEL/mask} (and optionally a colourised overlay on {@code MODEL/overlay}),
+ * One model's head and topics: detections as vision_msgs/Detection2DArray on {@code MODEL/detections} (and
+ * optionally the camera image with the boxes drawn on {@code MODEL/debug_image}), or a mono8 class-id mask on
+ * {@code MODEL/mask} (and optionally a colourised overlay on {@code MODEL/overlay}),
  * stamped with the camera frame's header. Topic names come from a resolver (node namespace, remaps, or the
  * camera's namespace); the summary it returns goes into the diagnostics.
  */
 final class ModelOutputs {
     private final ModelManifest manifest;
-    private final boolean detections, overlay;
+    private final boolean detections, overlay, debugImage;
 
-    /** {@code overlay}: segmenters also publish the tinted camera image. The manifest's head was checked by the pipeline. */
-    ModelOutputs(ModelManifest m, boolean overlay) {
+    /**
+     * {@code overlay}: segmenters also publish the tinted camera image; {@code debugImage}: detectors also publish the
+     * camera image with their boxes drawn. The manifest's head was checked by the pipeline.
+     */
+    ModelOutputs(ModelManifest m, boolean overlay, boolean debugImage) {
         this.manifest = m;
         this.detections = m.task().equals("detection");
         this.overlay = overlay && !detections;
+        this.debugImage = debugImage && detections;
     }
 
     /** Declares this model's output topics; {@code topic} resolves a name relative to the output namespace. */
     void advertise(MessageSink sink, UnaryOperator<String> topic) {
         if (detections) {
             sink.advertise(topic.apply(manifest.name() + "/detections"), VisionMsgs.Detection2DArray.TYPE, Qos.RELIABLE, 4 << 20);
+            if (debugImage) sink.advertise(topic.apply(manifest.name() + "/debug_image"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
             return;
         }
         sink.advertise(topic.apply(manifest.name() + "/mask"), SensorMsgs.Image.TYPE, Qos.RELIABLE, 64 << 20);
@@ -52,6 +59,11 @@ final class ModelOutputs {
                         VisionMsgs.PoseWithCovariance.identity())), box, ""));
             }
             sink.publish(topic.apply(manifest.name() + "/detections"), new VisionMsgs.Detection2DArray(header, msgs).encode(), now);
+            if (debugImage) {
+                RgbImage drawn = DetectionDrawing.draw(img, d.detections());
+                sink.publish(topic.apply(manifest.name() + "/debug_image"),
+                        new SensorMsgs.Image(header, drawn.height(), drawn.width(), "rgb8", 0, 3L * drawn.width(), drawn.rgb()).encode(), now);
+            }
         } else if (result instanceof ModelResult.Mask m) {
             SegmentationMask mask = m.mask();
             sink.publish(topic.apply(manifest.name() + "/mask"),

@@ -11,11 +11,12 @@ import java.util.Map;
 
 /**
  * The node's parameters, typed, read once from the map {@link NodeParameters#gather} validated: the perception
- * pipeline's part ({@link PerceptionConfig}) and the node's own (cameras, outputs, QoS, deadline, logging). Nothing
+ * pipeline's part ({@link PerceptionConfig}) and the node's own (cameras, outputs, QoS, deadline, logging, diagnostics, clock). Nothing
  * else casts a parameter.
  */
 public record NodeConfig(PerceptionConfig perception, long maxImagePixels, List<String> imageTopics, boolean perCameraOutputs,
-                         boolean qosReliable, int qosDepth, boolean publishOverlay, double deadlineMs, long logEveryNFrames) {
+                         boolean qosReliable, int qosDepth, boolean publishOverlay, double deadlineMs, long logEveryNFrames,
+                         double diagnosticsPeriodS, boolean useSimTime, String rosDistro, boolean publishDebugImage) {
 
     /** The configuration of validated parameters (every name of {@link NodeParameters#SCHEMA} present, of its type). */
     @SuppressWarnings("unchecked")
@@ -29,6 +30,7 @@ public record NodeConfig(PerceptionConfig perception, long maxImagePixels, List<
         return new NodeConfig(perception, (Long) params.get("max_image_pixels"), List.copyOf((List<String>) params.get("image_topics")),
                 (Boolean) params.get("per_camera_outputs"), "reliable".equals(params.get("qos.reliability")),
                 Math.toIntExact((Long) params.get("qos.depth")), (Boolean) params.get("publish_overlay"), (Double) params.get("deadline_ms"),
-                (Long) params.get("log_every_n_frames"));
+                (Long) params.get("log_every_n_frames"), (Double) params.get("diagnostics_period"), (Boolean) params.get("use_sim_time"),
+                (String) params.get("ros_distro"), (Boolean) params.get("publish_debug_image"));
     }
 }

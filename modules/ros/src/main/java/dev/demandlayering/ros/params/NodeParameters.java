@@ -17,6 +17,7 @@ import java.util.Set;
  * how they are gathered: defaults, then each --params-file in order, then -p overrides.
  */
 public final class NodeParameters {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeParameters.class);
     public static final String DEFAULT_NODE_NAME = "demand_layering";
 
     private NodeParameters() {
@@ -63,17 +64,35 @@ public final class NodeParameters {
             .add("mask_threshold", ParameterSchema.Type.DOUBLE, HeadSettings.DEFAULTS.maskThreshold(), "Segmentation heads: probability at which a pixel takes the class.", "0 to 1",
                     v -> (Double) v >= 0 && (Double) v <= 1)
             .add("publish_overlay", ParameterSchema.Type.BOOL, false, "Segmentation heads: also publish a colourised overlay image for viewers.")
+            .add("publish_debug_image", ParameterSchema.Type.BOOL, false,
+                    "Detection heads: also publish ~/MODEL/debug_image, the camera image with each box and its class and score drawn, for viewers.")
             .add("deadline_ms", ParameterSchema.Type.DOUBLE, 100.0,
                     "Budget per frame, from its arrival at the node to its outputs; a frame over it makes the diagnostics WARN.", "> 0", v -> (Double) v > 0)
             .add("log_every_n_frames", ParameterSchema.Type.INTEGER, 30L, "A one-line summary of the frame figures every N frames; 0 = never.",
                     ">= 0", v -> (Long) v >= 0)
-            .add("use_sim_time", ParameterSchema.Type.BOOL, false, "Standard ROS parameter; accepted for launch files that set it on every node.");
+            .add("diagnostics_period", ParameterSchema.Type.DOUBLE, 1.0,
+                    "Seconds between /diagnostics messages (diagnostic_updater's convention: about 1 Hz), each summing up the period per camera, per model and for the arena; every frame's figures go to ~/frame_stats.",
+                    "0.05 to 3600", v -> (Double) v >= 0.05 && (Double) v <= 3600)
+            .add("log_level", ParameterSchema.Type.STRING, "",
+                    "The node's log level (debug, info, warn, error, fatal), as --log-level sets it; settable while running; empty = what --log-level said (info by default).",
+                    "empty, debug, info, warn, error, fatal", v -> java.util.Set.of("", "debug", "info", "warn", "error", "fatal").contains(v))
+            .add("ros_distro", ParameterSchema.Type.STRING, "",
+                    "The ROS 2 distro whose graph messages the node speaks on ros_discovery_info (gids are 24 bytes up to humble, 16 from iron on, and the two do not read each other); empty = $ROS_DISTRO, else jazzy.",
+                    "empty, foxy, galactic, humble, iron, jazzy, kilted, rolling",
+                    v -> java.util.Set.of("", "foxy", "galactic", "humble", "iron", "jazzy", "kilted", "rolling").contains(v))
+            .add("use_sim_time", ParameterSchema.Type.BOOL, false,
+                    "Standard ROS parameter: the node's clock follows /clock (rosgraph_msgs/Clock, as ros2 bag play --clock and simulators publish it) instead of the system clock; end_to_end_ms and the diagnostics period use it. In replay, the bag's own clock.");
 
-    /** Defaults, parameter files in order, then -p overrides; validated against {@link #SCHEMA}. */
+    /**
+     * Defaults, parameter files in order, then -p overrides; validated against {@link #SCHEMA}. A name the node does
+     * not have is logged once, as a warning, and ignored (rclcpp's default: a shared {@code /**} file or launch's
+     * SetParameter may name other nodes' parameters).
+     */
     public static Map<String, Object> gather(RosArgs args) throws IOException {
         Map<String, Object> given = new LinkedHashMap<>();
         for (Path f : args.paramsFiles()) given.putAll(ParameterFile.load(f, args.nodeName(), args.fullyQualifiedName()));
         given.putAll(args.params());
+        for (String line : SCHEMA.unknown(given)) LOG.warn("{}", line);
         return SCHEMA.resolve(given);
     }
 }

@@ -35,8 +35,9 @@ public final class ParameterSchema {
     }
 
     /**
-     * Defaults overlaid with {@code given}, each value converted to its declared type. Every problem (unknown
-     * name, wrong type, value not allowed) is collected into one {@link ParameterException}.
+     * Defaults overlaid with {@code given}, each value converted to its declared type. Every problem (wrong type,
+     * value not allowed) is collected into one {@link ParameterException}. Names the schema does not know are left
+     * out, as rclcpp leaves out overrides for parameters a node does not declare ({@link #unknown} says which).
      */
     public Map<String, Object> resolve(Map<String, Object> given) {
         List<String> problems = new ArrayList<>();
@@ -44,10 +45,7 @@ public final class ParameterSchema {
         entries.forEach((k, e) -> out.put(k, e.defaultValue()));
         for (Map.Entry<String, Object> g : given.entrySet()) {
             Entry e = entries.get(g.getKey());
-            if (e == null) {
-                problems.add("unknown parameter '" + g.getKey() + "' (known: " + String.join(", ", entries.keySet()) + ")");
-                continue;
-            }
+            if (e == null) continue;
             Object v;
             try {
                 v = convert(e, g.getValue());
@@ -63,6 +61,54 @@ public final class ParameterSchema {
         }
         if (!problems.isEmpty()) throw new ParameterException(problems);
         return out;
+    }
+
+    /**
+     * One line per name in {@code given} that the schema does not know, saying it is ignored and, for a likely typo,
+     * the parameter meant; rclcpp's QoS overrides ({@code qos_overrides.*}) are named as such.
+     */
+    public List<String> unknown(Map<String, Object> given) {
+        List<String> lines = new ArrayList<>();
+        for (String name : given.keySet()) {
+            if (entries.containsKey(name)) continue;
+            if (name.startsWith("qos_overrides.")) {
+                lines.add("parameter '" + name + "' is one of rclcpp's QoS overrides, which this node does not apply (its camera QoS is qos.reliability "
+                        + "and qos.depth); ignored");
+                continue;
+            }
+            String near = nearest(name);
+            lines.add("parameter '" + name + "' is not a parameter of this node; ignored" + (near == null ? "" : " (did you mean '" + near + "'?)"));
+        }
+        return lines;
+    }
+
+    /** The known name within two edits of {@code name}, or null. */
+    private String nearest(String name) {
+        String best = null;
+        int bestDistance = 3;
+        for (String k : entries.keySet()) {
+            int d = editDistance(name, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static Object convert(Entry e, Object v) {

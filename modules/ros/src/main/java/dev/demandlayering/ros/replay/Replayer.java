@@ -186,6 +186,7 @@ public final class Replayer {
 
         private void process(BagMessage m) throws IOException {
             if (options.recordInputs()) sink.write(m.topic(), m.logTimeNanos(), m.data());
+            processor.clock().set(m.logTimeNanos()); // use_sim_time: the bag's clock, as ros2 bag play --clock gives it
             CameraFrame f;
             try {
                 f = processor.decode(m.topic(), cameras.get(m.topic()).equals(COMPRESSED), m.data(), System.nanoTime());
