@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.perception.PerceptionConfig;
+import dev.demandlayering.perception.Pipeline;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.Backends;
-import dev.demandlayering.runtime.ModelImporter;
 import dev.demandlayering.runtime.Session;
 import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
@@ -19,7 +20,6 @@ import dev.demandlayering.runtime.layers.LayeredModel;
 import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.DiskBandwidth;
 import dev.demandlayering.runtime.pack.PackFile;
-import dev.demandlayering.runtime.plan.ArenaPlan;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,44 +107,45 @@ final class BenchCommand implements Callable<Integer> {
     private String backendLine;
     private final List<LoaderRow> loaderRows = new ArrayList<>();
     /** One backend for the whole run: a GPU's context, kernels and library handles are made once, not per configuration. */
-    private Backend device;
+    private Backends.Choice device;
+    private ModelCatalog catalog;
 
     @Override
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
         ModelCatalog cat = ModelCatalog.fromEnvironment();
+        catalog = cat;
         if (vs != null) return versus(cat);
         if (paper) return paper(cat);
         var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
-        Path packDir = Files.createTempDirectory("dlayer-bench");
-        List<PackFile> packs = new ArrayList<>();
+        List<ModelManifest> manifests = new ArrayList<>();
+        for (String name : models) manifests.add(cat.manifest(name));
         List<Map<String, float[]>> inputs = new ArrayList<>();
-        for (String name : models) {
-            ModelManifest m = cat.manifest(name);
-            Path p = packDir.resolve(name + ".dlp");
-            ModelImporter.pack(cat.modelFile(m), p, true);
-            packs.add(PackFile.open(p));
-            inputs.add(Map.of(m.inputName(), inputsDir != null ? Npy.read(inputsDir.resolve(name + ".npy")).data()
-                    : Preprocessor.modelInput(m, img)));
-        }
+        if (img != null) inputs.addAll(Pipeline.inputs(manifests, img));
+        else for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Npy.read(inputsDir.resolve(m.name() + ".npy")).data()));
         Backends.Choice choice = Backends.select(backend);
         backendLine = choice.reason();
         System.err.println("bench: " + backendLine);
         List<Row> rows = new ArrayList<>();
+        List<Path> packs;
         try (Backend b = choice.backend()) {
-            device = b;
+            device = choice;
+            PerceptionConfig all = PerceptionConfig.of(models).withBackend(b.name());
             // the JIT compiles the kernels during the first frames: warm them up, resident and streamed, before anything is measured
             for (ResidencyMode mode : List.of(ResidencyMode.ALL, ResidencyMode.NONE)) {
-                try (Session s = Session.open(packs, Session.Options.builder().mode(mode).io(new Engine.Options(true, true, diskBandwidth)).build(), device)) {
-                    FrameTiming.warmUp(s, inputs, 10, 3000);
+                try (Pipeline p = open(all.withArena(0, mode), true)) {
+                    FrameTiming.warmUp(p::infer, inputs, 10, 3000);
                 }
             }
-            for (int i = 0; i < packs.size(); i++) rows.addAll(measureSet(models.get(i), List.of(packs.get(i)), List.of(inputs.get(i))));
-            if (packs.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", packs, inputs));
-            for (int i = 0; i < packs.size(); i++) loaderRows.add(measureLoader(models.get(i), List.of(packs.get(i))));
-            if (packs.size() > 1) loaderRows.add(measureLoader(String.join("+", models) + " (shared arena)", packs));
+            for (int i = 0; i < models.size(); i++) rows.addAll(measureSet(models.get(i), List.of(models.get(i)), List.of(inputs.get(i))));
+            if (models.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", models, inputs));
+            try (Pipeline streamed = open(all.withArena(0, ResidencyMode.NONE), true)) {
+                packs = streamed.packPaths();
+            }
+            for (int i = 0; i < models.size(); i++) loaderRows.add(measureLoader(models.get(i), List.of(packs.get(i))));
+            if (models.size() > 1) loaderRows.add(measureLoader(String.join("+", models) + " (shared arena)", packs));
         }
-        DiskBandwidth.Measurement disk = DiskBandwidth.measure(packs.stream().map(PackFile::path).toList());
+        DiskBandwidth.Measurement disk = DiskBandwidth.measure(packs);
         String md = markdown(rows, backendLine, disk) + loaderMarkdown(loaderRows);
         System.out.print(md);
         if (output.getParent() != null) Files.createDirectories(output.getParent());
@@ -260,21 +261,31 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The set's configurations, all open at once and timed frame by frame in turn ({@link InterleavedTiming}). */
-    private List<Row> measureSet(String set, List<PackFile> packs, List<Map<String, float[]>> inputs) throws Exception {
-        List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
-        ArenaPlan min = Session.sizing(models, device, ResidencyMode.NONE, WeightPrecision.FP32);
-        ArenaPlan all = Session.sizing(models, device, ResidencyMode.ALL, WeightPrecision.FP32);
+    /**
+     * The set's configurations, each a perception pipeline with its own arena, all open at once and timed frame by
+     * frame in turn ({@link InterleavedTiming}) on their inference stage (the inputs preprocessed once, as ONNX
+     * Runtime's are in {@code --vs}).
+     */
+    private List<Row> measureSet(String set, List<String> names, List<Map<String, float[]>> inputs) throws Exception {
+        PerceptionConfig config = PerceptionConfig.of(names).withBackend(device.backend().name());
         try (InterleavedTiming runs = new InterleavedTiming()) {
-            runs.add("fully resident", open(packs, 0, ResidencyMode.ALL, true, WeightPrecision.FP32));
-            runs.add("sequential (no overlap), minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, false, WeightPrecision.FP32));
-            runs.add("demand layering, minimum arena", open(packs, min.minimumBytes(), ResidencyMode.NONE, true, WeightPrecision.FP32));
-            runs.add("demand layering, minimum arena, fp16 weights", open(packs, Session.sizing(models, device, ResidencyMode.NONE, WeightPrecision.FP16).minimumBytes(),
-                    ResidencyMode.NONE, true, WeightPrecision.FP16));
-            runs.add("fully resident, fp16 weights", open(packs, 0, ResidencyMode.ALL, true, WeightPrecision.FP16));
+            Pipeline resident = runs.add("fully resident", open(config.withArena(0, ResidencyMode.ALL), true));
+            // the sequential baseline gets the pipelined minimum, so that the two differ by the overlap alone
+            Pipeline streamed = open(config.withArena(0, ResidencyMode.NONE), true);
+            long min = streamed.session().plan().minimumBytes();
+            try {
+                runs.add("sequential (no overlap), minimum arena", open(config.withArena(min, ResidencyMode.NONE), false));
+            } catch (Exception e) {
+                streamed.close();
+                throw e;
+            }
+            runs.add("demand layering, minimum arena", streamed);
+            runs.add("demand layering, minimum arena, fp16 weights", open(config.withArena(0, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), true));
+            runs.add("fully resident, fp16 weights", open(config.withArena(0, ResidencyMode.ALL).withWeights(WeightPrecision.FP16), true));
+            long all = resident.session().plan().arenaBytes();
             for (double f : new double[] {0.25, 0.5, 0.75}) {
-                long budget = min.minimumBytes() + (long) ((all.arenaBytes() - min.minimumBytes()) * f);
-                runs.add(String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), open(packs, budget, ResidencyMode.AUTO, true, WeightPrecision.FP32));
+                long budget = min + (long) ((all - min) * f);
+                runs.add(String.format("trade-off, %d%% of the way to resident", (int) (f * 100)), open(config.withArena(budget, ResidencyMode.AUTO), true));
             }
             List<FrameTiming> timed = runs.measure(inputs, WARMUP_FRAMES, WARMUP_MS, frames);
             List<Row> rows = new ArrayList<>();
@@ -287,16 +298,18 @@ final class BenchCommand implements Callable<Integer> {
      * The loader alone (no compute: {@link LoaderThroughput}) through a ring of the set's minimum arena, in rounds
      * alternating with the disk's own sequential read of the same packs, so that a slow spell of the disk slows both.
      */
-    private LoaderRow measureLoader(String set, List<PackFile> packs) throws Exception {
+    private LoaderRow measureLoader(String set, List<Path> paths) throws Exception {
+        List<PackFile> packs = new ArrayList<>();
+        for (Path p : paths) packs.add(PackFile.open(p));
         List<LayeredModel> models = packs.stream().map(PackFile::model).toList();
-        long ring = Session.sizing(models, device, ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
+        long ring = Session.sizing(models, device.backend(), ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
         long perFrame = models.stream().mapToLong(LayeredModel::totalWeightBytes).sum();
         int frames = (int) Math.max(2, (LOADER_ROUND_BYTES + perFrame - 1) / Math.max(1, perFrame));
         List<Double> loader = new ArrayList<>(), disk = new ArrayList<>();
         Engine.Options io = new Engine.Options(true, true, diskBandwidth);
         for (int r = 0; r < LOADER_ROUNDS; r++) {
-            disk.add(DiskBandwidth.measure(packs.stream().map(PackFile::path).toList(), LOADER_ROUND_BYTES).bytesPerSecond());
-            loader.add(LoaderThroughput.measure(packs, device, ring, frames, io, WeightPrecision.FP32).bytesPerSecond());
+            disk.add(DiskBandwidth.measure(paths, LOADER_ROUND_BYTES).bytesPerSecond());
+            loader.add(LoaderThroughput.measure(packs, device.backend(), ring, frames, io, WeightPrecision.FP32).bytesPerSecond());
         }
         LoaderRow row = new LoaderRow(set, ring, OrtComparison.median(loader), OrtComparison.median(disk));
         System.err.printf("bench: %s / loader alone: %.0f MB/s, disk %.0f MB/s%n", set, row.loaderBytesPerSecond() / 1e6, row.diskBytesPerSecond() / 1e6);
@@ -318,10 +331,9 @@ final class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private Session open(List<PackFile> packs, long budget, ResidencyMode mode, boolean prefetch, WeightPrecision weights) throws Exception {
-        Session.Options o = Session.Options.builder().budget(budget).mode(mode).prefetch(prefetch).io(new Engine.Options(true, true, diskBandwidth))
-                .weights(weights).build();
-        return Session.open(packs, o, device);
+    /** A pipeline of {@code config} on the run's one backend, its reads capped at --disk-bandwidth. */
+    private Pipeline open(PerceptionConfig config, boolean prefetch) throws Exception {
+        return Pipeline.open(config, catalog, new Pipeline.Tuning(prefetch, diskBandwidth, null, device));
     }
 
     private static Row row(String set, String config, Session s, FrameTiming t) {

@@ -1,9 +1,10 @@
 package dev.demandlayering.cli;
 
-import dev.demandlayering.runtime.Session;
+import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** How the benches time a configuration: warm-up frames (JIT, first reads, the loader's first lap), then the median of measured frames. */
 record FrameTiming(double medianMs, List<FrameStats> frames) {
@@ -11,9 +12,9 @@ record FrameTiming(double medianMs, List<FrameStats> frames) {
      * Runs frames until the JIT has compiled the kernels: at least {@code minFrames} and {@code minMs} of frames (the
      * kernels reach their compiled speed over the first hundreds of calls, which is seconds of small frames).
      */
-    static void warmUp(Session s, List<Map<String, float[]>> inputs, int minFrames, double minMs) {
+    static void warmUp(Function<List<Map<String, float[]>>, FrameResult> run, List<Map<String, float[]>> inputs, int minFrames, double minMs) {
         double ms = 0;
-        for (int i = 0; i < 1000 && (i < minFrames || ms < minMs); i++) ms += s.run(inputs).stats().latencyMs();
+        for (int i = 0; i < 1000 && (i < minFrames || ms < minMs); i++) ms += run.apply(inputs).stats().latencyMs();
     }
 
     /** The measured frames' median latency. */

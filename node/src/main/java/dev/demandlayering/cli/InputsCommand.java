@@ -2,11 +2,14 @@ package dev.demandlayering.cli;
 
 import dev.demandlayering.models.ModelCatalog;
 import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.perception.Pipeline;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.runtime.io.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,10 +31,15 @@ final class InputsCommand implements Callable<Integer> {
         ModelCatalog cat = ModelCatalog.fromEnvironment();
         var img = Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
         Files.createDirectories(out);
-        for (String name : models) {
-            ModelManifest m = cat.manifest(name);
-            Npy.write(out.resolve(name + ".npy"), m.inputShape(), Preprocessor.modelInput(m, img));
-            System.out.println(out.resolve(name + ".npy"));
+        List<ModelManifest> manifests = new ArrayList<>();
+        for (String name : models) manifests.add(cat.manifest(name));
+        // the pipeline's own preprocessing stage, so that bench --inputs times what the node would run
+        List<Map<String, float[]>> tensors = Pipeline.inputs(manifests, img);
+        for (int i = 0; i < manifests.size(); i++) {
+            ModelManifest m = manifests.get(i);
+            Path file = out.resolve(m.name() + ".npy");
+            Npy.write(file, m.inputShape(), tensors.get(i).get(m.inputName()));
+            System.out.println(file);
         }
         return 0;
     }

@@ -3,11 +3,12 @@ package dev.demandlayering.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.demandlayering.models.ModelCatalog;
-import dev.demandlayering.models.ModelManifest;
+import dev.demandlayering.models.PreprocessingSpec;
 import dev.demandlayering.perception.Detection;
 import dev.demandlayering.perception.HeadSettings;
-import dev.demandlayering.perception.ModelHead;
 import dev.demandlayering.perception.ModelResult;
+import dev.demandlayering.perception.PerceptionConfig;
+import dev.demandlayering.perception.Pipeline;
 import dev.demandlayering.perception.Preprocessor;
 import dev.demandlayering.perception.RgbImage;
 import dev.demandlayering.perception.SegmentationMask;
@@ -24,6 +25,7 @@ import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.onnx.TensorProtos;
 import dev.demandlayering.runtime.pack.DirectIo;
 import dev.demandlayering.runtime.plan.ArenaPlan;
+import dev.demandlayering.runtime.plan.LayerCost;
 import dev.demandlayering.runtime.plan.ResidencyMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -151,38 +154,81 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (source.pack == null && source.model == null && source.manifest == null) source.manifest = "nanodet";
-        if (source.manifest != null && inputs.isEmpty() && image == null) image = ModelCatalog.fromEnvironment().data("messi5.jpg");
-        ModelSource src = ModelSource.resolve(source.pack, source.model, source.manifest, weights.isHalf());
+        Engine.Options io = new Engine.Options(noDirect ? DirectIo.OFF : DirectIo.parse(directIo), true, diskBandwidth);
+        Map<String, LayerCost> costs = costsIn == null ? null : CostsFile.read(costsIn);
+        if (budget == 0 && mode == ResidencyMode.AUTO) System.err.println("dlayer run: no --arena-size given: streaming every layer through the minimum arena");
+        if (source.manifest != null) return runShipped(mode, weights, io.directIo(), costs);
+        ModelSource src = ModelSource.resolve(source.pack, source.model, weights.isHalf());
         LayeredModel model = src.pack().model();
-        Map<String, float[]> feeds = feeds(src, model);
-        Session.Options opts = Session.Options.builder().budget(budget).mode(mode).prefetch(!sequential)
-                .io(new Engine.Options(noDirect ? DirectIo.OFF : DirectIo.parse(directIo), true, diskBandwidth))
-                .costs(costsIn == null ? null : CostsFile.read(costsIn)).weights(weights).build();
-        if (opts.plannedMode() != opts.mode()) System.err.println("dlayer run: no --arena-size given: streaming every layer through the minimum arena");
+        Map<String, float[]> feeds = feeds(ModelSource.imageSpec(model.inputs().values().iterator().next()), model);
+        Session.Options opts = Session.Options.builder().budget(budget).mode(mode).prefetch(!sequential).io(io).costs(costs).weights(weights).build();
         Backends.Choice choice = Backends.select(backend);
         System.err.println("dlayer run: " + choice.reason());
         try (Backend b = choice.backend(); Session session = Session.open(List.of(src.pack()), opts, b)) {
-            if (costsOut != null) {
-                if (session.profile() == null) throw new IllegalArgumentException("--save-costs: this plan used no per-layer costs (they are measured for --residency auto with an --arena-size below fully resident)");
-                CostsFile.write(costsOut, session.profile());
-            }
-            FrameResult last = null;
+            saveCosts(session);
             double[] lat = new double[repeat];
-            for (int i = 0; i < repeat; i++) {
-                last = session.run(List.of(feeds));
-                lat[i] = last.stats().latencyMs();
-            }
-            Files.createDirectories(outputDir);
-            for (Map.Entry<String, float[]> e : last.outputs().get(0).entrySet()) {
-                Path f = outputDir.resolve(e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy");
-                Npy.write(f, model.activationShapes().get(e.getKey()), e.getValue());
-            }
-            ObjectNode summary = json(session.plan(), last.stats(), lat, model, choice.backend().name());
-            summary.put("direct_io", session.directIo());
-            if (src.manifest() != null && photo != null) describe(src.manifest(), last.outputs().get(0), summary);
+            FrameResult last = frames(session::run, List.of(feeds), lat);
+            ObjectNode summary = summarize(session, last, lat, b.name());
             System.out.println(summary);
         }
         return 0;
+    }
+
+    /**
+     * A shipped model, through the perception pipeline the node runs: the manifest's preprocessing (for --image), the
+     * run, and its head, whose detections or mask the summary reports.
+     */
+    private int runShipped(ResidencyMode mode, WeightPrecision weights, DirectIo io, Map<String, LayerCost> costs) throws Exception {
+        ModelCatalog catalog = ModelCatalog.fromEnvironment();
+        if (inputs.isEmpty() && image == null) image = catalog.data("messi5.jpg");
+        PerceptionConfig config = new PerceptionConfig(List.of(source.manifest), backend, budget, mode, weights, io,
+                HeadSettings.DEFAULTS.withScoreThreshold(scoreThreshold));
+        try (Pipeline pipeline = Pipeline.open(config, catalog, new Pipeline.Tuning(!sequential, diskBandwidth, costs, null))) {
+            System.err.println("dlayer run: " + pipeline.backendReason());
+            saveCosts(pipeline.session());
+            Map<String, float[]> feeds;
+            if (image != null) {
+                photo = Preprocessor.load(image);
+                feeds = Pipeline.inputs(pipeline.manifests(), photo).get(0);
+            } else {
+                feeds = feeds(null, pipeline.session().models().get(0));
+            }
+            double[] lat = new double[repeat];
+            FrameResult last = frames(pipeline::infer, List.of(feeds), lat);
+            ObjectNode summary = summarize(pipeline.session(), last, lat, pipeline.backendName());
+            if (photo != null) describe(pipeline.decode(last, photo).get(0), summary);
+            System.out.println(summary);
+        }
+        return 0;
+    }
+
+    private void saveCosts(Session session) throws IOException {
+        if (costsOut == null) return;
+        if (session.profile() == null) throw new IllegalArgumentException("--save-costs: this plan used no per-layer costs (they are measured for --residency auto with an --arena-size below fully resident)");
+        CostsFile.write(costsOut, session.profile());
+    }
+
+    /** Runs --repeat frames, each one's latency into {@code lat}; the last frame. */
+    private FrameResult frames(Function<List<Map<String, float[]>>, FrameResult> run, List<Map<String, float[]>> feeds, double[] lat) {
+        FrameResult last = null;
+        for (int i = 0; i < lat.length; i++) {
+            last = run.apply(feeds);
+            lat[i] = last.stats().latencyMs();
+        }
+        return last;
+    }
+
+    /** Writes the outputs as .npy and returns the frame's figures as JSON. */
+    private ObjectNode summarize(Session session, FrameResult last, double[] lat, String backendName) throws IOException {
+        LayeredModel model = session.models().get(0);
+        Files.createDirectories(outputDir);
+        for (Map.Entry<String, float[]> e : last.outputs().get(0).entrySet()) {
+            Path f = outputDir.resolve(e.getKey().replaceAll("[^A-Za-z0-9_.-]", "_") + ".npy");
+            Npy.write(f, model.activationShapes().get(e.getKey()), e.getValue());
+        }
+        ObjectNode summary = json(session.plan(), last.stats(), lat, model, backendName);
+        summary.put("direct_io", session.directIo());
+        return summary;
     }
 
     static ResidencyMode parseMode(String s) {
@@ -203,14 +249,15 @@ final class RunCommand implements Callable<Integer> {
         return p;
     }
 
-    private Map<String, float[]> feeds(ModelSource src, LayeredModel model) throws IOException {
+    /** The model's inputs from --image (preprocessed per {@code imageSpec}) or the --input files, each checked against the model. */
+    private Map<String, float[]> feeds(PreprocessingSpec imageSpec, LayeredModel model) throws IOException {
         Map<String, float[]> feeds = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(model.inputs().keySet());
         if (image != null) {
             if (names.size() != 1) throw new IllegalArgumentException("--image needs a model with one input; this one has " + names);
             int[] shape = model.inputs().get(names.get(0));
             photo = Preprocessor.load(image);
-            feeds.put(names.get(0), Preprocessor.toTensor(photo, shape, src.imageSpec(shape)));
+            feeds.put(names.get(0), Preprocessor.toTensor(photo, shape, imageSpec));
         }
         int next = 0;
         for (String spec : inputs) {
@@ -250,8 +297,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** What the shipped model saw: detections (also printed one per line) or a mask written as PNG. */
-    private void describe(ModelManifest m, Map<String, float[]> outputs, ObjectNode summary) throws IOException {
-        ModelResult result = ModelHead.of(m, HeadSettings.DEFAULTS.withScoreThreshold(scoreThreshold)).decode(outputs, photo);
+    private void describe(ModelResult result, ObjectNode summary) throws IOException {
         if (result instanceof ModelResult.Detections found) {
             var arr = summary.putArray("detections");
             for (Detection d : found.detections()) {

@@ -146,6 +146,11 @@ public final class ModelSession implements AutoCloseable {
         return session;
     }
 
+    /** The packs, one per manifest in order. */
+    public List<Path> packPaths() {
+        return List.copyOf(packPaths);
+    }
+
     public ArenaPlan plan() {
         return session.plan();
     }

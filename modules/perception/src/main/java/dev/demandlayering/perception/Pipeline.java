@@ -9,7 +9,9 @@ import dev.demandlayering.runtime.exec.Backend;
 import dev.demandlayering.runtime.exec.Engine;
 import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.exec.FrameStats;
+import dev.demandlayering.runtime.plan.LayerCost;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,24 +26,55 @@ public final class Pipeline implements AutoCloseable {
     private final List<ModelHead> heads = new ArrayList<>();
     private final Backend backend;
     private final String backendReason;
+    private final boolean ownsBackend;
     private final ModelSession models;
 
     /** One frame's results, per model in the configured order, and the frame's statistics. */
     public record Frame(List<ModelResult> results, FrameStats stats) {
     }
 
-    private Pipeline(List<ModelHead> heads, Backends.Choice choice, ModelSession models) {
+    /**
+     * The runtime's knobs below the perception settings, which the CLI's run and benchmarks turn and the node leaves at
+     * their defaults: whether reads overlap compute (off: the paper's sequential baseline), a cap on the weight reads'
+     * bandwidth in bytes per second (0: none), measured per-layer costs for the trade-off instead of profiling (null:
+     * profile), and a backend the caller opened and closes, shared by several pipelines (null: the pipeline selects
+     * {@link PerceptionConfig#backend()} and closes it with itself).
+     */
+    public record Tuning(boolean prefetch, long diskBytesPerSecond, Map<String, LayerCost> costs, Backends.Choice sharedBackend) {
+        public static final Tuning DEFAULTS = new Tuning(true, 0, null, null);
+
+        public Tuning {
+            if (diskBytesPerSecond < 0) throw new IllegalArgumentException("the disk bandwidth cap must be 0 (none) or bytes per second, got " + diskBytesPerSecond);
+        }
+
+        public Tuning withPrefetch(boolean on) {
+            return new Tuning(on, diskBytesPerSecond, costs, sharedBackend);
+        }
+
+        public Tuning withSharedBackend(Backends.Choice choice) {
+            return new Tuning(prefetch, diskBytesPerSecond, costs, choice);
+        }
+    }
+
+    private Pipeline(List<ModelHead> heads, Backends.Choice choice, boolean ownsBackend, ModelSession models) {
         this.heads.addAll(heads);
         this.backend = choice.backend();
         this.backendReason = choice.reason();
+        this.ownsBackend = ownsBackend;
         this.models = models;
     }
 
-    /**
-     * Reads every manifest and builds its head (a bad manifest fails here), picks the backend, packs the models and
-     * plans the arena (a bad model or an arena below the minimum fails here): nothing is left open on failure.
-     */
+    /** {@link #open(PerceptionConfig, ModelCatalog, Tuning)} with the runtime's defaults, as the node runs. */
     public static Pipeline open(PerceptionConfig config, ModelCatalog catalog) throws IOException {
+        return open(config, catalog, Tuning.DEFAULTS);
+    }
+
+    /**
+     * Reads every manifest and builds its head (a bad manifest fails here), picks the backend (or takes the shared
+     * one), packs the models and plans the arena (a bad model or an arena below the minimum fails here): nothing is
+     * left open on failure.
+     */
+    public static Pipeline open(PerceptionConfig config, ModelCatalog catalog, Tuning tuning) throws IOException {
         List<ModelManifest> manifests = new ArrayList<>();
         List<ModelHead> heads = new ArrayList<>();
         for (String name : config.models()) {
@@ -49,15 +82,23 @@ public final class Pipeline implements AutoCloseable {
             manifests.add(m);
             heads.add(ModelHead.of(m, config.heads()));
         }
-        Backends.Choice choice = Backends.select(config.backend());
+        boolean owns = tuning.sharedBackend() == null;
+        Backends.Choice choice = owns ? Backends.select(config.backend()) : tuning.sharedBackend();
         try {
-            Session.Options options = Session.Options.builder().budget(config.arenaSize()).mode(config.residency())
-                    .io(Engine.Options.defaults().withDirectIo(config.directIo())).weights(config.weights()).build();
-            return new Pipeline(heads, choice, new ModelSession(catalog, manifests, options, choice.backend()));
+            Session.Options options = Session.Options.builder().budget(config.arenaSize()).mode(config.residency()).prefetch(tuning.prefetch())
+                    .io(new Engine.Options(config.directIo(), true, tuning.diskBytesPerSecond())).costs(tuning.costs()).weights(config.weights()).build();
+            return new Pipeline(heads, choice, owns, new ModelSession(catalog, manifests, options, choice.backend()));
         } catch (IOException | RuntimeException e) {
-            choice.backend().close();
+            if (owns) choice.backend().close();
             throw e;
         }
+    }
+
+    /** Each model's input tensor for {@code image}, preprocessed as its manifest says, keyed by the model's input name. */
+    public static List<Map<String, float[]>> inputs(List<ModelManifest> manifests, RgbImage image) {
+        List<Map<String, float[]>> inputs = new ArrayList<>();
+        for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Preprocessor.modelInput(m, image)));
+        return inputs;
     }
 
     public List<ModelManifest> manifests() {
@@ -96,18 +137,34 @@ public final class Pipeline implements AutoCloseable {
         return models.repacks();
     }
 
+    /** The packs the models stream from, in the configured order (in the catalog's pack cache). */
+    public List<Path> packPaths() {
+        return models.packPaths();
+    }
+
     /**
      * Runs every model on {@code image}. A failure to run the models (inference) is thrown as it came ({@link
      * ModelSession.Unrecoverable} when they cannot run again); a head that fails on its outputs is that model's {@link
      * ModelResult.Failed}, and the other models' results stand.
      */
     public Frame run(RgbImage image) {
-        List<Map<String, float[]>> inputs = new ArrayList<>();
-        for (ModelHead h : heads) {
-            ModelManifest m = h.manifest();
-            inputs.add(Map.of(m.inputName(), Preprocessor.modelInput(m, image)));
-        }
-        FrameResult r = models.run(inputs);
+        FrameResult r = infer(inputs(manifests(), image));
+        return new Frame(decode(r, image), r.stats());
+    }
+
+    /**
+     * The middle stage alone: every model run on tensors already preprocessed ({@link #inputs}, or a file), their raw
+     * outputs by name. The benchmarks time this stage; {@code run} writes its outputs. Failures as {@link #run}.
+     */
+    public FrameResult infer(List<Map<String, float[]>> inputs) {
+        return models.run(inputs);
+    }
+
+    /**
+     * The last stage alone: each model's head decoded from its raw outputs, with boxes in {@code image}'s pixels; a
+     * head that fails is that model's {@link ModelResult.Failed}.
+     */
+    public List<ModelResult> decode(FrameResult r, RgbImage image) {
         List<ModelResult> results = new ArrayList<>();
         for (int i = 0; i < heads.size(); i++) {
             try {
@@ -116,12 +173,12 @@ public final class Pipeline implements AutoCloseable {
                 results.add(new ModelResult.Failed(heads.get(i).manifest().name(), e));
             }
         }
-        return new Frame(results, r.stats());
+        return results;
     }
 
     @Override
     public void close() {
         models.close();
-        backend.close();
+        if (ownsBackend) backend.close();
     }
 }

@@ -1,14 +1,21 @@
 package dev.demandlayering.perception;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.demandlayering.models.ModelCatalog;
+import dev.demandlayering.runtime.Backends;
+import dev.demandlayering.runtime.exec.Backend;
+import dev.demandlayering.runtime.exec.FrameResult;
 import dev.demandlayering.runtime.plan.ResidencyMode;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +51,41 @@ class PipelineTest {
             assertEquals(List.of(), none.detections());
             assertEquals(strict.session().plan().fullyResidentBytes(), strict.session().plan().arenaBytes());
         }
+    }
+
+    @Test
+    void itsStagesMakeItsRunAndABackendItIsLentStaysOpen() throws Exception {
+        Assumptions.assumeTrue(Files.exists(CATALOG.data("messi5.jpg")), "models and images not fetched (models/fetch.sh)");
+        RgbImage photo = Preprocessor.load(CATALOG.data("messi5.jpg"));
+        // the real CPU backend, watched for close: the benchmarks lend one backend to many pipelines
+        Backend cpu = Backends.select("cpu").backend();
+        AtomicInteger closes = new AtomicInteger();
+        Backend watched = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, (proxy, method, args) -> {
+            if (method.getName().equals("close")) closes.incrementAndGet();
+            try {
+                return method.invoke(cpu, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        });
+        Pipeline.Tuning lent = Pipeline.Tuning.DEFAULTS.withSharedBackend(new Backends.Choice(watched, "lent by the test"));
+        PerceptionConfig config = PerceptionConfig.of(List.of("nanodet"));
+        try (Pipeline pipelined = Pipeline.open(config, CATALOG, lent); Pipeline sequential = Pipeline.open(config, CATALOG, lent.withPrefetch(false))) {
+            assertEquals("lent by the test", pipelined.backendReason());
+            Pipeline.Frame whole = pipelined.run(photo);
+            FrameResult staged = sequential.infer(Pipeline.inputs(sequential.manifests(), photo));
+            // overlapping the reads with compute changes when weights arrive, never what is computed
+            FrameResult again = pipelined.infer(Pipeline.inputs(pipelined.manifests(), photo));
+            for (String output : again.outputs().get(0).keySet()) {
+                assertArrayEquals(again.outputs().get(0).get(output), staged.outputs().get(0).get(output), output);
+            }
+            assertEquals(whole.results(), sequential.decode(staged, photo));
+            assertTrue(sequential.session().plan().slackLayerCount() == 0 && pipelined.session().plan().slackLayerCount() > 0,
+                    "no read ahead without prefetch");
+        }
+        assertEquals(0, closes.get(), "a pipeline closes only the backend it selected");
+        assertEquals("the disk bandwidth cap must be 0 (none) or bytes per second, got -1",
+                assertThrows(IllegalArgumentException.class, () -> new Pipeline.Tuning(true, -1, null, null)).getMessage());
     }
 
     @Test

@@ -330,6 +330,11 @@ public final class Session implements AutoCloseable {
         return replans;
     }
 
+    /** The models this session runs, in order. */
+    public List<LayeredModel> models() {
+        return packs.stream().map(PackFile::model).toList();
+    }
+
     public ArenaPlan plan() {
         return engine.plan();
     }
