@@ -72,9 +72,8 @@ class AmentPackageIT {
 
         // ros2 run demand_layering dlayer_node --ros-args ...: <prefix>/lib/<package>/<executable> with the ROS arguments
         String script = "export ROS_DOMAIN_ID=31 ROS_LOG_DIR=" + tmp.resolve("roslog") + " DLAYER_CACHE=" + TestRepo.cache() + "\nset -m\n"
-                + prefix.resolve("lib/demand_layering/dlayer_node") + " --ros-args -r __node:=installed -r __ns:=/pkg -p models:=[nanodet] -r image_raw:=/cam > node.log 2>&1 &\n"
-                + "NODE=$!\nfor i in $(seq 1 120); do grep -q 'running' node.log && break; sleep 0.5; done\n"
-                + "kill -INT $NODE; wait $NODE && echo NODE_EXIT=0 || echo NODE_EXIT=$?\ncat node.log\n";
+                + NodeScript.start(prefix.resolve("lib/demand_layering/dlayer_node") + " --ros-args -r __node:=installed -r __ns:=/pkg -p models:=[nanodet] -r image_raw:=/cam", "node.log")
+                + NodeScript.stop() + "cat node.log\n";
         String out = NetNamespace.run(script, tmp, 180);
         assertTrue(out.contains("NODE_EXIT=0"), out);
         assertTrue(out.contains("[pkg.installed]: subscribed to /cam (sensor_msgs/Image") && out.contains("[pkg.installed]: node /pkg/installed running"), out);

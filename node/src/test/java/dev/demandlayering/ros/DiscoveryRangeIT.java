@@ -32,12 +32,11 @@ class DiscoveryRangeIT {
                 + "export ROS_DOMAIN_ID=53 ROS_LOG_DIR=" + tmp.resolve("roslog") + " ROS_DISTRO=jazzy\n"
                 + "export CYCLONEDDS_URI='<General><Interfaces><NetworkInterface name=\"lo\"/></Interfaces></General>'\nset -m\n"
                 + "for range in LOCALHOST SUBNET; do\n"
-                + "ROS_AUTOMATIC_DISCOVERY_RANGE=$range " + TestRepo.root().resolve("bin/dlayer") + " node --ros-args -r __node:=ranged"
-                + " -p models:=[selfie] > node_$range.log 2>&1 &\nNODE=$!\n"
-                + "for i in $(seq 1 120); do grep -q 'running' node_$range.log && break; sleep 0.5; done\n"
+                + NodeScript.start("ROS_AUTOMATIC_DISCOVERY_RANGE=$range " + TestRepo.root().resolve("bin/dlayer") + " node --ros-args -r __node:=ranged"
+                + " -p models:=[selfie]", "node_$range.log")
                 + "ss -uanp | grep \"pid=$NODE,\" | awk '{print $4}' | sort -u | sed \"s/^/$range SOCKET /\"\n"
                 + "if [ $range = LOCALHOST ]; then " + graph + " 60 ranged | sed 's/^/LOCALHOST /'; fi\n"
-                + "kill -INT $NODE; wait $NODE || true\ndone\n";
+                + NodeScript.stop() + "done\n";
         String out = NetNamespace.run(script, tmp, 240);
         Assumptions.assumeFalse(out.contains("NO_VETH"), "this kernel cannot make a veth pair in a network namespace");
         List<String> local = out.lines().filter(l -> l.startsWith("LOCALHOST SOCKET ")).map(l -> l.substring(17)).toList();

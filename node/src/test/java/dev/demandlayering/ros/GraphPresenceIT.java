@@ -39,7 +39,7 @@ class GraphPresenceIT {
                     .append("sed 's/^/").append(distro).append(" /' graph.log\n")
                     // rqt_console joining late: /rosout is transient local, so the start-up's lines come too
                     .append(rosPeer).append(" sub-rosout 30 'in the ROS graph' | sed 's/^/").append(distro).append(" /'\n")
-                    .append("kill -INT $NODE; wait $NODE || true\ngrep 'ros_discovery_info' node_").append(distro).append(".log\n");
+                    .append(NodeScript.stop()).append("grep 'ros_discovery_info' node_").append(distro).append(".log\n");
         }
         String out = NetNamespace.run(script.toString(), tmp, 300);
         for (String distro : List.of("jazzy", "humble")) {

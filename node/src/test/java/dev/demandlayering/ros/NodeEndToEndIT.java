@@ -62,7 +62,7 @@ class NodeEndToEndIT {
                 + peer + " sub-outputs rt/robot/perception/nanodet/detections rt/robot/perception/selfie/mask rt/diagnostics 6 150 > diagnostics.log\n"
                 + "kill $PUB $PUB2 2>/dev/null || true\n"
                 // Ctrl-C, as ros2 launch sends it: a clean shutdown and status 0
-                + "kill -INT $NODE; wait $NODE && echo NODE_EXIT=0 || echo NODE_EXIT=$?\nkill $CLOCK 2>/dev/null || true\nwait 2>/dev/null || true\n"
+                + NodeScript.stop() + "kill $CLOCK 2>/dev/null || true\nwait 2>/dev/null || true\n"
                 + "echo ==node.log; cat node.log\necho ==outputs.log; cat outputs.log\necho ==diagnostics.log; grep '^DIAG' diagnostics.log | sed 's/^/PERIOD /'\n";
         String out = NetNamespace.run(script, tmp, 240);
         List<String> lines = out.lines().toList();

@@ -36,9 +36,8 @@ class ParameterServicesIT {
         String node = "/robot/perception";
         String c = client + " " + node + " ";
         String script = "export ROS_DOMAIN_ID=37 ROS_LOG_DIR=" + tmp.resolve("roslog") + "\nset -m\n"
-                + TestRepo.root().resolve("bin/dlayer") + " node --ros-args -r __node:=perception -r __ns:=/robot -p models:=[nanodet]"
-                + " -p image_topics:=[camera/image_raw] -p deadline_ms:=60000.0 > node.log 2>&1 &\nNODE=$!\n"
-                + "for i in $(seq 1 120); do grep -q 'running' node.log && break; sleep 0.5; done\n"
+                + NodeScript.start(TestRepo.root().resolve("bin/dlayer") + " node --ros-args -r __node:=perception -r __ns:=/robot -p models:=[nanodet]"
+                + " -p image_topics:=[camera/image_raw] -p deadline_ms:=60000.0", "node.log")
                 + peer + " pub-image-file rt/robot/camera/image_raw " + raw + " " + img.width() + " " + img.height() + " 1000 300 &\nPUB=$!\n"
                 + peer + " sub-detections rt/robot/perception/nanodet/detections 2 120 | sed 's/^/BEFORE /'\n"
                 + c + "list\n" + c + "get score_threshold\n" + c + "describe score_threshold\n" + c + "describe backend\n"
@@ -49,7 +48,7 @@ class ParameterServicesIT {
                 + c + "get score_threshold | sed 's/^/AFTER /'\n"
                 + peer + " sub-detections rt/robot/perception/nanodet/detections 3 120 | sed 's/^/AFTER /'\n"
                 + "wait $EVENTS || true\ncat events.log\nkill $PUB 2>/dev/null || true\n"
-                + "kill -INT $NODE; wait $NODE && echo NODE_EXIT=0 || echo NODE_EXIT=$?\ngrep 'parameters changed' node.log || true\n"
+                + NodeScript.stop() + "grep 'parameters changed' node.log || true\n"
                 + "grep -c '^\\[DEBUG]' node.log | sed 's/^/DEBUG_LINES /'\n";
         String out = NetNamespace.run(script, tmp, 300);
         List<String> lines = out.lines().toList();

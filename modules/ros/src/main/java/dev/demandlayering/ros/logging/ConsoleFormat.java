@@ -32,11 +32,11 @@ public final class ConsoleFormat extends Formatter {
     public String format(LogRecord r) {
         Instant t = r.getInstant();
         long nanos = t.getEpochSecond() * 1_000_000_000L + t.getNano();
-        String source = r.getSourceClassName() == null ? "" : r.getSourceClassName();
+        RecordSource from = RecordSource.of(r, displayName);
         String line = format.replace("{severity}", LogSeverity.of(r.getLevel()).name())
-                .replace("{name}", displayName.apply(r.getLoggerName() == null ? "" : r.getLoggerName()))
-                .replace("{function_name}", r.getSourceMethodName() == null ? "" : r.getSourceMethodName())
-                .replace("{file_name}", source.isEmpty() ? "" : source.substring(source.lastIndexOf('.') + 1) + ".java")
+                .replace("{name}", from.name())
+                .replace("{function_name}", from.functionName())
+                .replace("{file_name}", from.fileName())
                 .replace("{line_number}", "0")
                 .replace("{time_as_nanoseconds}", Long.toString(nanos))
                 .replace("{time}", String.format("%d.%09d", t.getEpochSecond(), t.getNano()))

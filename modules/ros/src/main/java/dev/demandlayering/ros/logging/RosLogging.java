@@ -78,12 +78,16 @@ public final class RosLogging {
 
     /** rcl's log directory: {@code $ROS_LOG_DIR}, else {@code $ROS_HOME/log}, else {@code ~/.ros/log} (a leading ~ expanded). */
     public static Path logDirectory(Map<String, String> env) {
-        String home = System.getProperty("user.home");
         String dir = env.get("ROS_LOG_DIR");
-        if (dir != null && !dir.isEmpty()) return Path.of(dir.startsWith("~") ? home + dir.substring(1) : dir);
+        if (dir != null && !dir.isEmpty()) return expandHome(dir);
         String rosHome = env.get("ROS_HOME");
-        if (rosHome != null && !rosHome.isEmpty()) return Path.of(rosHome.startsWith("~") ? home + rosHome.substring(1) : rosHome, "log");
-        return Path.of(home, ".ros", "log");
+        if (rosHome != null && !rosHome.isEmpty()) return expandHome(rosHome).resolve("log");
+        return Path.of(System.getProperty("user.home"), ".ros", "log");
+    }
+
+    /** {@code path} with a leading ~ replaced by the user's home, as rcutils expands it. */
+    private static Path expandHome(String path) {
+        return Path.of(path.startsWith("~") ? System.getProperty("user.home") + path.substring(1) : path);
     }
 
     /** The set-up in force (the last one installed), or null before any. */

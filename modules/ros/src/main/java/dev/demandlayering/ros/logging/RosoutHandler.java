@@ -61,13 +61,11 @@ final class RosoutHandler extends Handler {
 
     private byte[] encode(LogRecord r) {
         Instant t = r.getInstant();
-        String source = r.getSourceClassName() == null ? "" : r.getSourceClassName();
+        RecordSource from = RecordSource.of(r, displayName);
         String msg = getFormatter() != null ? getFormatter().formatMessage(r) : new java.util.logging.SimpleFormatter().formatMessage(r);
         if (r.getThrown() != null) msg += ": " + r.getThrown();
         return new RclInterfaces.Log(new StdMsgs.Time((int) t.getEpochSecond(), t.getNano()), LogSeverity.of(r.getLevel()).logMsgLevel() & 0xff,
-                displayName.apply(r.getLoggerName() == null ? "" : r.getLoggerName()), msg,
-                source.isEmpty() ? "" : source.substring(source.lastIndexOf('.') + 1) + ".java",
-                r.getSourceMethodName() == null ? "" : r.getSourceMethodName(), 0).encode();
+                from.name(), msg, from.fileName(), from.functionName(), 0).encode();
     }
 
     @Override

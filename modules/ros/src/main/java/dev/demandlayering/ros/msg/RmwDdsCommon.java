@@ -24,6 +24,9 @@ public final class RmwDdsCommon {
     public enum GidLayout {
         HUMBLE(24), IRON(16);
 
+        private static final List<String> HUMBLE_DISTROS = List.of("foxy", "galactic", "humble");
+        private static final List<String> IRON_DISTROS = List.of("iron", "jazzy", "kilted", "rolling");
+
         private final int bytes;
 
         GidLayout(int bytes) {
@@ -40,12 +43,18 @@ public final class RmwDdsCommon {
          */
         public static GidLayout forDistro(String distro) {
             String d = distro == null ? "" : distro.trim().toLowerCase(Locale.ROOT);
-            return switch (d) {
-                case "foxy", "galactic", "humble" -> HUMBLE;
-                case "", "iron", "jazzy", "kilted", "rolling" -> IRON;
-                default -> throw new IllegalArgumentException("ROS distro '" + distro + "' is not known (foxy, galactic, humble: 24-byte gids; "
-                        + "iron, jazzy, kilted, rolling: 16-byte gids)");
-            };
+            if (d.isEmpty()) return IRON;
+            if (HUMBLE_DISTROS.contains(d)) return HUMBLE;
+            if (IRON_DISTROS.contains(d)) return IRON;
+            throw new IllegalArgumentException("ROS distro '" + distro + "' is not known (" + String.join(", ", HUMBLE_DISTROS) + ": 24-byte gids; "
+                    + String.join(", ", IRON_DISTROS) + ": 16-byte gids)");
+        }
+
+        /** Every distro name {@link #forDistro} knows, oldest first. */
+        public static List<String> distros() {
+            List<String> all = new ArrayList<>(HUMBLE_DISTROS);
+            all.addAll(IRON_DISTROS);
+            return all;
         }
     }
 

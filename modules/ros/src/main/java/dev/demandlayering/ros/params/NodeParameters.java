@@ -1,6 +1,7 @@
 package dev.demandlayering.ros.params;
 
 import dev.demandlayering.perception.HeadSettings;
+import dev.demandlayering.ros.msg.RmwDdsCommon;
 import dev.demandlayering.runtime.Backends;
 import dev.demandlayering.runtime.layers.WeightPrecision;
 import dev.demandlayering.runtime.pack.DirectIo;
@@ -78,8 +79,8 @@ public final class NodeParameters {
                     "empty, debug, info, warn, error, fatal", v -> java.util.Set.of("", "debug", "info", "warn", "error", "fatal").contains(v))
             .add("ros_distro", ParameterSchema.Type.STRING, "",
                     "The ROS 2 distro whose graph messages the node speaks on ros_discovery_info (gids are 24 bytes up to humble, 16 from iron on, and the two do not read each other); empty = $ROS_DISTRO, else jazzy.",
-                    "empty, foxy, galactic, humble, iron, jazzy, kilted, rolling",
-                    v -> java.util.Set.of("", "foxy", "galactic", "humble", "iron", "jazzy", "kilted", "rolling").contains(v))
+                    "empty, " + String.join(", ", RmwDdsCommon.GidLayout.distros()),
+                    v -> "".equals(v) || RmwDdsCommon.GidLayout.distros().contains(v))
             .add("use_sim_time", ParameterSchema.Type.BOOL, false,
                     "Standard ROS parameter: the node's clock follows /clock (rosgraph_msgs/Clock, as ros2 bag play --clock and simulators publish it) instead of the system clock; end_to_end_ms and the diagnostics period use it. In replay, the bag's own clock.");
 
