@@ -20,19 +20,20 @@ import java.util.List;
  * float32 in the arena's workspace just before their node runs.
  */
 public final class CpuBackend implements Backend {
-    private final boolean nativeGemm, vectorConv;
+    private final boolean nativeGemm, vector;
 
     /**
-     * Convolutions on the Vector API where the JVM and CPU allow ({@link VectorSupport}), the other products on
-     * OpenBLAS where it loads (convolutions too, without the Vector API), else the Java loops.
+     * The plane kernels on the Vector API where the JVM and CPU allow, convolutions too on a 512-bit CPU ({@link
+     * VectorSupport}), the other products on OpenBLAS where it loads (convolutions too, without the Vector API's
+     * GEMM), else the Java loops.
      */
     public CpuBackend() {
         this(NativeBlas.available(), VectorSupport.enabled());
     }
 
-    private CpuBackend(boolean nativeGemm, boolean vectorConv) {
+    private CpuBackend(boolean nativeGemm, boolean vector) {
         this.nativeGemm = nativeGemm;
-        this.vectorConv = nativeGemm && vectorConv;
+        this.vector = nativeGemm && vector;
     }
 
     /** Every kernel in Java, OpenBLAS or not: the reference the native products are compared with. */
@@ -40,7 +41,7 @@ public final class CpuBackend implements Backend {
         return new CpuBackend(false, false);
     }
 
-    /** Convolutions on OpenBLAS even where the Vector API runs: what a CPU without 512-bit vectors runs. */
+    /** Every kernel on OpenBLAS or the Java loops even where the Vector API runs: no Vector API code at all. */
     public static CpuBackend openBlasConvolutions() {
         return new CpuBackend(NativeBlas.available(), false);
     }
@@ -49,8 +50,16 @@ public final class CpuBackend implements Backend {
     public String compute() {
         if (!nativeGemm) return NativeBlas.available() ? "Java loops (chosen)" : NativeBlas.describe();
         String why = VectorSupport.unavailable();
-        return vectorConv ? "convolutions on the Java Vector API (512-bit), other products on " + NativeBlas.describe()
-                : NativeBlas.describe() + (why == null ? " (Vector API not chosen)" : " (Vector API: " + why + ")");
+        if (!vector) return NativeBlas.describe() + (why == null ? " (Vector API not chosen)" : " (Vector API: " + why + ")");
+        int bits = VectorSupport.bits();
+        return VectorSupport.gemm() ? "convolutions and plane kernels on the Java Vector API (" + bits + "-bit), other products on " + NativeBlas.describe()
+                : "plane kernels on the Java Vector API (" + bits + "-bit), convolutions and other products on " + NativeBlas.describe()
+                        + " (Vector API GEMM: " + VectorSupport.gemmUnavailable() + ")";
+    }
+
+    /** Whether convolutions run on the Vector API's GEMM, which sums each output in k order whatever the tiling. */
+    public boolean vectorConvolutions() {
+        return vector && VectorSupport.gemm();
     }
 
     @Override
@@ -68,7 +77,7 @@ public final class CpuBackend implements Backend {
         if (bytes > Integer.MAX_VALUE - 4096) {
             throw new IllegalArgumentException("the CPU arena is limited to 2 GiB; asked for " + bytes + " bytes");
         }
-        return new CpuArena((int) bytes, nativeGemm, vectorConv);
+        return new CpuArena((int) bytes, nativeGemm, vector);
     }
 
     @Override

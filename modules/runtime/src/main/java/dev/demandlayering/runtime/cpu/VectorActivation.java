@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The activations built on an exponential, 16 lanes at a time on the Vector API: a scalar {@code Math.exp} per
+ * The activations built on an exponential, a vector at a time ({@link Lanes}) on the Vector API: a scalar {@code Math.exp} per
  * element cost Selfie and NanoDet more than their pooling. The exponential is written here from IEEE operations
  * only (a degree-6 polynomial after range reduction, Cephes' expf, within 2 ulps), not the Vector API's EXP: that
  * one is the JIT's vectorised math routine once compiled but {@code Math.exp} per lane before, so its last bits
@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * float; within a few ulps of the double-precision scalar forms {@link Activation} uses on the Java loops.
  */
 final class VectorActivation {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> S = Lanes.S;
 
     private VectorActivation() {
     }

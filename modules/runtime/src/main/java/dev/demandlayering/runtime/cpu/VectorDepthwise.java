@@ -8,15 +8,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A depthwise convolution (one input and one output channel per group) on the Java Vector API, one channel
  * plane per task. The plane is copied once into a zero-padded heap image ({@link PaddedPlane}), so every tap of every output pixel
- * reads inside it and there are no edge cases: each output row is 16 columns at a time the bias plus, per tap
+ * reads inside it and there are no edge cases: each output row is a vector of columns ({@link Lanes}) at a time the bias plus, per tap
  * in kernel order, the tap's weight times the padded row shifted by the tap (a fused multiply-add). With a
  * horizontal stride the row is computed at every column first and then every stride-th column kept: twice the
  * work at stride 2, still far faster than the scalar loops, which the JIT cannot vectorise (their input and
  * output arrays might be one array).
  */
 final class VectorDepthwise {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    private static final VectorSpecies<Float> S = Lanes.S;
+    private static final int L = Lanes.L;
 
     private VectorDepthwise() {
     }

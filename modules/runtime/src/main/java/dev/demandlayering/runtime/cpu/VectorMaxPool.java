@@ -7,14 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * 2-D MaxPool on the Vector API, one channel plane per task, the way {@link VectorDepthwise} convolves: the plane
- * is copied once into a heap image padded with -inf, and each output row is, 16 columns at a time, the max over
+ * is copied once into a heap image padded with -inf, and each output row is, a vector of columns ({@link Lanes}) at a time, the max over
  * the window's taps of the padded rows shifted by the tap; with a horizontal stride the row is reduced at every
- * column and then every stride-th column kept (at stride 2 by permutes, 32 columns to 16: the scalar loop that
+ * column and then every stride-th column kept (at stride 2 by permutes, two vectors of columns to one: the scalar loop that
  * picked them took longer than the maxima). Max is exact, so the result is the scalar kernel's bit for bit.
  */
 final class VectorMaxPool {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    private static final int L = 16;
+    private static final VectorSpecies<Float> S = Lanes.S;
+    private static final int L = Lanes.L;
 
     private VectorMaxPool() {
     }
@@ -75,8 +75,8 @@ final class VectorMaxPool {
     }
 
     /**
-     * At horizontal stride 2: the row's maxima over the window 32 columns at a time, of which the even ones are
-     * the output; returns how many of the row's {@code ow} outputs it wrote (whole groups of 16).
+     * At horizontal stride 2: the row's maxima over the window two vectors of columns at a time, of which the even
+     * ones are the output; returns how many of the row's {@code ow} outputs it wrote (whole vectors).
      */
     private static int halving(float[] padded, int src, int[] off, int taps, float[] o, int at, int ow) {
         int ox = 0;
