@@ -38,7 +38,7 @@ final class ConvKernel implements Kernel {
             } else {
                 depthwise(g, in[0].data(), in[1].data(), bias, act, out[0].data());
             }
-        } else if (in[0].vector() && VectorSupport.gemm()) {
+        } else if (in[0].vector() && VectorSupport.gemm() && VectorConv.suits(g)) {
             VectorConv.run(g, in[0], in[1], bias, act, out[0]);
         } else if (in[0].nativeFloats() && out[0].nativeFloats()) {
             nativeGemm(g, in[0], in[1], bias, act, out[0]);

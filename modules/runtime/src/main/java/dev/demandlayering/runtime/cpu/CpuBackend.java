@@ -52,14 +52,18 @@ public final class CpuBackend implements Backend {
         String why = VectorSupport.unavailable();
         if (!vector) return NativeBlas.describe() + (why == null ? " (Vector API not chosen)" : " (Vector API: " + why + ")");
         int bits = VectorSupport.bits();
-        return VectorSupport.gemm() ? "convolutions and plane kernels on the Java Vector API (" + bits + "-bit), other products on " + NativeBlas.describe()
-                : "plane kernels on the Java Vector API (" + bits + "-bit), convolutions and other products on " + NativeBlas.describe()
-                        + " (Vector API GEMM: " + VectorSupport.gemmUnavailable() + ")";
+        if (!VectorSupport.gemm()) {
+            return "plane kernels on the Java Vector API (" + bits + "-bit), convolutions and other products on " + NativeBlas.describe()
+                    + " (Vector API GEMM: " + VectorSupport.gemmUnavailable() + ")";
+        }
+        return bits == 512 ? "convolutions and plane kernels on the Java Vector API (512-bit), other products on " + NativeBlas.describe()
+                : "plane kernels and convolutions of up to " + VectorConv.NARROW_MAX_CHANNELS + " output channels per group on the Java Vector API ("
+                        + bits + "-bit), wider convolutions and other products on " + NativeBlas.describe();
     }
 
-    /** Whether convolutions run on the Vector API's GEMM, which sums each output in k order whatever the tiling. */
+    /** Whether every convolution runs on the Vector API's GEMM, which sums each output in k order whatever the tiling. */
     public boolean vectorConvolutions() {
-        return vector && VectorSupport.gemm();
+        return vector && VectorSupport.gemm() && VectorSupport.bits() == 512;
     }
 
     @Override

@@ -21,13 +21,29 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorConv {
     private static final int MR = VectorGemm.MR, NR = VectorGemm.NR;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> S = Lanes.S;
+    private static final int L = Lanes.L;
     /** Panels per block of the stride-1 path (768 output pixels). */
     private static final int BLOCK_PANELS = 16;
     /** Fewest panels a block is cut to for the cores' sake; beyond that, output channels are split. */
     private static final int MIN_PANELS = 4;
 
+    /** With 8-lane vectors, the most output channels per group a convolution runs here rather than on OpenBLAS. */
+    static final int NARROW_MAX_CHANNELS = 64;
+
     private VectorConv() {
+    }
+
+    /**
+     * Whether this convolution runs here: always with 16-lane vectors; with 8-lane ones (AVX2) where it has at most
+     * {@link #NARROW_MAX_CHANNELS} output channels per group. There the 4 x 16 kernel ran NanoDet's 16- to 64-channel
+     * convolutions 1.0-1.75x faster than OpenBLAS and its 128- and 256-channel ones 1.15-1.4x slower (an AMD EPYC
+     * Milan host, medians of 100 frames per shape; docs/cpu-backend.md), where OpenBLAS's assembly kernel keeps more
+     * multiply-adds in flight than 16 registers of 8 floats let ours. Whole frames, the two alternated in one process:
+     * this rule 0.95x OpenBLAS's time on NanoDet and 0.92-0.94x on Meet, every convolution here 1.15x.
+     */
+    static boolean suits(ConvKernel.Geometry g) {
+        return L == 16 || g.mg <= NARROW_MAX_CHANNELS;
     }
 
     static void run(ConvKernel.Geometry g, TensorView x, TensorView w, FloatBuffer bias, Activation act, TensorView y) {
@@ -199,12 +215,12 @@ final class VectorConv {
             float[] src = Scratch.get().floats(1, MR * k);
             rows.get((grp * g.mg + r0) * k, src, 0, n * k);
             Arrays.fill(src, n * k, MR * k, 0f);
-            int[] gather = Scratch.get().ints(16); // the caller takes its offset table from the same slot only after this
-            for (int i = 0; i < 16; i++) gather[i] = i % MR * k + i / MR;
-            // two k at a time: one 16-lane gather of the block's 8 rows at kk and kk + 1 (a scalar loop took
+            int[] gather = Scratch.get().ints(L); // the caller takes its offset table from the same slot only after this
+            for (int i = 0; i < L; i++) gather[i] = i % MR * k + i / MR;
+            // L / MR k at a time: one gather of the block's 8 rows at those k (two k on AVX-512; a scalar loop took
             // 4.5 ms a frame for YOLOv3-tiny's 19 MB layer on two cores, most of the layer's 19)
-            int kk = 0, d = block;
-            for (; kk + 2 <= k; kk += 2, d += 2 * MR) FloatVector.fromArray(S, src, kk, gather, 0).intoArray(a, d);
+            int kk = 0, d = block, step = L / MR;
+            for (; kk + step <= k; kk += step, d += L) FloatVector.fromArray(S, src, kk, gather, 0).intoArray(a, d);
             for (; kk < k; kk++, d += MR) {
                 for (int lane = 0; lane < MR; lane++) a[d + lane] = src[lane * k + kk];
             }

@@ -4,23 +4,28 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A register-blocked single-precision GEMM on the Java Vector API (512-bit lanes, AVX-512): C = A x B for an A
+ * A register-blocked single-precision GEMM on the Java Vector API at the CPU's width ({@link Lanes}): C = A x B for an A
  * on the heap packed in blocks of {@link #MR} rows ({@code A[block][k][MR]}: the eight values a step of the
  * kernel broadcasts are adjacent, 13% faster than eight rows apart) and a B whose rows are runs in one heap array, found through a table of
  * offsets (see {@link #multiply}). Each call of the micro-kernel keeps an
  * 8 x 48 block of C in 24 vector registers for the whole k loop: per k it loads three vectors of B, broadcasts
  * eight values of A and issues 24 fused multiply-adds. On this machine that is about 150 GFLOPS a core, where
- * OpenBLAS's sgemm, called per block of a convolution, gives 70-100 (docs/cpu-backend.md).
+ * OpenBLAS's sgemm, called per block of a convolution, gives 70-100 (docs/cpu-backend.md). With 8-lane vectors (AVX2:
+ * 16 registers of 8 floats) that block would not fit, so each panel is computed in 4 x 16 blocks instead (8
+ * accumulators, two vectors of B per k, four broadcasts: {@link #kernel4x16}); the packing, the panels and the
+ * order of every element's multiply-adds are the same, so both widths give the same bits.
  * <p>
  * Each element of C is one fused multiply-add chain over k in order, whatever the blocking: results depend on
  * the values only, not on how rows or columns are split into calls (tiled and untiled layers agree bit for bit).
  * Called only where {@link VectorSupport#enabled()}: this class needs the {@code jdk.incubator.vector} module.
  */
 final class VectorGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    /** Rows of A (and C) per micro-kernel call: A's rows are padded to a multiple of this with zeros. */
+    private static final VectorSpecies<Float> S = Lanes.S;
+    /** Floats per vector: 16 (AVX-512) or 8 (AVX2). */
+    private static final int L = Lanes.L;
+    /** Rows of A (and C) per block of A: A's rows are padded to a multiple of this with zeros. */
     static final int MR = 8;
-    /** Columns of a B panel (three 16-lane vectors). */
+    /** Columns of a B panel (three 16-lane vectors, six 8-lane ones). */
     static final int NR = 48;
 
     private VectorGemm() {
@@ -81,7 +86,14 @@ final class VectorGemm {
                 else pack(bArena, koff, k0, k1, q0 + j * NR, width, pack);
                 for (int r = 0; r < rows; r += MR) {
                     int at = r * ldc + j * NR;
-                    if (width == NR) kernel(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
+                    if (L != 16) {
+                        // two halves of the block's rows, each over the panel's 16-column strips
+                        for (int half = 0; half < MR; half += 4) {
+                            for (int col = 0; col < width; col += 16) {
+                                kernel4x16(a, aOff + r * k + half, k0, k1, pack, col, width, c, at + half * ldc + col, ldc, k0 > 0);
+                            }
+                        }
+                    } else if (width == NR) kernel(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
                     else if (width == 32) kernel32(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
                     else kernel16(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
                 }
@@ -100,7 +112,7 @@ final class VectorGemm {
      * reading B's rows where they lie (hundreds of scattered runs a panel) ran the kernel 25-50% slower.
      */
     private static void pack(float[] b, int[] koff, int k0, int k1, int q, int width, float[] pack) {
-        if (width == NR) {
+        if (width == NR && L == 16) {
             for (int kk = k0, d = 0; kk < k1; kk++, d += NR) {
                 int bi = koff[kk] + q;
                 FloatVector.fromArray(S, b, bi).intoArray(pack, d);
@@ -111,7 +123,7 @@ final class VectorGemm {
         }
         for (int kk = k0, d = 0; kk < k1; kk++, d += width) {
             int bi = koff[kk] + q;
-            for (int v = 0; v < width; v += 16) FloatVector.fromArray(S, b, bi + v).intoArray(pack, d + v);
+            for (int v = 0; v < width; v += L) FloatVector.fromArray(S, b, bi + v).intoArray(pack, d + v);
         }
     }
 
@@ -133,7 +145,9 @@ final class VectorGemm {
         }
         for (int kk = k0, d = 0; kk < k1; kk++, d += width) {
             int bi = koff[kk];
-            for (int i = 0; i < n; i += 2) FloatVector.fromArray(S, b, bi + runs[i]).intoArray(pack, d + runs[i + 1]);
+            for (int i = 0; i < n; i += 2) {
+                for (int v = 0; v < 16; v += L) FloatVector.fromArray(S, b, bi + runs[i] + v).intoArray(pack, d + runs[i + 1] + v);
+            }
         }
     }
 
@@ -243,6 +257,42 @@ final class VectorGemm {
         c50.intoArray(c, o); c51.intoArray(c, o + 16); o += ldc;
         c60.intoArray(c, o); c61.intoArray(c, o + 16); o += ldc;
         c70.intoArray(c, o); c71.intoArray(c, o + 16);
+    }
+
+    /**
+     * The 8-lane kernel: a 4 x 16 block of C (rows {@code aOff % MR} to + 3 of A's block, B's packed columns [col,
+     * col + 16) of a panel {@code width} wide) in 8 accumulators over the k chunk; per k two loads of B, four
+     * broadcasts of A and 8 fused multiply-adds, 11 of AVX2's 16 registers.
+     */
+    private static void kernel4x16(float[] a, int aOff, int k0, int k1, float[] b, int col, int width, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (add) {
+            int o = cOff;
+            c00 = FloatVector.fromArray(S, c, o); c01 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c10 = FloatVector.fromArray(S, c, o); c11 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c20 = FloatVector.fromArray(S, c, o); c21 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c30 = FloatVector.fromArray(S, c, o); c31 = FloatVector.fromArray(S, c, o + 8);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+        }
+        for (int kk = k0, bi = col; kk < k1; kk++, bi += width) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + 8);
+            int ai = aOff + kk * MR;
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+        }
+        int o = cOff;
+        c00.intoArray(c, o); c01.intoArray(c, o + 8); o += ldc;
+        c10.intoArray(c, o); c11.intoArray(c, o + 8); o += ldc;
+        c20.intoArray(c, o); c21.intoArray(c, o + 8); o += ldc;
+        c30.intoArray(c, o); c31.intoArray(c, o + 8);
     }
 
     /** {@link #kernel} for a last panel of 16 columns (one vector; B packed 16 floats per k). */

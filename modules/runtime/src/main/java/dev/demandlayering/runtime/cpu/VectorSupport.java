@@ -2,10 +2,11 @@ package dev.demandlayering.runtime.cpu;
 
 /**
  * Which kernels run on the Java Vector API. The JVM must have been started with {@code --add-modules
- * jdk.incubator.vector} (bin/dlayer, the ROS wrapper and the tests do). The plane kernels ({@link Lanes}) then run
- * at the CPU's own width where it is at least 256 bits (AVX2, AVX-512); the convolutions' GEMM ({@link VectorGemm})
- * only where it is 512 (on a narrower CPU the Vector API would emulate its 16-lane vectors, slower than OpenBLAS,
- * which runs them there). This class names no Vector API type, so it loads on any JVM.
+ * jdk.incubator.vector} (bin/dlayer, the ROS wrapper and the tests do), and the CPU's vectors must be 256 bits (AVX2)
+ * or 512 (AVX-512): the kernels then run at that width ({@link Lanes}), the convolutions' GEMM ({@link VectorGemm})
+ * with a register block of its own per width. On a narrower CPU the Vector API would emulate the vectors, slower
+ * than OpenBLAS and the Java loops, which run everything there. This class names no Vector API type, so it loads on
+ * any JVM.
  */
 final class VectorSupport {
     private static final String UNAVAILABLE = probe();
@@ -20,15 +21,15 @@ final class VectorSupport {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return "the JVM was started without --add-modules jdk.incubator.vector";
         try {
             int bits = Width.preferredBits();
-            return bits >= 256 ? null : "this CPU's vectors are " + bits + "-bit (256 needed)";
+            return bits == 256 || bits == 512 ? null : "this CPU's vectors are " + bits + "-bit (256 or 512 needed)";
         } catch (Throwable e) { // LinkageError from a broken module
             return e.toString();
         }
     }
 
     private static String gemmProbe() {
-        int bits = Width.preferredBits();
-        return bits >= 512 ? null : "this CPU's vectors are " + bits + "-bit (512 needed)";
+        if (!Boolean.parseBoolean(System.getProperty("dlayer.vectorGemm", "true"))) return "disabled by -Ddlayer.vectorGemm=false";
+        return null;
     }
 
     /** Whether the plane kernels take the Vector API path. */
@@ -36,7 +37,7 @@ final class VectorSupport {
         return UNAVAILABLE == null;
     }
 
-    /** Whether the convolutions' GEMM takes it too (512-bit vectors). */
+    /** Whether the convolutions take it too (unless {@code -Ddlayer.vectorGemm=false}: OpenBLAS then, for comparison). */
     static boolean gemm() {
         return NO_GEMM == null;
     }
@@ -46,7 +47,7 @@ final class VectorSupport {
         return NO_GEMM;
     }
 
-    /** The plane kernels' vector width in bits, or 0 where they do not run on the Vector API. */
+    /** The kernels' vector width in bits, or 0 where they do not run on the Vector API. */
     static int bits() {
         return enabled() ? Width.preferredBits() : 0;
     }
