@@ -27,7 +27,8 @@ class VectorKernelsTest {
         Random rnd = new Random(7);
         int[][] shapes = {{8, 1, 48}, {8, 27, 50}, {16, 300, 97}, {24, 600, 144}, {8, 257, 1}, {16, 300, 80}, {8, 513, 193}};
         for (int[] s : shapes) {
-            int rows = s[0], k = s[1], cols = s[2], nr = VectorGemm.NR, panels = (cols + nr - 1) / nr, ld = panels * nr;
+            // rows in whole blocks of A (8 rows on AVX-512, 6 on AVX2)
+            int rows = (s[0] + VectorGemm.MR - 1) / VectorGemm.MR * VectorGemm.MR, k = s[1], cols = s[2], nr = VectorGemm.NR, panels = (cols + nr - 1) / nr, ld = panels * nr;
             float[][] a = new float[rows][k];
             for (float[] r : a) for (int i = 0; i < k; i++) r[i] = (float) rnd.nextGaussian();
             // B as im2col rows (ld apart), with one row of slack: the last panel reads up to NR columns past cols

@@ -23,6 +23,8 @@ final class VectorConv {
     private static final int MR = VectorGemm.MR, NR = VectorGemm.NR;
     private static final VectorSpecies<Float> S = Lanes.S;
     private static final int L = Lanes.L;
+    /** Floats after which the weights' interleave repeats its pattern: the least common multiple of MR and L. */
+    private static final int PERIOD = MR * L / gcd(MR, L);
     /** Panels per block of the stride-1 path (768 output pixels). */
     private static final int BLOCK_PANELS = 16;
     /** Fewest panels a block is cut to for the cores' sake; beyond that, output channels are split. */
@@ -36,11 +38,10 @@ final class VectorConv {
 
     /**
      * Whether this convolution runs here: always with 16-lane vectors; with 8-lane ones (AVX2) where it has at most
-     * {@link #NARROW_MAX_CHANNELS} output channels per group. There the 4 x 16 kernel ran NanoDet's 16- to 64-channel
-     * convolutions 1.0-1.75x faster than OpenBLAS and its 128- and 256-channel ones 1.15-1.4x slower (an AMD EPYC
-     * Milan host, medians of 100 frames per shape; docs/cpu-backend.md), where OpenBLAS's assembly kernel keeps more
-     * multiply-adds in flight than 16 registers of 8 floats let ours. Whole frames, the two alternated in one process:
-     * this rule 0.95x OpenBLAS's time on NanoDet and 0.92-0.94x on Meet, every convolution here 1.15x.
+     * {@link #NARROW_MAX_CHANNELS} output channels per group, where it beats OpenBLAS; wider ones run faster on
+     * OpenBLAS's assembly kernel. Whole frames on an AMD EPYC Milan host, this rule and OpenBLAS alone alternated frame
+     * by frame in one process, 150 each: 0.95x OpenBLAS's time on NanoDet, 0.92x on Selfie, 1.01x on Meet; up to 128
+     * channels 1.05x on NanoDet, every convolution here 1.05x (docs/cpu-backend.md).
      */
     static boolean suits(ConvKernel.Geometry g) {
         return L == 16 || g.mg <= NARROW_MAX_CHANNELS;
@@ -193,6 +194,10 @@ final class VectorConv {
         return src;
     }
 
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
     /** The stride phases along one axis that some tap reads, as bits: tap t reads phase t * dilation % stride. */
     private static int phasesRead(int kernel, int dilation, int stride) {
         int bits = 0;
@@ -215,12 +220,15 @@ final class VectorConv {
             float[] src = Scratch.get().floats(1, MR * k);
             rows.get((grp * g.mg + r0) * k, src, 0, n * k);
             Arrays.fill(src, n * k, MR * k, 0f);
-            int[] gather = Scratch.get().ints(L); // the caller takes its offset table from the same slot only after this
-            for (int i = 0; i < L; i++) gather[i] = i % MR * k + i / MR;
-            // L / MR k at a time: one gather of the block's 8 rows at those k (two k on AVX-512; a scalar loop took
-            // 4.5 ms a frame for YOLOv3-tiny's 19 MB layer on two cores, most of the layer's 19)
-            int kk = 0, d = block, step = L / MR;
-            for (; kk + step <= k; kk += step, d += L) FloatVector.fromArray(S, src, kk, gather, 0).intoArray(a, d);
+            // the block's rows at successive k in gathers of L lanes: the pattern repeats every PERIOD floats, PERIOD / MR
+            // k (AVX-512: one gather of 8 rows at 2 k; AVX2: three of 6 rows over 4 k). A scalar loop took 4.5 ms a
+            // frame for YOLOv3-tiny's 19 MB layer on two cores, most of the layer's 19
+            int[] gather = Scratch.get().ints(PERIOD); // the caller takes its offset table from the same slot only after this
+            for (int i = 0; i < PERIOD; i++) gather[i] = i % MR * k + i / MR;
+            int kk = 0, d = block, step = PERIOD / MR;
+            for (; kk + step <= k; kk += step, d += PERIOD) {
+                for (int v = 0; v < PERIOD; v += L) FloatVector.fromArray(S, src, kk, gather, v).intoArray(a, d + v);
+            }
             for (; kk < k; kk++, d += MR) {
                 for (int lane = 0; lane < MR; lane++) a[d + lane] = src[lane * k + kk];
             }
