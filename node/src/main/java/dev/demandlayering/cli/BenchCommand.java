@@ -113,8 +113,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
-        ModelCatalog cat = ModelCatalog.fromEnvironment();
-        catalog = cat;
+        catalog = ModelCatalog.fromEnvironment();
+        ModelCatalog cat = catalog;
         if (vs != null) return versus(cat);
         if (paper) return paper(cat);
         var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
@@ -130,16 +130,16 @@ final class BenchCommand implements Callable<Integer> {
         List<Path> packs;
         try (Backend b = choice.backend()) {
             device = choice;
-            PerceptionConfig all = PerceptionConfig.of(models).withBackend(b.name());
+            PerceptionConfig everyModel = PerceptionConfig.of(models).withBackend(b.name());
             // the JIT compiles the kernels during the first frames: warm them up, resident and streamed, before anything is measured
             for (ResidencyMode mode : List.of(ResidencyMode.ALL, ResidencyMode.NONE)) {
-                try (Pipeline p = open(all.withArena(0, mode), true)) {
+                try (Pipeline p = open(everyModel.withArena(0, mode), true)) {
                     FrameTiming.warmUp(p::infer, inputs, 10, 3000);
                 }
             }
             for (int i = 0; i < models.size(); i++) rows.addAll(measureSet(models.get(i), List.of(models.get(i)), List.of(inputs.get(i))));
             if (models.size() > 1) rows.addAll(measureSet(String.join("+", models) + " (shared arena)", models, inputs));
-            try (Pipeline streamed = open(all.withArena(0, ResidencyMode.NONE), true)) {
+            try (Pipeline streamed = open(everyModel.withArena(0, ResidencyMode.NONE), true)) {
                 packs = streamed.packPaths();
             }
             for (int i = 0; i < models.size(); i++) loaderRows.add(measureLoader(models.get(i), List.of(packs.get(i))));
