@@ -298,6 +298,10 @@ final class RunCommand implements Callable<Integer> {
 
     /** What the shipped model saw: detections (also printed one per line) or a mask written as PNG. */
     private void describe(ModelResult result, ObjectNode summary) throws IOException {
+        if (result instanceof ModelResult.Failed failed) {
+            throw new IllegalStateException("model '" + failed.model() + "': its head could not decode the outputs (written to " + outputDir + "): "
+                    + failed.error().getMessage(), failed.error());
+        }
         if (result instanceof ModelResult.Detections found) {
             var arr = summary.putArray("detections");
             for (Detection d : found.detections()) {
