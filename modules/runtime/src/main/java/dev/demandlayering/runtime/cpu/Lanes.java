@@ -9,11 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
  * 512-bit vectors runs them as vector code too instead of the scalar loops (the 512-bit species is emulated
  * there, slower than scalar). Their results do not depend on the width (each element's operations are the same,
  * in the same order), except whole-plane sums, whose order is fixed per width ({@link VectorReduce}). The
- * convolutions' GEMM ({@link VectorGemm}, {@link VectorConv}) is written for 16 lanes and runs on 512-bit CPUs only.
+ * convolutions' GEMM ({@link VectorGemm}, {@link VectorConv}) has a register block per width. {@code
+ * -Ddlayer.vectorBits=256} runs the 8-lane code on an AVX-512 CPU (the tests do, so that any host checks both).
  * Loaded only where {@link VectorSupport#enabled()}.
  */
 final class Lanes {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** The CPU's width, or a narrower one asked for with {@code -Ddlayer.vectorBits=256} ({@link VectorSupport} checks it). */
+    static final VectorSpecies<Float> S = VectorSupport.bits() == 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_512;
     /** Floats per vector. */
     static final int L = S.length();
 
