@@ -114,12 +114,11 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (frames < 1) throw new IllegalArgumentException("--frames must be at least 1");
         catalog = ModelCatalog.fromEnvironment();
-        ModelCatalog cat = catalog;
-        if (vs != null) return versus(cat);
-        if (paper) return paper(cat);
-        var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
+        if (vs != null) return versus(catalog);
+        if (paper) return paper(catalog);
+        var img = inputsDir != null ? null : Preprocessor.load(image != null ? image : catalog.data("messi5.jpg"));
         List<ModelManifest> manifests = new ArrayList<>();
-        for (String name : models) manifests.add(cat.manifest(name));
+        for (String name : models) manifests.add(catalog.manifest(name));
         List<Map<String, float[]>> inputs = new ArrayList<>();
         if (img != null) inputs.addAll(Pipeline.inputs(manifests, img));
         else for (ModelManifest m : manifests) inputs.add(Map.of(m.inputName(), Npy.read(inputsDir.resolve(m.name() + ".npy")).data()));
@@ -271,15 +270,9 @@ final class BenchCommand implements Callable<Integer> {
         try (InterleavedTiming runs = new InterleavedTiming()) {
             Pipeline resident = runs.add("fully resident", open(config.withArena(0, ResidencyMode.ALL), true));
             // the sequential baseline gets the pipelined minimum, so that the two differ by the overlap alone
-            Pipeline streamed = open(config.withArena(0, ResidencyMode.NONE), true);
-            long min = streamed.session().plan().minimumBytes();
-            try {
-                runs.add("sequential (no overlap), minimum arena", open(config.withArena(min, ResidencyMode.NONE), false));
-            } catch (Exception e) {
-                streamed.close();
-                throw e;
-            }
-            runs.add("demand layering, minimum arena", streamed);
+            long min = Session.sizing(resident.session().models(), device.backend(), ResidencyMode.NONE, WeightPrecision.FP32).minimumBytes();
+            runs.add("sequential (no overlap), minimum arena", open(config.withArena(min, ResidencyMode.NONE), false));
+            runs.add("demand layering, minimum arena", open(config.withArena(0, ResidencyMode.NONE), true));
             runs.add("demand layering, minimum arena, fp16 weights", open(config.withArena(0, ResidencyMode.NONE).withWeights(WeightPrecision.FP16), true));
             runs.add("fully resident, fp16 weights", open(config.withArena(0, ResidencyMode.ALL).withWeights(WeightPrecision.FP16), true));
             long all = resident.session().plan().arenaBytes();

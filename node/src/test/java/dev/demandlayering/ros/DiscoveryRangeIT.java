@@ -24,7 +24,7 @@ class DiscoveryRangeIT {
     void localhostKeepsTheNodeOnLoopback() throws Exception {
         NetNamespace.assumeAvailable();
         Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/selfie.bin")), "models not fetched (models/fetch.sh)");
-        Assumptions.assumeTrue(Files.exists(TestRepo.root().resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
+        NodeScript.assumeJarBuilt();
         Path graph = CycloneDdsPeer.build("graph_peer", "graph_jazzy", "graph_peer_jazzy", tmp);
         String script = "ip link add v0 type veth peer name v1 && ip addr add 10.9.9.9/24 dev v0 && ip link set v0 up && ip link set v1 up"
                 + " || { echo NO_VETH; exit 0; }\n"

@@ -25,7 +25,7 @@ class GraphPresenceIT {
     void rosDiscoveryInfoListsTheNodeAndItsEndpointsForJazzyAndHumble() throws Exception {
         NetNamespace.assumeAvailable();
         Assumptions.assumeTrue(Files.exists(TestRepo.cache().resolve("models/selfie.bin")), "models not fetched (models/fetch.sh)");
-        Assumptions.assumeTrue(Files.exists(TestRepo.root().resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
+        NodeScript.assumeJarBuilt();
         Path jazzy = CycloneDdsPeer.build("graph_peer", "graph_jazzy", "graph_peer_jazzy", tmp);
         Path humble = CycloneDdsPeer.build("graph_peer", "graph_humble", "graph_peer_humble", tmp);
         Path rosPeer = CycloneDdsPeer.build("ros_peer", tmp);

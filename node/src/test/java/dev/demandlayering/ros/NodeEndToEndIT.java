@@ -45,7 +45,7 @@ class NodeEndToEndIT {
                     use_sim_time: true
                 """);
         Path launcher = REPO.resolve("bin/dlayer");
-        Assumptions.assumeTrue(Files.exists(REPO.resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
+        NodeScript.assumeJarBuilt();
         String node = launcher + " node --ros-args --params-file " + params + " -r __node:=perception -r __ns:=/robot";
         String script = "export ROS_DOMAIN_ID=23\nexport ROS_LOG_DIR=" + tmp.resolve("roslog") + "\nexport CYCLONEDDS_URI=\"" + DdsInteropTest.CYCLONE_LARGE_DATA + "\"\n"
                 // job control on: a non-interactive shell would start the node with SIGINT ignored

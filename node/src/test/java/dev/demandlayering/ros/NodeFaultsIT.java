@@ -38,7 +38,7 @@ class NodeFaultsIT {
         NetNamespace.assumeAvailable();
         Path photo = TestRepo.cache().resolve("data/messi5.jpg");
         Assumptions.assumeTrue(Files.exists(photo) && Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models/images not fetched (models/fetch.sh)");
-        Assumptions.assumeTrue(Files.exists(REPO.resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
+        NodeScript.assumeJarBuilt();
         Path peer = CycloneDdsPeer.build("ros_peer", tmp);
         Path cache = ChildCli.privateCache(tmp.resolve("cache"));
         Path hugePng = Files.write(tmp.resolve("huge.png"), dev.demandlayering.perception.TestImages.pngClaiming(100_000, 100_000));

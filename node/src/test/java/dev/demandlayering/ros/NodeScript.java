@@ -1,5 +1,9 @@
 package dev.demandlayering.ros;
 
+import dev.demandlayering.TestRepo;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Assumptions;
+
 /**
  * The bash lines the network-namespace tests ({@link NetNamespace}) run a node with: started in the background (the
  * script must have said {@code set -m} first: a non-interactive shell would start it with SIGINT ignored), waited for
@@ -7,6 +11,11 @@ package dev.demandlayering.ros;
  */
 final class NodeScript {
     private NodeScript() {
+    }
+
+    /** Skips the test unless the jar the scripts start has been built (failsafe runs after {@code mvn package}). */
+    static void assumeJarBuilt() {
+        Assumptions.assumeTrue(Files.exists(TestRepo.root().resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
     }
 
     /** Starts {@code command} as {@code $NODE}, its output in {@code log}, and waits up to 60 s for its "running" line. */

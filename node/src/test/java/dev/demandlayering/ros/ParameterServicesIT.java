@@ -28,7 +28,7 @@ class ParameterServicesIT {
         NetNamespace.assumeAvailable();
         Path photo = TestRepo.cache().resolve("data/messi5.jpg");
         Assumptions.assumeTrue(Files.exists(photo) && Files.exists(TestRepo.cache().resolve("models/nanodet.bin")), "models/images not fetched");
-        Assumptions.assumeTrue(Files.exists(TestRepo.root().resolve("node/target/dlayer.jar")), "runs after `mvn package` (failsafe, mvn verify)");
+        NodeScript.assumeJarBuilt();
         Path client = CycloneDdsPeer.build("param_client", tmp);
         Path peer = CycloneDdsPeer.build("ros_peer", tmp);
         RgbImage img = Preprocessor.load(photo);

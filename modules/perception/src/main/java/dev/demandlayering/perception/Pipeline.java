@@ -24,6 +24,8 @@ import java.util.Map;
  */
 public final class Pipeline implements AutoCloseable {
     private final List<ModelHead> heads = new ArrayList<>();
+    /** The heads' manifests, in order: fixed, where the heads change with their settings. */
+    private final List<ModelManifest> manifests;
     private final Backend backend;
     private final String backendReason;
     private final boolean ownsBackend;
@@ -58,6 +60,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Pipeline(List<ModelHead> heads, Backends.Choice choice, boolean ownsBackend, ModelSession models) {
         this.heads.addAll(heads);
+        this.manifests = heads.stream().map(ModelHead::manifest).toList();
         this.backend = choice.backend();
         this.backendReason = choice.reason();
         this.ownsBackend = ownsBackend;
@@ -102,7 +105,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public List<ModelManifest> manifests() {
-        return heads.stream().map(ModelHead::manifest).toList();
+        return manifests;
     }
 
     public List<String> modelNames() {
@@ -148,7 +151,7 @@ public final class Pipeline implements AutoCloseable {
      * ModelResult.Failed}, and the other models' results stand.
      */
     public Frame run(RgbImage image) {
-        FrameResult r = infer(inputs(manifests(), image));
+        FrameResult r = infer(inputs(manifests, image));
         return new Frame(decode(r, image), r.stats());
     }
 

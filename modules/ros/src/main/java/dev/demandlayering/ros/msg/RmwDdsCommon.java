@@ -26,6 +26,7 @@ public final class RmwDdsCommon {
 
         private static final List<String> HUMBLE_DISTROS = List.of("foxy", "galactic", "humble");
         private static final List<String> IRON_DISTROS = List.of("iron", "jazzy", "kilted", "rolling");
+        private static final List<String> ALL_DISTROS = java.util.stream.Stream.concat(HUMBLE_DISTROS.stream(), IRON_DISTROS.stream()).toList();
 
         private final int bytes;
 
@@ -52,9 +53,7 @@ public final class RmwDdsCommon {
 
         /** Every distro name {@link #forDistro} knows, oldest first. */
         public static List<String> distros() {
-            List<String> all = new ArrayList<>(HUMBLE_DISTROS);
-            all.addAll(IRON_DISTROS);
-            return all;
+            return ALL_DISTROS;
         }
     }
 
