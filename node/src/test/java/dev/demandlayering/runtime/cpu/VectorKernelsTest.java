@@ -59,6 +59,14 @@ class VectorKernelsTest {
             for (int r = 0; r < rows; r++) {
                 for (int q = 0; q < cols; q++) assertEquals(c[r * ld + q], c3[r * ld + q], 0f, "B in place at (" + r + ", " + q + ")");
             }
+            // 8 lanes: B read where it lies, strip by strip, gives the packed product's bits
+            if (Lanes.L == 8) {
+                float[] c4 = new float[rows * ld];
+                VectorGemm.multiplyShifted(packedA, 0, rows, k, b, koff, 0, cols, c4, ld);
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < cols; q++) assertEquals(c[r * ld + q], c4[r * ld + q], 0f, "B unpacked at (" + r + ", " + q + ")");
+                }
+            }
             // the same product over panels [1, panels) only, starting at column NR: the same bits
             if (panels > 1) {
                 float[] c2 = new float[rows * ld];

@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * q = oy * wp + ox reads, for tap (ci, ky, kx), padded element {@code ci * hp * wp + ky * dh * wp + kx * dw + q}:
  * each tap's row of B is the padded image shifted by a constant, which the GEMM's offset table expresses. With a
  * stride the padded image is split into its stride phases first, and the same holds per phase (see {@link
- * #shifted}). The few columns past each output row are computed and dropped.
+ * #shifted}). The few columns past each output row are computed and dropped. With 8-lane vectors a kernel wider
+ * than 1x1 reads those shifted rows where they lie ({@link VectorGemm#multiplyShifted}); otherwise each block of
+ * B is packed first.
  * <p>
  * The weights are copied to the heap once per layer (float16 widened on the way), each group's rows padded with
  * zeros to a multiple of {@link VectorGemm#MR}. Bias and the fused activation are applied to each finished block
@@ -96,6 +98,7 @@ final class VectorConv {
             int cols = Math.min(ldc, q - j0 * NR); // the last block's last panel is narrower where it can be
             if (mapped) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, base, g.ow, wq, j0 * NR, cols, c, ldc, pack);
             else if (inPlace) VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, x, koff, q0, cols, c, ldc, pack);
+            else if (L == 8 && g.kh * g.kw > 1) VectorGemm.multiplyShifted(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, cols, c, ldc);
             else VectorGemm.multiply(a, (grp * mgp + m0) * g.k, mc, g.k, src, koff, q0, cols, c, ldc, pack);
             int yBase = (img * g.m + grp * g.mg) * g.p, first = j0 * NR, last = Math.min(q, first + ldc);
             for (int r = 0; r < mc && m0 + r < g.mg; r++) {

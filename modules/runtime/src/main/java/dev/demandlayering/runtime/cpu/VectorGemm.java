@@ -97,6 +97,69 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * The 8-lane form of {@link #multiply(float[], int, int, int, float[], int[], int, int, float[], int, float[])}
+     * for a B whose rows are shifted runs of one padded image (a convolution's taps): B is read where it lies, not
+     * packed. Per k chunk, each 16-column strip is computed for every block of rows before the next strip, so the
+     * image lines a strip reads (a 3x3 kernel's nine taps of a channel share three rows of them: 11 KiB for a chunk
+     * of 28 channels) stay in L1 across the row blocks, and no pass copies them. On the AMD EPYC Milan host, in
+     * YOLOv4-tiny's frames alternated with the packed path in one process, its 3x3 convolutions of 32 and 64
+     * channels took 14-22% less time; 1x1 ones, whose rows are whole planes apart and share no lines, were no
+     * faster and keep the packed path (docs/cpu-backend.md). The order of every element's multiply-adds is the
+     * packed path's, so are the bits.
+     */
+    static void multiplyShifted(float[] a, int aOff, int rows, int k, float[] b, int[] koff, int q0, int cols, float[] c, int ldc) {
+        if (L != 8) throw new IllegalStateException("multiplyShifted is the 8-lane path; 16-lane vectors pack B");
+        int width = (cols + 15) / 16 * 16;
+        for (int k0 = 0; k0 < k; k0 += KC) {
+            int k1 = Math.min(k, k0 + KC);
+            for (int col = 0; col < width; col += 16) {
+                for (int r = 0; r < rows; r += MR) kernel6x16Shifted(a, aOff + r * k, k0, k1, b, koff, q0 + col, c, r * ldc + col, ldc, k0 > 0);
+            }
+        }
+    }
+
+    /** {@link #kernel6x16} with B's two vectors per k read at {@code b[koff[kk] + q]}. */
+    private static void kernel6x16Shifted(float[] a, int aOff, int k0, int k1, float[] b, int[] koff, int q, float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (add) {
+            int o = cOff;
+            c00 = FloatVector.fromArray(S, c, o); c01 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c10 = FloatVector.fromArray(S, c, o); c11 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c20 = FloatVector.fromArray(S, c, o); c21 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c30 = FloatVector.fromArray(S, c, o); c31 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c40 = FloatVector.fromArray(S, c, o); c41 = FloatVector.fromArray(S, c, o + 8); o += ldc;
+            c50 = FloatVector.fromArray(S, c, o); c51 = FloatVector.fromArray(S, c, o + 8);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
+        }
+        for (int kk = k0; kk < k1; kk++) {
+            int bi = koff[kk] + q;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + 8);
+            int ai = aOff + kk * 6;
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+        }
+        int o = cOff;
+        c00.intoArray(c, o); c01.intoArray(c, o + 8); o += ldc;
+        c10.intoArray(c, o); c11.intoArray(c, o + 8); o += ldc;
+        c20.intoArray(c, o); c21.intoArray(c, o + 8); o += ldc;
+        c30.intoArray(c, o); c31.intoArray(c, o + 8); o += ldc;
+        c40.intoArray(c, o); c41.intoArray(c, o + 8); o += ldc;
+        c50.intoArray(c, o); c51.intoArray(c, o + 8);
+    }
+
     /** Multiply-adds of one k chunk per panel before the next panel: a packed chunk of B is 48 KiB at most. */
     static final int KC = 256;
 
