@@ -20,10 +20,24 @@ public final class ChildCli {
         return new Result(p.waitFor(), out);
     }
 
+    /** As {@link #run}, with these JVM options too (say, a java.io.tmpdir of its own, to see what a command leaves there). */
+    public static Result runWith(List<String> jvmOptions, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, args)).redirectErrorStream(true);
+        pb.environment().put("DLAYER_CACHE", TestRepo.cache().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        return new Result(p.waitFor(), out);
+    }
+
     /** The command line that runs {@code dlayer} in a child JVM (for scripts that start it themselves). */
     public static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "--add-modules=jdk.incubator.vector",
-                "-Ddlayer.home=" + TestRepo.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return command(List.of(), args);
+    }
+
+    private static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx3g", "--add-modules=jdk.incubator.vector"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Ddlayer.home=" + TestRepo.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
     }

@@ -165,8 +165,14 @@ final class BenchCommand implements Callable<Integer> {
         if (paper) throw new IllegalArgumentException("--vs and --paper are separate benchmarks: --vs onnxruntime --nets NAME,... runs the paper's cfgs");
         if (rounds < 1 || threads < 1) throw new IllegalArgumentException("--rounds and --threads must be at least 1");
         String ortClasspath = OrtComparison.ortClasspath(cat.home());
-        Path work = Files.createTempDirectory("dlayer-vs-ort");
-        OrtComparison cmp = new OrtComparison(frames, rounds, threads, ortClasspath, work);
+        try (WorkDir work = WorkDir.create("dlayer-vs-ort", System.err)) {
+            versus(cat, new OrtComparison(frames, rounds, threads, ortClasspath, work.path()));
+            work.finished();
+        }
+        return 0;
+    }
+
+    private void versus(ModelCatalog cat, OrtComparison cmp) throws Exception {
         List<OrtComparison.Model> list = new ArrayList<>();
         if (!models.isEmpty()) {
             var img = Preprocessor.load(image != null ? image : cat.data("messi5.jpg"));
@@ -194,7 +200,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         Files.writeString(out, md);
         System.out.print(md);
-        return 0;
     }
 
     private int paper(ModelCatalog cat) throws Exception {
@@ -219,9 +224,10 @@ final class BenchCommand implements Callable<Integer> {
         String backendLine = choice.reason() + (diskBandwidth > 0 ? ", reads capped at " + ByteSize.human(diskBandwidth) + "/s" : "");
         System.err.println("bench: " + backendLine);
         Files.createDirectories(results);
-        Path work = Files.createTempDirectory("dlayer-paper");
-        try (Backend b = choice.backend()) {
-            return paperRun(new PaperBench(b, frames, diskBandwidth, work), cfgs, skipped, backendLine);
+        try (WorkDir work = WorkDir.create("dlayer-paper", System.err); Backend b = choice.backend()) {
+            int code = paperRun(new PaperBench(b, frames, diskBandwidth, work.path()), cfgs, skipped, backendLine);
+            work.finished();
+            return code;
         }
     }
 

@@ -50,6 +50,11 @@ final class OrtComparison {
         this.work = work;
     }
 
+    /** The peers' java.io.tmpdir, inside the work folder, so that what they leave there goes with it. */
+    private Path peerTmp() throws IOException {
+        return Files.createDirectories(work.resolve("tmp"));
+    }
+
     /** The ONNX Runtime peer's classpath: -Ddlayer.ortPeer=DIR or the module's build output beside the repository. */
     static String ortClasspath(Path home) throws IOException {
         Path dir = System.getProperty("dlayer.ortPeer") != null ? Path.of(System.getProperty("dlayer.ortPeer"))
@@ -94,7 +99,7 @@ final class OrtComparison {
 
     Result measure(Model m) throws IOException {
         System.err.printf("bench: %s (%.2f GFLOP): starting ONNX Runtime and dlayer%n", m.name(), m.flops() / 1e9);
-        try (PeerProcess ort = new PeerProcess("onnxruntime (" + m.name() + ")", PeerProcess.java(ortClasspath, "dev.demandlayering.peers.ort.OrtPeer",
+        try (PeerProcess ort = new PeerProcess("onnxruntime (" + m.name() + ")", PeerProcess.java(peerTmp(), ortClasspath, "dev.demandlayering.peers.ort.OrtPeer",
                 m.onnx().toString(), m.input().toString(), Integer.toString(threads)), work.resolve(m.name() + "-ort.log"));
              PeerProcess resident = dlayer(m, "resident");
              PeerProcess streamed = dlayer(m, "streamed")) {
@@ -152,7 +157,7 @@ final class OrtComparison {
     String compute = "", ortRuntime = "onnxruntime";
 
     private PeerProcess dlayer(Model m, String mode) throws IOException {
-        PeerProcess p = new PeerProcess("dlayer " + mode + " (" + m.name() + ")", PeerProcess.java(dlayerClasspath, BenchPeer.class.getName(),
+        PeerProcess p = new PeerProcess("dlayer " + mode + " (" + m.name() + ")", PeerProcess.java(peerTmp(), dlayerClasspath, BenchPeer.class.getName(),
                 m.pack().toString(), m.input().toString(), mode), work.resolve(m.name() + "-" + mode + ".log"));
         compute = p.ready.get("compute").asText();
         return p;

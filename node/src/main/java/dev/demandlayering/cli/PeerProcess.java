@@ -35,11 +35,15 @@ final class PeerProcess implements AutoCloseable {
         ready = JSON.readTree(line.substring(6));
     }
 
-    /** The java command that runs {@code mainClass} on {@code classpath} with the same JVM as this one. */
-    static List<String> java(String classpath, String mainClass, String... args) {
+    /**
+     * The java command that runs {@code mainClass} on {@code classpath} with the same JVM as this one, its temporary
+     * files in {@code tmp} (ONNX Runtime leaves the folder it unpacks its native library into).
+     */
+    static List<String> java(Path tmp, String classpath, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx6g");
+        cmd.add("-Djava.io.tmpdir=" + tmp);
         // as bin/dlayer starts the node: the serial collector with a small young generation keeps pauses under a
         // millisecond and the resident set near what is live (G1 grew its young generation to 330 MiB on the
         // Vector API's warm-up garbage)

@@ -33,8 +33,13 @@ class BenchVsOnnxRuntimeTest {
                 "--output", out.toString()));
         Path cfg = TestRepo.root().resolveSibling("shared").resolve("paper-models/yolov4-tiny.cfg");
         if (Files.exists(cfg)) args.addAll(List.of("--nets", "yolov4-tiny"));
-        dev.demandlayering.ChildCli.Result r = dev.demandlayering.ChildCli.run(args.toArray(String[]::new));
+        Path childTmp = Files.createDirectories(tmp.resolve("java-tmp"));
+        dev.demandlayering.ChildCli.Result r = dev.demandlayering.ChildCli.runWith(List.of("-Djava.io.tmpdir=" + childTmp), args.toArray(String[]::new));
         assertEquals(0, r.code(), r.out());
+        // the exported models, packs, logs and the peers' temporary files (ONNX Runtime's unpacked library) are gone
+        try (var left = Files.list(childTmp)) {
+            assertEquals(List.of(), left.toList(), "what bench --vs left in java.io.tmpdir");
+        }
         String md = Files.readString(out);
         System.out.print(md);
         assertTrue(md.contains("ONNX Runtime 1.22.0: default CPU provider"), md);
@@ -66,6 +71,41 @@ class BenchVsOnnxRuntimeTest {
             assertTrue(missing.err().contains("the ONNX Runtime peer is not built: mvn -Ponnxruntime -pl peers/onnxruntime package"), missing.err());
         } finally {
             System.clearProperty("dlayer.ortPeer");
+        }
+    }
+
+    /**
+     * A comparison whose peer fails keeps its folder, and says where (the error names the peer's log in it); one
+     * refused before any peer ran leaves nothing.
+     */
+    @Test
+    void aFailedComparisonKeepsItsFilesOnlyWhereThereAreAny() throws Exception {
+        // an ONNX Runtime peer that cannot start: its jar is not a jar
+        Path peer = Files.createDirectories(tmp.resolve("broken-peer"));
+        Files.createDirectories(peer.resolve("lib"));
+        Files.writeString(peer.resolve("ort-peer.jar"), "not a jar");
+        Path childTmp = Files.createDirectories(tmp.resolve("java-tmp-failed"));
+        List<String> jvm = List.of("-Djava.io.tmpdir=" + childTmp, "-Ddlayer.ortPeer=" + peer);
+        dev.demandlayering.ChildCli.Result r = dev.demandlayering.ChildCli.runWith(jvm, "bench", "--vs", "onnxruntime", "--models", "selfie", "--frames", "1",
+                "--rounds", "1", "--output", tmp.resolve("failed.md").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("benchmark peer onnxruntime (selfie) did not start"), r.out());
+        Path kept;
+        try (var left = Files.list(childTmp)) {
+            kept = left.filter(p -> p.getFileName().toString().startsWith("dlayer-vs-ort")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        }
+        assertTrue(r.out().contains("bench: its files are kept in " + kept), r.out());
+        assertTrue(Files.exists(kept.resolve("selfie-ort.log")), "the peer's log named in the error");
+        // refused before anything was written: a cfg that does not parse
+        Path cfgs = Files.createDirectories(tmp.resolve("cfgs"));
+        Files.writeString(cfgs.resolve("broken.cfg"), "[net]\nwidth=oops\n");
+        Path emptyTmp = Files.createDirectories(tmp.resolve("java-tmp-refused"));
+        dev.demandlayering.ChildCli.Result refused = dev.demandlayering.ChildCli.runWith(List.of("-Djava.io.tmpdir=" + emptyTmp), "bench", "--vs", "onnxruntime",
+                "--nets", "broken", "--paper-models", cfgs.toString(), "--output", tmp.resolve("refused.md").toString());
+        assertTrue(refused.code() != 0, refused.out());
+        assertTrue(!refused.out().contains("its files are kept"), refused.out());
+        try (var left = Files.list(emptyTmp)) {
+            assertEquals(List.of(), left.toList(), refused.out());
         }
     }
 

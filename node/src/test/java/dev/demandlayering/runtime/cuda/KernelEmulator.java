@@ -44,6 +44,9 @@ final class KernelEmulator {
                     System.load(lib.toString());
                     loaded = true;
                 }
+                // loaded (or not built): the file is not needed any more
+                Files.deleteIfExists(lib);
+                Files.deleteIfExists(dir);
             } catch (IOException | InterruptedException | UnsatisfiedLinkError e) {
                 unavailable = "cannot build the CUDA kernel emulator (g++ needed): " + e.getMessage();
             }
