@@ -84,11 +84,15 @@ final class VectorGemm {
                 if (ow > 0) pack(b, koff, k0, k1, base, ow, wq, q0 + j * NR, width, pack);
                 else if (b != null) pack(b, koff, k0, k1, q0 + j * NR, width, pack);
                 else pack(bArena, koff, k0, k1, q0 + j * NR, width, pack);
+                // 8 lanes: the packed rows, width floats apart, through an offset table for the one 6 x 16 kernel
+                // (the pack's own table of runs, above, is done with)
+                int[] packed = L != 16 ? Scratch.get().ints(1, k1) : null;
+                if (packed != null) for (int kk = k0; kk < k1; kk++) packed[kk] = (kk - k0) * width;
                 for (int r = 0; r < rows; r += MR) {
                     int at = r * ldc + j * NR;
                     if (L != 16) {
                         // the block's six rows over the panel's 16-column strips
-                        for (int col = 0; col < width; col += 16) kernel6x16(a, aOff + r * k, k0, k1, pack, col, width, c, at + col, ldc, k0 > 0);
+                        for (int col = 0; col < width; col += 16) kernel6x16(a, aOff + r * k, k0, k1, pack, packed, col, c, at + col, ldc, k0 > 0);
                     } else if (width == NR) kernel(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
                     else if (width == 32) kernel32(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
                     else kernel16(a, aOff + r * k, k0, k1, pack, c, at, ldc, k0 > 0);
@@ -114,50 +118,9 @@ final class VectorGemm {
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             for (int col = 0; col < width; col += 16) {
-                for (int r = 0; r < rows; r += MR) kernel6x16Shifted(a, aOff + r * k, k0, k1, b, koff, q0 + col, c, r * ldc + col, ldc, k0 > 0);
+                for (int r = 0; r < rows; r += MR) kernel6x16(a, aOff + r * k, k0, k1, b, koff, q0 + col, c, r * ldc + col, ldc, k0 > 0);
             }
         }
-    }
-
-    /** {@link #kernel6x16} with B's two vectors per k read at {@code b[koff[kk] + q]}. */
-    private static void kernel6x16Shifted(float[] a, int aOff, int k0, int k1, float[] b, int[] koff, int q, float[] c, int cOff, int ldc, boolean add) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (add) {
-            int o = cOff;
-            c00 = FloatVector.fromArray(S, c, o); c01 = FloatVector.fromArray(S, c, o + 8); o += ldc;
-            c10 = FloatVector.fromArray(S, c, o); c11 = FloatVector.fromArray(S, c, o + 8); o += ldc;
-            c20 = FloatVector.fromArray(S, c, o); c21 = FloatVector.fromArray(S, c, o + 8); o += ldc;
-            c30 = FloatVector.fromArray(S, c, o); c31 = FloatVector.fromArray(S, c, o + 8); o += ldc;
-            c40 = FloatVector.fromArray(S, c, o); c41 = FloatVector.fromArray(S, c, o + 8); o += ldc;
-            c50 = FloatVector.fromArray(S, c, o); c51 = FloatVector.fromArray(S, c, o + 8);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
-        }
-        for (int kk = k0; kk < k1; kk++) {
-            int bi = koff[kk] + q;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + 8);
-            int ai = aOff + kk * 6;
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-        }
-        int o = cOff;
-        c00.intoArray(c, o); c01.intoArray(c, o + 8); o += ldc;
-        c10.intoArray(c, o); c11.intoArray(c, o + 8); o += ldc;
-        c20.intoArray(c, o); c21.intoArray(c, o + 8); o += ldc;
-        c30.intoArray(c, o); c31.intoArray(c, o + 8); o += ldc;
-        c40.intoArray(c, o); c41.intoArray(c, o + 8); o += ldc;
-        c50.intoArray(c, o); c51.intoArray(c, o + 8);
     }
 
     /** Multiply-adds of one k chunk per panel before the next panel: a packed chunk of B is 48 KiB at most. */
@@ -319,11 +282,12 @@ final class VectorGemm {
     }
 
     /**
-     * The 8-lane kernel: a 6 x 16 block of C (A's block of {@link #MR} = 6 rows, B's packed columns [col, col + 16) of
-     * a panel {@code width} wide) in 12 accumulators over the k chunk; per k two loads of B, six broadcasts of A and
-     * 12 fused multiply-adds, 15 of AVX2's 16 registers (a 4 x 16 block, 8 accumulators, ran 1.4x slower in cache).
+     * The 8-lane kernel: a 6 x 16 block of C (A's block of {@link #MR} = 6 rows) in 12 accumulators over the k
+     * chunk, B's two vectors per k read at {@code b[koff[kk] + q]} (a packed panel through a table of its rows, or
+     * a padded image's shifted rows where they lie); per k two loads of B, six broadcasts of A and 12 fused
+     * multiply-adds, 15 of AVX2's 16 registers (a 4 x 16 block, 8 accumulators, ran 1.4x slower in cache).
      */
-    private static void kernel6x16(float[] a, int aOff, int k0, int k1, float[] b, int col, int width, float[] c, int cOff, int ldc, boolean add) {
+    private static void kernel6x16(float[] a, int aOff, int k0, int k1, float[] b, int[] koff, int q, float[] c, int cOff, int ldc, boolean add) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (add) {
             int o = cOff;
@@ -337,7 +301,8 @@ final class VectorGemm {
             FloatVector z = FloatVector.zero(S);
             c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
         }
-        for (int kk = k0, bi = col; kk < k1; kk++, bi += width) {
+        for (int kk = k0; kk < k1; kk++) {
+            int bi = koff[kk] + q;
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + 8);
             int ai = aOff + kk * 6;
             FloatVector x = FloatVector.broadcast(S, a[ai]);
