@@ -15,16 +15,12 @@ public final class ChildCli {
     }
 
     public static Result run(String... args) throws Exception {
-        Process p = start(TestRepo.cache(), args);
-        String out = new String(p.getInputStream().readAllBytes());
-        return new Result(p.waitFor(), out);
+        return runWith(List.of(), args);
     }
 
     /** As {@link #run}, with these JVM options too (say, a java.io.tmpdir of its own, to see what a command leaves there). */
     public static Result runWith(List<String> jvmOptions, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, args)).redirectErrorStream(true);
-        pb.environment().put("DLAYER_CACHE", TestRepo.cache().toString());
-        Process p = pb.start();
+        Process p = start(TestRepo.cache(), jvmOptions, args);
         String out = new String(p.getInputStream().readAllBytes());
         return new Result(p.waitFor(), out);
     }
@@ -44,7 +40,11 @@ public final class ChildCli {
 
     /** Starts {@code dlayer ARGS...} with its own model cache; stdout and stderr together on the process's input stream. */
     public static Process start(Path cache, String... args) throws java.io.IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true);
+        return start(cache, List.of(), args);
+    }
+
+    private static Process start(Path cache, List<String> jvmOptions, String... args) throws java.io.IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, args)).redirectErrorStream(true);
         pb.environment().put("DLAYER_CACHE", cache.toString());
         return pb.start();
     }
